@@ -1,0 +1,91 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Shared by every Swift target: strict Swift 6 concurrency, and `any` spelled out for existentials.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "arogya",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "arogya", targets: ["arogya"]),
+        .executable(name: "arogya-bench", targets: ["arogya-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The curses shim: the only C surface of the terminal. See DECISIONS.md (2026-11-22, curses shim).
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The build date, compiled from C so that a clock earlier than the build can be noticed.
+        .target(name: "CBuildInfo"),
+
+        // Domain values and rules. Imports neither the store nor curses.
+        .target(
+            name: "ArogyaCore",
+            dependencies: [
+                "CBuildInfo",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The offline store: GRDB over the system SQLite.
+        .target(
+            name: "ArogyaStore",
+            dependencies: ["ArogyaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // View-models, screens rendered into a Canvas, key tables. Knows nothing of curses.
+        .target(
+            name: "ArogyaUI",
+            dependencies: ["ArogyaCore", "ArogyaStore"],
+            swiftSettings: strictSettings
+        ),
+        // The only importer of CNcursesw: starts and restores the terminal, reads keys, flushes a Canvas.
+        .target(
+            name: "ArogyaTerminal",
+            dependencies: ["CNcursesw", "ArogyaUI"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "arogya",
+            dependencies: [
+                "ArogyaCore", "ArogyaStore", "ArogyaUI", "ArogyaTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "arogya-bench",
+            dependencies: [
+                "ArogyaCore", "ArogyaStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Shared by all test targets: snapshot assertion, fixtures, a tmux driver.
+        .target(
+            name: "ArogyaTesting",
+            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI"],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "ArogyaCoreTests", dependencies: ["ArogyaCore", "ArogyaTesting"]),
+        .testTarget(name: "ArogyaStoreTests", dependencies: ["ArogyaStore", "ArogyaTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "ArogyaUITests",
+            dependencies: ["ArogyaUI", "ArogyaTesting"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(name: "ArogyaTerminalTests", dependencies: ["ArogyaTerminal", "CNcursesw", "ArogyaTesting"]),
+        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "arogya"]),
+    ]
+)

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The text a person sees, read from `assets/strings/<language>.json`.
+///
+/// Keys are the cases of `StringKey`, which is generated from the English table
+/// (`scripts/gen-string-keys.py`), so a screen cannot ask for text that does not exist. Values may name
+/// arguments in braces: `"{count} waiting for upload"`.
+public struct StringTable: Sendable {
+    public let language: String
+    private let entries: [String: String]
+
+    public init(language: String, entries: [String: String]) {
+        self.language = language
+        self.entries = entries
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case unreadable(path: String)
+        case malformed(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path): return "cannot read the string table \(path)"
+            case .malformed(let path, let reason): return "the string table \(path) is malformed: \(reason)"
+            }
+        }
+    }
+
+    /// Loads a language's table. Keys missing from it fall back to English, so a partial translation
+    /// still shows every screen.
+    public static func load(language: String = "en", from assets: AssetDirectory) throws -> StringTable {
+        let english = try readEntries(assets.path(for: "strings/en.json"))
+        guard language != "en" else { return StringTable(language: "en", entries: english) }
+        let translated = try readEntries(assets.path(for: "strings/\(language).json"))
+        return StringTable(language: language, entries: english.merging(translated) { _, new in new })
+    }
+
+    static func readEntries(_ path: String) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError.unreadable(path: path) }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw LoadError.malformed(path: path, reason: "not valid JSON")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw LoadError.malformed(path: path, reason: "the top level must be an object of key → text")
+        }
+        var entries: [String: String] = [:]
+        for (key, value) in dictionary {
+            // Keys starting with "_" are notes for translators.
+            if key.hasPrefix("_") { continue }
+            guard let text = value as? String else {
+                throw LoadError.malformed(path: path, reason: "the value of \"\(key)\" is not text")
+            }
+            entries[key] = text
+        }
+        return entries
+    }
+
+    /// All keys present, for the consistency test.
+    public var keys: Set<String> { Set(entries.keys) }
+
+    public subscript(_ key: StringKey) -> String {
+        entries[key.rawValue] ?? key.rawValue
+    }
+
+    public func text(_ key: StringKey, _ arguments: [String: String] = [:]) -> String {
+        let template = self[key]
+        guard !arguments.isEmpty, template.contains("{") else { return template }
+        var result = template
+        for (name, value) in arguments {
+            result = result.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return result
+    }
+
+    public func text(_ message: UserMessage) -> String {
+        text(message.key, message.arguments)
+    }
+}

@@ -1,0 +1,56 @@
+import ArogyaCore
+import GRDB
+
+/// Names of the rows in the `setting` table.
+enum SettingKey: String {
+    case idleLockMinutes = "idle_lock_minutes"
+}
+
+extension AppDatabase {
+    /// Minutes without a key press before the session locks.
+    public func idleLockMinutes() throws(StoreError) -> Int {
+        try read { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?",
+                                             arguments: [SettingKey.idleLockMinutes.rawValue])
+            return stored.flatMap(Int.init).flatMap { FacilityRules.idleLockMinutes.contains($0) ? $0 : nil }
+                ?? FacilityRules.defaultIdleLockMinutes
+        }
+    }
+
+    /// Saves the Settings screen: facility details, villages and the idle lock, in one transaction.
+    /// Only what changed is written and audited.
+    @discardableResult
+    public func updateFacility(_ details: FacilityDetails, by actor: AuditActor) throws(StoreError) -> Facility {
+        try write { db in
+            try requireSupervisor(db, actor)
+            guard let current = try loadFacility(db) else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
+            let time = now
+            if current.name != details.name || current.hfrId != details.hfrId || current.state != details.state {
+                try db.execute(
+                    sql: "UPDATE facility SET name = ?, hfr_id = ?, state_code = ?, updated_at = ?, version = version + 1",
+                    arguments: [details.name, details.hfrId, details.state?.code, time])
+                var changes: [String: String] = [:]
+                if current.name != details.name { changes["name"] = details.name }
+                if current.hfrId != details.hfrId { changes["hfr_id"] = details.hfrId ?? "" }
+                if current.state != details.state { changes["state"] = details.state?.code ?? "" }
+                try db.appendAudit(.facilityUpdated, by: actor, at: time, recordType: "facility", recordId: current.id, detail: changes)
+                try db.enqueueForSync(recordType: SyncRecordType.facility.rawValue, recordId: current.id,
+                                      version: current.version + 1, at: time)
+            }
+            try replaceVillages(db, with: details.villages, by: actor, at: time)
+            let previousMinutes = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?",
+                                                      arguments: [SettingKey.idleLockMinutes.rawValue])
+            if previousMinutes != String(details.idleLockMinutes) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                        """,
+                    arguments: [SettingKey.idleLockMinutes.rawValue, String(details.idleLockMinutes), time])
+                try db.appendAudit(.settingChanged, by: actor, at: time, recordType: "setting", recordId: SettingKey.idleLockMinutes.rawValue,
+                                   detail: ["from": previousMinutes ?? "", "to": String(details.idleLockMinutes)])
+            }
+            return try loadFacility(db)!
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArogyaCore
+import Foundation
+import GRDB
+
+/// One row of the audit log, as read back.
+public struct AuditEntry: Hashable, Sendable {
+    public let id: Int64
+    public let at: Timestamp
+    public let actor: String
+    public let action: String
+    public let recordType: String?
+    public let recordId: String?
+    public let detail: String?
+}
+
+/// The actions the audit log names. Stable text: reports and the hub read them.
+enum AuditAction: String {
+    case facilitySetUp = "facility.setup"
+    case facilityUpdated = "facility.update"
+    case villagesChanged = "facility.villages"
+    case settingChanged = "setting.update"
+    case accountCreated = "account.create"
+    case accountDisabled = "account.disable"
+    case accountEnabled = "account.enable"
+    case accountPinReset = "account.pin_reset"
+    case accountPinChanged = "account.pin_change"
+    case loginSucceeded = "login.success"
+    case loginFailed = "login.failure"
+    case loginLockedOut = "login.lockout"
+}
+
+extension Database {
+    /// Appends a row to the audit log, chained to the previous row. Call inside the write it describes.
+    func appendAudit(_ action: AuditAction, by actor: AuditActor, at time: Timestamp,
+                     recordType: String? = nil, recordId: String? = nil, detail: [String: String]? = nil) throws {
+        let detailText = try detail.map { fields -> String in
+            let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        }
+        let entry = AuditChain.Entry(at: time.iso8601, actor: actor.description, action: action.rawValue,
+                                     recordType: recordType, recordId: recordId, detail: detailText)
+        let previous = try String.fetchOne(self, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            ?? AuditChain.genesis
+        try execute(
+            sql: """
+                INSERT INTO audit_log (at, actor, action, record_type, record_id, detail, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [entry.at, entry.actor, entry.action, recordType, recordId, detailText,
+                        AuditChain.link(previous: previous, entry: entry)])
+    }
+
+    /// Queues a record version for upload. Call inside the write that made that version.
+    func enqueueForSync(recordType: String, recordId: String, version: Int, at time: Timestamp) throws {
+        try execute(
+            sql: """
+                INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at)
+                VALUES (?, ?, ?, 'pending', ?)
+                ON CONFLICT (record_type, record_id, version) DO NOTHING
+                """,
+            arguments: [recordType, recordId, version, time])
+    }
+}
+
+extension AppDatabase {
+    /// The newest audit rows first.
+    public func recentAudit(limit: Int = 100) throws(StoreError) -> [AuditEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                AuditEntry(id: row["id"], at: row["at"], actor: row["actor"], action: row["action"],
+                           recordType: row["record_type"], recordId: row["record_id"], detail: row["detail"])
+            }
+        }
+    }
+
+    /// Recomputes the audit chain. Returns the id of the first row whose link does not match, or nil
+    /// when the whole log is intact.
+    public func firstBrokenAuditRow() throws(StoreError) -> Int64? {
+        try read { db in
+            var previous = AuditChain.genesis
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
+            while let row = try rows.next() {
+                let entry = AuditChain.Entry(at: row["at"], actor: row["actor"], action: row["action"],
+                                             recordType: row["record_type"], recordId: row["record_id"], detail: row["detail"])
+                let expected = AuditChain.link(previous: previous, entry: entry)
+                let stored: String = row["hash"]
+                if stored != expected { return row["id"] }
+                previous = stored
+            }
+            return nil
+        }
+    }
+
+    /// The newest time written to the store, for noticing a clock that went backwards.
+    public func newestRecordTime() throws(StoreError) -> Timestamp? {
+        try read { db in try Timestamp.fetchOne(db, sql: "SELECT max(at) FROM audit_log") }
+    }
+}

@@ -1,0 +1,68 @@
+import ArogyaCore
+import ArogyaStore
+import ArogyaUI
+
+/// Runs the application without a terminal: keys in, background work run to completion, the frame out
+/// as text. The headless counterpart of `TerminalRunner`.
+@MainActor
+public final class AppHarness {
+    public let app: AppModel
+    public let store: AppDatabase
+    /// Seconds on the harness's own monotonic clock (for the idle lock).
+    public private(set) var uptime: Double = 0
+    private var pending: [Job] = []
+
+    public init(store: AppDatabase, clock: WallClock = .fixed(Fixtures.now), size: Size = .minimum,
+                glyphs: Glyphs = .unicode, buildDate: CivilDate? = CivilDate(year: 2026, month: 11, day: 1)) throws {
+        self.store = store
+        let context = AppContext(store: store, strings: Fixtures.strings, clock: clock, localTime: Fixtures.utcLocalTime,
+                                 buildDate: buildDate)
+        app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
+                       size: size, glyphs: glyphs)
+    }
+
+    public func start() async {
+        pending += app.start(uptime: uptime)
+        await settle()
+    }
+
+    public func press(_ keys: Key...) async {
+        for key in keys { await send(.input(.key(key))) }
+    }
+
+    /// Each character as a key press, as a person types.
+    public func type(_ text: String) async {
+        for character in text { await send(.input(.key(.char(character)))) }
+    }
+
+    public func paste(_ text: String) async {
+        await send(.input(.paste(text)))
+    }
+
+    public func resize(to size: Size) async {
+        await send(.resize(size))
+    }
+
+    /// Lets time pass without a key press, then delivers a tick.
+    public func wait(seconds: Double) async {
+        uptime += seconds
+        await send(.tick)
+    }
+
+    public func send(_ event: TerminalEvent) async {
+        pending += app.handle(event, uptime: uptime)
+        await settle()
+    }
+
+    /// Runs background work, and the work it leads to, until none is left.
+    public func settle() async {
+        while !pending.isEmpty {
+            let job = pending.removeFirst()
+            let result = await job.work()
+            pending += app.complete(job: job.id, result: result, uptime: uptime)
+        }
+    }
+
+    public var canvas: Canvas { app.render() }
+    public var screen: String { canvas.text }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Drives a real program in a real terminal through tmux: start it at a size, type, read the screen.
+public final class TmuxSession {
+    public let name: String
+
+    public static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
+    }
+
+    /// Starts `command` detached at `width`×`height`, with the environment pinned for repeatable screens.
+    public init(name: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:], command: [String]) throws {
+        self.name = name
+        _ = try? Self.tmux(["kill-session", "-t", name])
+        var pinned = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "TZ": "UTC"]
+        pinned.merge(environment) { _, new in new }
+        let assignments = pinned.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        let line = "env \(assignments) " + command.map(Self.quote).joined(separator: " ") + "; echo \"[exited with $?]\"; sleep 600"
+        try Self.tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), line])
+        _ = try? Self.tmux(["set-option", "-t", name, "status", "off"])
+    }
+
+    deinit {
+        _ = try? Self.tmux(["kill-session", "-t", name])
+    }
+
+    /// Key names as tmux knows them: "Enter", "Tab", "BTab", "Escape", "F2", "C-s", "Up".
+    public func keys(_ keys: String...) throws {
+        try Self.tmux(["send-keys", "-t", name] + keys)
+    }
+
+    /// Text typed literally (Devanagari too).
+    public func type(_ text: String) throws {
+        try Self.tmux(["send-keys", "-t", name, "-l", text])
+    }
+
+    public func screen() throws -> String {
+        try Self.tmux(["capture-pane", "-p", "-t", name])
+    }
+
+    public func resize(width: Int, height: Int) throws {
+        try Self.tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
+    }
+
+    /// Waits until `text` is on the screen; returns the screen. Throws with the screen when it never comes.
+    @discardableResult
+    public func waitFor(_ text: String, seconds: Double = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TmuxError.textNeverAppeared(text, screen: last)
+    }
+
+    public enum TmuxError: Error, CustomStringConvertible {
+        case failed(String)
+        case textNeverAppeared(String, screen: String)
+
+        public var description: String {
+            switch self {
+            case .failed(let message): return "tmux failed: \(message)"
+            case .textNeverAppeared(let text, let screen): return "'\(text)' never appeared; the screen:\n\(screen)"
+            }
+        }
+    }
+
+    @discardableResult
+    static func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw TmuxError.failed(text) }
+        return text
+    }
+
+    static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,334 @@
+import ArogyaCore
+import ArogyaStore
+
+/// What the terminal tells the application.
+public enum TerminalEvent: Equatable, Sendable {
+    case input(InputEvent)
+    case resize(Size)
+    /// About once a second, so that the clock and the idle lock move without a key press.
+    case tick
+}
+
+/// A piece of background work the terminal runs for the application, and the id its result comes back
+/// with.
+public struct Job: Sendable {
+    public let id: Int
+    public let work: Work
+}
+
+/// The application: the stack of screens of whoever is signed in, the screens kept for others who
+/// switched away, the idle lock, and the frame around every screen (title, footer, status line).
+///
+/// It is driven by `handle(_:uptime:)` and `complete(job:result:uptime:)`, and drawn by `render()`;
+/// the terminal module owns the loop. Nothing here blocks: store work goes out as `Job`s.
+@MainActor
+public final class AppModel {
+    public let context: AppContext
+    var strings: StringTable { context.strings }
+
+    public private(set) var size: Size
+    public private(set) var glyphs: Glyphs
+    private(set) var stack: [any Screen] = []
+    /// Screens of users who switched away, by account id, restored when they sign in again.
+    private var parkedStacks: [String: [any Screen]] = [:]
+    public private(set) var account: Account?
+    public private(set) var facility: Facility?
+    private var idleLockSeconds: Double
+    private var lastActivity: Double = 0
+    private var status = StatusSnapshot(pendingUploads: 0, newestRecord: nil)
+    private var statusJobInFlight = false
+    private var lastStatusRefresh: Double = -.infinity
+    private var clockWarning: ClockCheck.Warning?
+
+    private var nextJobId = 1
+    private var jobTargets: [Int: JobTarget] = [:]
+    private var queuedJobs: [Job] = []
+
+    /// Set when the program should end.
+    public private(set) var wantsQuit = false
+    /// Set by Ctrl-L: the terminal repaints every cell, not just the changes.
+    public var wantsFullRepaint = false
+
+    private enum JobTarget {
+        case screen(WeakScreen)
+        case status
+    }
+
+    /// Starts on the first-run setup when there is no facility yet, else on the login screen.
+    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, size: Size, glyphs: Glyphs) {
+        self.context = context
+        self.facility = facility
+        self.idleLockSeconds = Double(idleLockMinutes * 60)
+        self.size = size
+        self.glyphs = glyphs
+        let first: any Screen = facility == nil ? SetupScreen(context: context) : LoginScreen(context: context)
+        stack = [first]
+    }
+
+    /// The jobs the first screen and the status line need. Call once before the first render.
+    public func start(uptime: Double) -> [Job] {
+        lastActivity = uptime
+        apply(stack[0].appeared(), from: stack[0])
+        refreshStatusIfDue(uptime: uptime, force: true)
+        return takeJobs()
+    }
+
+    public var topScreen: (any Screen)? { stack.last }
+    /// The type name of the screen on top ("LoginScreen"), for the start-up benchmark hook and tests.
+    public var topScreenName: String { stack.last.map { String(describing: type(of: $0)) } ?? "" }
+    public var hasJobsInFlight: Bool { !jobTargets.isEmpty }
+
+    // MARK: - Events
+
+    public func handle(_ event: TerminalEvent, uptime: Double) -> [Job] {
+        switch event {
+        case .resize(let newSize):
+            size = newSize
+        case .tick:
+            refreshStatusIfDue(uptime: uptime, force: false)
+            lockIfIdle(uptime: uptime)
+        case .input(let input):
+            lastActivity = uptime
+            handleInput(input)
+        }
+        return takeJobs()
+    }
+
+    public func complete(job id: Int, result: any Sendable, uptime: Double) -> [Job] {
+        guard let target = jobTargets.removeValue(forKey: id) else { return takeJobs() }
+        switch target {
+        case .status:
+            statusJobInFlight = false
+            if let snapshot = result as? StatusSnapshot {
+                status = snapshot
+                clockWarning = ClockCheck.evaluate(now: context.clock.now(), buildDate: context.buildDate,
+                                                   newestRecord: snapshot.newestRecord)
+            }
+        case .screen(let weak):
+            // A screen closed while its work ran has nobody to tell.
+            if let screen = weak.screen, contains(screen) {
+                apply(screen.receive(result), from: screen)
+            }
+            // Work from screens usually writes: the waiting count may have changed.
+            refreshStatusIfDue(uptime: uptime, force: true)
+        }
+        return takeJobs()
+    }
+
+    private func handleInput(_ input: InputEvent) {
+        if case .key(let key) = input, GlobalKeys.quit.contains(key) {
+            requestQuit(force: stack.last is QuitConfirmation)
+            return
+        }
+        guard isLargeEnough else { return }
+        if case .key(let key) = input {
+            if GlobalKeys.redraw.contains(key) { wantsFullRepaint = true; return }
+            if GlobalKeys.help.contains(key), let top = stack.last, !(top is HelpScreen) {
+                push(HelpScreen(context: context, screenTitle: top.title, hints: top.keyHints + GlobalKeys.hints))
+                return
+            }
+        }
+        guard let top = stack.last else { return }
+        apply(top.handle(input), from: top)
+    }
+
+    // MARK: - Effects
+
+    private func apply(_ effect: Effect, from screen: any Screen) {
+        switch effect {
+        case .none:
+            break
+        case .push(let next):
+            push(next)
+        case .pop:
+            pop(screen)
+        case .replace(let next):
+            pop(screen, reveal: false)
+            push(next)
+        case .run(let work):
+            enqueue(work, target: .screen(WeakScreen(screen)))
+        case .session(let change):
+            applySession(change, from: screen)
+        case .quit:
+            requestQuit(force: false)
+        case .batch(let effects):
+            for effect in effects { apply(effect, from: screen) }
+        }
+    }
+
+    private func push(_ screen: any Screen) {
+        stack.append(screen)
+        apply(screen.appeared(), from: screen)
+    }
+
+    /// Closes `screen` (normally the top one). A dialog's answer goes to the screen it covered.
+    private func pop(_ screen: any Screen, reveal: Bool = true) {
+        guard let index = stack.lastIndex(where: { $0 === screen }), stack.count > 1 else { return }
+        stack.remove(at: index)
+        guard reveal, let top = stack.last else { return }
+        if let dialog = screen as? any AnswersParent, let answer = dialog.answer {
+            if answer is QuitConfirmation.Confirmed {
+                wantsQuit = true
+                return
+            }
+            apply(top.receive(answer), from: top)
+        }
+        apply(top.appeared(), from: top)
+    }
+
+    private func applySession(_ change: SessionChange, from screen: any Screen) {
+        switch change {
+        case .setupCompleted(let facility):
+            self.facility = facility
+            replaceStack(with: LoginScreen(context: context))
+        case .signedIn(let account):
+            self.account = account
+            var screens = parkedStacks.removeValue(forKey: account.id) ?? [HomeScreen(context: context, account: account)]
+            if account.mustChangePin {
+                screens.append(ChangePinScreen(context: context, account: account, isForced: true))
+            }
+            stack = screens
+            if let top = stack.last { apply(top.appeared(), from: top) }
+        case .switchUser:
+            if let account {
+                // The lock screen is not kept: the rest is exactly as she left it.
+                parkedStacks[account.id] = stack.filter { !($0 is LockScreen) && !($0 is ChangePinScreen && ($0 as! ChangePinScreen).isForced) }
+            }
+            account = nil
+            replaceStack(with: LoginScreen(context: context))
+        case .lock:
+            lock()
+        case .unlocked(let account):
+            self.account = account
+            pop(screen)
+        case .facilityChanged(let facility, let idleLockMinutes):
+            self.facility = facility
+            self.idleLockSeconds = Double(idleLockMinutes * 60)
+        case .accountChanged(let account):
+            self.account = account
+        }
+    }
+
+    private func replaceStack(with screen: any Screen) {
+        stack = [screen]
+        apply(screen.appeared(), from: screen)
+    }
+
+    private func lock() {
+        guard let account, !(stack.last is LockScreen) else { return }
+        // A dialog or help open at the time of the lock stays under the lock screen with the rest.
+        push(LockScreen(context: context, account: account))
+    }
+
+    private func lockIfIdle(uptime: Double) {
+        guard account != nil, uptime - lastActivity >= idleLockSeconds else { return }
+        lock()
+    }
+
+    /// Ctrl-C or Quit: leaves at once when nothing typed would be lost, else asks first. A second
+    /// Ctrl-C while asking leaves.
+    private func requestQuit(force: Bool) {
+        let unsaved = screensWithUnsavedInput()
+        if force || unsaved.isEmpty {
+            wantsQuit = true
+            return
+        }
+        if stack.last is QuitConfirmation { return }
+        push(QuitConfirmation(context: context, screenTitles: unsaved.map(\.title)))
+    }
+
+    func screensWithUnsavedInput() -> [any Screen] {
+        (parkedStacks.values.flatMap { $0 } + stack).filter { $0.hasUnsavedInput }
+    }
+
+    private func contains(_ screen: any Screen) -> Bool {
+        stack.contains { $0 === screen } || parkedStacks.values.contains { $0.contains { $0 === screen } }
+    }
+
+    // MARK: - Jobs
+
+    private func enqueue(_ work: @escaping Work, target: JobTarget) {
+        let id = nextJobId
+        nextJobId += 1
+        jobTargets[id] = target
+        queuedJobs.append(Job(id: id, work: work))
+    }
+
+    private func takeJobs() -> [Job] {
+        defer { queuedJobs = [] }
+        return queuedJobs
+    }
+
+    private func refreshStatusIfDue(uptime: Double, force: Bool) {
+        guard !statusJobInFlight, force || uptime - lastStatusRefresh >= 30 else { return }
+        statusJobInFlight = true
+        lastStatusRefresh = uptime
+        let store = context.store
+        enqueue({
+            StatusSnapshot(pendingUploads: (try? store.pendingUploadCount()) ?? 0,
+                           newestRecord: try? store.newestRecordTime())
+        }, target: .status)
+    }
+
+    // MARK: - Drawing
+
+    var isLargeEnough: Bool { size.width >= Size.minimum.width && size.height >= Size.minimum.height }
+
+    /// The whole frame: top bar, an optional clock warning, the screen, its footer and the status line.
+    public func render() -> Canvas {
+        var canvas = Canvas(size: size, glyphs: glyphs)
+        guard isLargeEnough else {
+            TooSmallView.render(strings: strings, size: size, into: &canvas)
+            return canvas
+        }
+        let now = context.clock.now()
+        let local = context.localTime(now)
+        let top = stack.last
+        ChromeView.renderTitleBar(title: top?.title ?? "", date: local.date, strings: strings, into: &canvas)
+        var bodyTop = 1
+        if let clockWarning {
+            ChromeView.renderClockWarning(clockWarning, now: local, strings: strings, into: &canvas, row: bodyTop)
+            bodyTop += 1
+        }
+        let body = Rect(x: 0, y: bodyTop, width: size.width, height: size.height - bodyTop - 2)
+        renderScreens(into: &canvas, area: body)
+        ChromeView.renderFooter(hints: (top?.keyHints ?? []) + GlobalKeys.hints, strings: strings,
+                                into: &canvas, row: size.height - 2)
+        ChromeView.renderStatusLine(facility: facility?.name, account: account, pendingUploads: status.pendingUploads,
+                                    time: local, strings: strings, into: &canvas, row: size.height - 1)
+        return canvas
+    }
+
+    /// Draws the top screen, over the screens beneath it when it is a dialog.
+    private func renderScreens(into canvas: inout Canvas, area: Rect) {
+        guard let topIndex = stack.indices.last else { return }
+        var firstVisible = topIndex
+        while firstVisible > 0, stack[firstVisible].isModal { firstVisible -= 1 }
+        for index in firstVisible...topIndex {
+            // Only the top screen places the cursor: a dialog without a field hides the one beneath.
+            canvas.cursor = nil
+            stack[index].render(into: &canvas, area: area)
+        }
+    }
+}
+
+/// What the status line shows from the store, refreshed in the background.
+struct StatusSnapshot: Sendable {
+    let pendingUploads: Int
+    let newestRecord: Timestamp?
+}
+
+/// A reference that does not keep a closed screen alive while its work finishes.
+struct WeakScreen {
+    weak var screen: (any Screen)?
+
+    init(_ screen: any Screen) {
+        self.screen = screen
+    }
+}
+
+/// A dialog that hands an answer to the screen it covered when it closes.
+@MainActor
+protocol AnswersParent: AnyObject {
+    var answer: (any Sendable)? { get }
+}

@@ -1,0 +1,129 @@
+import ArogyaCore
+
+/// The frame around every screen: the top bar, the clock warning, the footer of keys and the status line.
+enum ChromeView {
+    static func renderTitleBar(title: String, date: CivilDate, strings: StringTable, into canvas: inout Canvas) {
+        let width = canvas.size.width
+        canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .title)
+        let dateText = formatDate(date, strings: strings)
+        let left = " " + strings[.appName] + canvas.glyphs.separator + title
+        canvas.put(DisplayWidth.truncate(left, to: width - DisplayWidth.of(dateText) - 3, ellipsis: canvas.glyphs.ellipsis),
+                   at: Point(x: 0, y: 0), style: .title)
+        canvas.put(dateText, at: Point(x: width - DisplayWidth.of(dateText) - 1, y: 0), style: .title)
+    }
+
+    static func renderClockWarning(_ warning: ClockCheck.Warning, now: LocalTime, strings: StringTable,
+                                   into canvas: inout Canvas, row: Int) {
+        let text: String
+        switch warning {
+        case .beforeBuildDate(let buildDate):
+            text = strings.text(.clockBeforeBuild, ["now": formatDate(now.date, strings: strings),
+                                                    "build": formatDate(buildDate, strings: strings)])
+        case .beforeNewestRecord(let newest):
+            text = strings.text(.clockBeforeRecords, ["now": formatDate(now.date, strings: strings) + " " + now.hourMinute,
+                                                      "newest": newest.utcDay.iso8601])
+        }
+        canvas.fill(Rect(x: 0, y: row, width: canvas.size.width, height: 1), style: .warning)
+        canvas.put(DisplayWidth.truncate("! " + text, to: canvas.size.width - 1, ellipsis: canvas.glyphs.ellipsis),
+                   at: Point(x: 0, y: row), style: .warning)
+    }
+
+    /// "F2 ^S Save  Esc Back  F1 ? Help": as many of the screen's keys as fit, Help always last.
+    static func renderFooter(hints: [KeyHint], strings: StringTable, into canvas: inout Canvas, row: Int) {
+        let width = canvas.size.width
+        canvas.fill(Rect(x: 0, y: row, width: width, height: 1))
+        let shown = hints.filter(\.inFooter)
+        let helpHint = shown.last { $0.label == .actionHelp }
+        let others = shown.filter { $0.label != .actionHelp }
+        let helpWidth = helpHint.map { segmentWidth($0, strings: strings, glyphs: canvas.glyphs) + 2 } ?? 0
+        var x = 1
+        for hint in others {
+            let needed = segmentWidth(hint, strings: strings, glyphs: canvas.glyphs)
+            guard x + needed + helpWidth <= width else { break }
+            x = drawSegment(hint, at: x, row: row, strings: strings, into: &canvas) + 2
+        }
+        if let helpHint { _ = drawSegment(helpHint, at: x, row: row, strings: strings, into: &canvas) }
+    }
+
+    private static func segmentWidth(_ hint: KeyHint, strings: StringTable, glyphs: Glyphs) -> Int {
+        DisplayWidth.of(hint.keysText(strings, glyphs: glyphs)) + 1 + DisplayWidth.of(strings[hint.label])
+    }
+
+    private static func drawSegment(_ hint: KeyHint, at x: Int, row: Int, strings: StringTable, into canvas: inout Canvas) -> Int {
+        var column = x
+        column += canvas.put(hint.keysText(strings, glyphs: canvas.glyphs), at: Point(x: column, y: row), style: .footerKey)
+        column += 1
+        column += canvas.put(strings[hint.label], at: Point(x: column, y: row), style: .footerLabel)
+        return column
+    }
+
+    /// "AAM Rampur · Priya Sharma (supervisor) · 3 waiting for upload · 14:05"
+    static func renderStatusLine(facility: String?, account: Account?, pendingUploads: Int, time: LocalTime,
+                                 strings: StringTable, into canvas: inout Canvas, row: Int) {
+        let width = canvas.size.width
+        canvas.fill(Rect(x: 0, y: row, width: width, height: 1), style: .status)
+        let separator = canvas.glyphs.separator
+        let clock = time.hourMinute
+        var parts: [String] = []
+        parts.append(facility ?? strings[.statusNotSetUp])
+        if let account {
+            parts.append(account.fullName + " (" + strings[account.role.labelKey] + ")")
+        } else {
+            parts.append(strings[.statusNobodySignedIn])
+        }
+        parts.append(pendingUploads == 0 ? strings[.statusNothingWaiting]
+                                         : strings.text(.statusWaiting, ["count": String(pendingUploads)]))
+        let left = " " + parts.joined(separator: separator)
+        canvas.put(DisplayWidth.truncate(left, to: width - DisplayWidth.of(clock) - 3, ellipsis: canvas.glyphs.ellipsis),
+                   at: Point(x: 0, y: row), style: .status)
+        canvas.put(clock, at: Point(x: width - DisplayWidth.of(clock) - 1, y: row), style: .status)
+    }
+
+    /// "Sun 22 Nov 2026", from the string table's day and month names (no ICU).
+    static func formatDate(_ date: CivilDate, strings: StringTable) -> String {
+        let weekdayKeys: [StringKey] = [.weekdayThu, .weekdayFri, .weekdaySat, .weekdaySun, .weekdayMon, .weekdayTue, .weekdayWed]
+        let monthKeys: [StringKey] = [.monthJan, .monthFeb, .monthMar, .monthApr, .monthMay, .monthJun,
+                                      .monthJul, .monthAug, .monthSep, .monthOct, .monthNov, .monthDec]
+        // 1970-01-01 was a Thursday.
+        let weekday = ((date.daysSince1970 % 7) + 7) % 7
+        return strings.text(.dateFormat, ["weekday": strings[weekdayKeys[weekday]], "day": String(date.day),
+                                          "month": strings[monthKeys[date.month - 1]], "year": String(date.year)])
+    }
+}
+
+/// Shown instead of everything else while the terminal is smaller than 80×24.
+enum TooSmallView {
+    static func render(strings: StringTable, size: Size, into canvas: inout Canvas) {
+        let text = strings.text(.terminalTooSmall, ["need": Size.minimum.description, "have": size.description])
+        let lines = wrap(text, width: max(1, size.width - 2))
+        let top = max(0, (size.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() where top + offset < size.height {
+            let x = max(0, (size.width - DisplayWidth.of(line)) / 2)
+            canvas.put(line, at: Point(x: x, y: top + offset), style: .warning)
+        }
+    }
+}
+
+/// Breaks text into lines of at most `width` columns at spaces (a word longer than a line is cut).
+public func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+        let candidate = current.isEmpty ? String(word) : current + " " + word
+        if DisplayWidth.of(candidate) <= width {
+            current = candidate
+        } else {
+            if !current.isEmpty { lines.append(current) }
+            var rest = String(word)
+            while DisplayWidth.of(rest) > width {
+                let head = DisplayWidth.prefix(rest, fitting: width)
+                lines.append(String(head))
+                rest = String(rest[head.endIndex...])
+            }
+            current = rest
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+}

@@ -1,0 +1,116 @@
+import ArogyaCore
+import ArogyaStore
+
+/// Everything a screen may use: the store, the text, the clock. Passed in, never global, so tests can
+/// give each screen an in-memory store and a fixed clock.
+public struct AppContext: Sendable {
+    public let store: AppDatabase
+    public let strings: StringTable
+    public let clock: WallClock
+    /// Converts an instant to local wall time for display (the C library's, honouring TZ).
+    public let localTime: @Sendable (Timestamp) -> LocalTime
+    /// The day this binary was built, for the clock check.
+    public let buildDate: CivilDate?
+
+    public init(store: AppDatabase, strings: StringTable, clock: WallClock = .system,
+                localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
+                buildDate: CivilDate? = ClockCheck.buildDate) {
+        self.store = store
+        self.strings = strings
+        self.clock = clock
+        self.localTime = localTime
+        self.buildDate = buildDate
+    }
+}
+
+/// Background work started by a screen: it runs off the main thread, and what it returns comes back
+/// to the same screen's `receive`.
+public typealias Work = @Sendable () async -> any Sendable
+
+/// What a screen asks for after handling an event. Screens never do I/O themselves.
+public enum Effect {
+    case none
+    /// Show a screen on top of this one.
+    case push(any Screen)
+    /// Close this screen.
+    case pop
+    /// Close this screen and show another in its place.
+    case replace(with: any Screen)
+    /// Run work in the background; its result comes back through `receive`.
+    case run(Work)
+    /// A change of who is using the terminal, or of the facility, that the application handles.
+    case session(SessionChange)
+    /// Leave the program (asking first if any screen holds unsaved input).
+    case quit
+    case batch([Effect])
+}
+
+public enum SessionChange {
+    /// Setup finished: the facility exists and its first supervisor may sign in.
+    case setupCompleted(Facility)
+    case signedIn(Account)
+    /// Back to the login screen; this user's screens are kept until she signs in again.
+    case switchUser
+    /// Lock now, as the idle timer would.
+    case lock
+    /// The idle lock was lifted by the right PIN.
+    case unlocked(Account)
+    /// The facility's details or settings changed: the status line and idle timer follow.
+    case facilityChanged(Facility, idleLockMinutes: Int)
+    /// The signed-in account changed (its own PIN, for instance).
+    case accountChanged(Account)
+}
+
+/// A screen: a view-model (state and event handling, no curses) with a render function that draws its
+/// state into a `Canvas`. Rendering lives in each screen's `…View.swift` file.
+@MainActor
+public protocol Screen: AnyObject {
+    /// The title in the top bar.
+    var title: String { get }
+    /// The screen's key table, for the footer and the help screen.
+    var keyHints: [KeyHint] { get }
+    /// Whether closing the screen now would lose something typed.
+    var hasUnsavedInput: Bool { get }
+    /// Drawn over the screen beneath it (a dialog), instead of in place of it.
+    var isModal: Bool { get }
+
+    func handle(_ input: InputEvent) -> Effect
+    func receive(_ result: any Sendable) -> Effect
+    /// Called when the screen comes to the top: when pushed and when the screen above it closes.
+    func appeared() -> Effect
+    func render(into canvas: inout Canvas, area: Rect)
+}
+
+extension Screen {
+    public var isModal: Bool { false }
+    public func appeared() -> Effect { .none }
+    public func receive(_ result: any Sendable) -> Effect { .none }
+}
+
+/// A screen whose keys come from one `KeyTable`: bound keys become actions, the rest go to typing.
+@MainActor
+public protocol KeyedScreen: Screen {
+    associatedtype Action: Sendable
+    var keyTable: KeyTable<Action> { get }
+    func perform(_ action: Action) -> Effect
+    /// A key the table does not bind: usually an edit of the focused field.
+    func typed(_ key: Key) -> Effect
+    func pasted(_ text: String) -> Effect
+}
+
+extension KeyedScreen {
+    public var keyHints: [KeyHint] { keyTable.hints }
+
+    public func handle(_ input: InputEvent) -> Effect {
+        switch input {
+        case .key(let key):
+            if let action = keyTable.action(for: key) { return perform(action) }
+            return typed(key)
+        case .paste(let text):
+            return pasted(text)
+        }
+    }
+
+    public func typed(_ key: Key) -> Effect { .none }
+    public func pasted(_ text: String) -> Effect { .none }
+}

@@ -1,0 +1,69 @@
+import ArogyaCore
+import ArogyaStore
+
+/// Choose a new PIN. After a supervisor reset it, this comes straight after login and cannot be skipped
+/// (only left by switching user); chosen from the home screen, it asks for the current PIN first.
+@MainActor
+final class ChangePinScreen: FormScreen {
+    enum Field: Hashable, Sendable { case current, new, again }
+
+    let context: AppContext
+    let account: Account
+    let isForced: Bool
+    var formState: FormScreenState<Field>
+    let keyTable: KeyTable<FormAction>
+
+    init(context: AppContext, account: Account, isForced: Bool) {
+        self.context = context
+        self.account = account
+        self.isForced = isForced
+        var fields: [FormField<Field>] = []
+        if !isForced {
+            fields.append(FormField(.current, label: .changePinCurrent, width: 8, content: .text(PinInput.make())))
+        }
+        fields.append(FormField(.new, label: .changePinNew, hint: .pinHint, width: 8, content: .text(PinInput.make())))
+        fields.append(FormField(.again, label: .changePinAgain, width: 8, content: .text(PinInput.make())))
+        formState = FormScreenState(form: Form(fields))
+        keyTable = isForced
+            ? Self.formKeyTable(cancelKeys: [.function(3), .ctrl("w")], cancelLabel: .actionSwitchUser, cancelHelp: .helpSwitchUser)
+            : Self.formKeyTable()
+    }
+
+    var title: String { context.strings[.changePinTitle] }
+
+    func cancel() -> Effect { isForced ? .session(.switchUser) : leaveAskingIfDirty() }
+
+    struct Changed: Sendable { let account: Account }
+
+    func saveWork() -> Work? {
+        var form = formState.form
+        let newPin = form.checkNewPin(.new, again: .again)
+        let current = isForced ? nil : form.text(.current)
+        if let current, current.isEmpty { form.setError(UserMessage(.errorPinEmpty), on: .current) }
+        formState.form = form
+        guard let newPin, !form.hasErrors else { return nil }
+        let store = context.store
+        let account = self.account
+        return storeWork {
+            if let current {
+                let outcome = try store.attemptLogin(username: account.username, pin: current)
+                guard case .signedIn = outcome else {
+                    throw StoreError.refused(UserMessage(.changePinCurrentWrong))
+                }
+            }
+            try store.changeOwnPin(accountId: account.id, newPin: newPin)
+            return Changed(account: try store.account(id: account.id) ?? account)
+        }
+    }
+
+    func saved(_ result: any Sendable) -> Effect {
+        guard let changed = result as? Changed else { return .none }
+        return .batch([.pop, .session(.accountChanged(changed.account))])
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        let intro = isForced ? context.strings.text(.changePinForcedIntro, ["name": account.fullName])
+                             : context.strings[.changePinIntro]
+        renderForm(into: &canvas, area: area, intro: intro)
+    }
+}

@@ -1,0 +1,95 @@
+import ArogyaCore
+import ArogyaStore
+
+/// The idle lock: it covers the screens of whoever is signed in, which stay exactly as they were, until
+/// she types her PIN again. Someone else can switch user from here instead.
+@MainActor
+final class LockScreen: KeyedScreen {
+    enum Action: Sendable { case unlock, switchUser, quit }
+
+    struct State: Equatable {
+        let account: Account
+        var pin = PinInput.make()
+        var isChecking = false
+        var message: UserMessage?
+    }
+
+    let context: AppContext
+    private(set) var state: State
+
+    init(context: AppContext, account: Account) {
+        self.context = context
+        self.state = State(account: account)
+    }
+
+    var title: String { context.strings[.lockTitle] }
+    var hasUnsavedInput: Bool { false }
+
+    let keyTable = KeyTable<Action>([
+        KeyBinding(.unlock, keys: [.enter], label: .actionUnlock, help: .helpLockUnlock),
+        KeyBinding(.switchUser, keys: [.function(3), .ctrl("w")], label: .actionSwitchUser, help: .helpSwitchUser),
+        KeyBinding(.quit, keys: [.function(10), .ctrl("q")], label: .actionQuit, help: .helpQuit),
+    ])
+
+    func perform(_ action: Action) -> Effect {
+        guard !state.isChecking else { return .none }
+        switch action {
+        case .switchUser: return .session(.switchUser)
+        case .quit: return .quit
+        case .unlock:
+            guard AccountRules.pinLength.contains(state.pin.text.count) else {
+                state.message = UserMessage(.loginTypePin)
+                return .none
+            }
+            state.isChecking = true
+            state.message = nil
+            let store = context.store
+            let username = state.account.username
+            let pin = state.pin.text
+            return .run {
+                do { return try store.attemptLogin(username: username, pin: pin) } catch { return StoreError.message(for: error) }
+            }
+        }
+    }
+
+    func typed(_ key: Key) -> Effect {
+        guard !state.isChecking else { return .none }
+        switch state.pin.apply(key) {
+        case .refused(let message): state.message = message
+        case .changed: state.message = nil
+        default: break
+        }
+        return .none
+    }
+
+    func receive(_ result: any Sendable) -> Effect {
+        state.isChecking = false
+        state.pin.clear()
+        if let failure = result as? UserMessage {
+            state.message = failure
+            return .none
+        }
+        guard let outcome = result as? LoginOutcome else { return .none }
+        if case .signedIn(let account) = outcome { return .session(.unlocked(account)) }
+        state.message = LoginMessages.message(for: outcome, strings: context.strings, localTime: context.localTime)
+        return .none
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        let strings = context.strings
+        let content = area.inset(dx: 2, dy: 0)
+        var y = content.y + 2
+        canvas.put(strings.text(.lockMessage, ["name": state.account.fullName]), at: Point(x: content.x, y: y), style: .heading,
+                   maxWidth: content.width)
+        y += 1
+        for line in wrap(strings[.lockExplain], width: content.width) {
+            y += 1
+            canvas.put(line, at: Point(x: content.x, y: y), style: .hint)
+        }
+        y += 2
+        FormView.renderLoneInput(label: strings[.loginPin], input: state.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
+        y += 2
+        StatusLineView.render(saving: false, failure: state.message, strings: strings, into: &canvas, row: y, x: content.x, width: content.width)
+        if state.isChecking { canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint) }
+    }
+}

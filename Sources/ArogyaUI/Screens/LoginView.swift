@@ -1,0 +1,48 @@
+import ArogyaCore
+
+extension LoginScreen {
+    func render(into canvas: inout Canvas, area: Rect) {
+        LoginView.render(state, strings: context.strings, localTime: context.localTime, lockout: context.store.lockout,
+                         into: &canvas, area: area)
+    }
+}
+
+enum LoginView {
+    static func render(_ state: LoginScreen.State, strings: StringTable, localTime: (Timestamp) -> LocalTime,
+                       lockout: LockoutPolicy, into canvas: inout Canvas, area: Rect) {
+        let content = area.inset(dx: 2, dy: 0)
+        var y = content.y + 1
+        canvas.put(strings[.loginWho], at: Point(x: content.x, y: y), style: .heading)
+        if !state.filter.isEmpty {
+            canvas.put(strings.text(.loginFilter, ["filter": state.filter]), at: Point(x: content.x + 30, y: y), style: .hint)
+        }
+        y += 1
+        let listHeight = max(1, content.maxY - y - 6)
+        let visible = state.visibleAccounts
+        if state.isLoading {
+            canvas.put(strings[.statusLoading], at: Point(x: content.x + 2, y: y), style: .hint)
+        } else if visible.isEmpty && !state.accounts.isEmpty {
+            canvas.put(strings[.loginNoMatch], at: Point(x: content.x + 2, y: y), style: .hint)
+        }
+        let rows = visible.map { account -> String in
+            var row = DisplayWidth.pad(account.fullName, to: 30) + "  " + DisplayWidth.pad(strings[account.role.labelKey], to: 12)
+                + "  " + DisplayWidth.pad(account.username, to: 16)
+            if lockout.isLocked(until: account.lockedUntil, now: state.now), let until = account.lockedUntil {
+                row += strings.text(.loginLockedShort, ["time": localTime(until).hourMinute])
+            }
+            return row
+        }
+        ListView.render(rows: rows, selected: visible.isEmpty ? nil : state.selected, into: &canvas,
+                        area: Rect(x: content.x, y: y, width: content.width, height: listHeight))
+        y += listHeight + 1
+        canvas.put(strings[.loginFindHint], at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width)
+        y += 2
+        FormView.renderLoneInput(label: strings[.loginPin], input: state.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
+        y += 2
+        StatusLineView.render(saving: false, failure: state.message, strings: strings, into: &canvas,
+                              row: y, x: content.x, width: content.width)
+        if state.isChecking {
+            canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArogyaCore
+import ArogyaStore
+
+/// Supervisors edit the facility's details, the villages served and the idle lock here.
+@MainActor
+final class SettingsScreen: FormScreen {
+    enum Field: Hashable, Sendable { case facilityName, facilityId, state, villages, idleMinutes }
+
+    let context: AppContext
+    let account: Account
+    var formState: FormScreenState<Field>
+
+    init(context: AppContext, account: Account) {
+        self.context = context
+        self.account = account
+        formState = FormScreenState(form: Self.form(strings: context.strings, facility: nil, idleMinutes: FacilityRules.defaultIdleLockMinutes),
+                                    isLoading: true)
+    }
+
+    static func form(strings: StringTable, facility: Facility?, idleMinutes: Int) -> Form<Field> {
+        Form([
+            FormField(.facilityName, label: .setupFacilityName, width: 40,
+                      content: .text(TextInput(maxLength: FacilityRules.nameMaxLength, text: facility?.name ?? ""))),
+            FormField(.facilityId, label: .setupFacilityId, hint: .setupFacilityIdHint, width: 16,
+                      content: .text(TextInput(maxLength: 32, text: facility?.hfrId ?? ""))),
+            FormField(.state, label: .setupState, hint: .setupStateHint, width: 30,
+                      content: .choice(Choices.states(strings: strings, selected: facility?.state))),
+            FormField(.villages, label: .setupVillages, hint: .setupVillagesHint, width: 24,
+                      content: .list(ListInput(items: facility?.villages.map(\.name) ?? [], maxLength: FacilityRules.villageMaxLength,
+                                               validate: FacilityRules.village))),
+            FormField(.idleMinutes, label: .settingsIdleMinutes, hint: .settingsIdleMinutesHint, width: 4,
+                      content: .text(TextInput(kind: .digits, maxLength: 3, text: String(idleMinutes)))),
+        ])
+    }
+
+    var title: String { context.strings[.settingsTitle] }
+    let keyTable = SettingsScreen.formKeyTable()
+
+    private enum Loaded: Sendable {
+        case settings(Facility, idleMinutes: Int)
+    }
+
+    struct Saved: Sendable {
+        let facility: Facility
+        let idleMinutes: Int
+    }
+
+    func appeared() -> Effect {
+        // Only the first time: coming back from a dialog must not overwrite what was typed.
+        guard formState.isLoading else { return .none }
+        let store = context.store
+        return .run(storeWork {
+            guard let facility = try store.facility() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
+            return Loaded.settings(facility, idleMinutes: try store.idleLockMinutes())
+        })
+    }
+
+    func saveWork() -> Work? {
+        let typed = formState.form
+        var form = typed
+        let name = form.check(.facilityName) { () throws(UserMessage) in try FacilityRules.facilityName(typed.text(.facilityName)) }
+        let hfrId = form.check(.facilityId) { () throws(UserMessage) in try FacilityRules.facilityId(typed.text(.facilityId)) }
+        let villages = form.check(.villages) { () throws(UserMessage) in
+            try FacilityRules.villages(try typed.list(.villages)?.itemsIncludingEntry() ?? [])
+        }
+        let minutes = form.check(.idleMinutes) { () throws(UserMessage) in try FacilityRules.idleLockMinutes(typed.text(.idleMinutes)) }
+        formState.form = form
+        guard let name, case .some(let facilityId) = hfrId, let villages, let minutes else { return nil }
+        let details = FacilityDetails(name: name, hfrId: facilityId, state: IndianState(code: typed.choice(.state)),
+                                      villages: villages, idleLockMinutes: minutes)
+        let store = context.store
+        let actor = AuditActor.account(account.username)
+        return storeWork {
+            Saved(facility: try store.updateFacility(details, by: actor), idleMinutes: minutes)
+        }
+    }
+
+    func saved(_ result: any Sendable) -> Effect {
+        switch result {
+        case let loaded as Loaded:
+            guard case .settings(let facility, let minutes) = loaded else { return .none }
+            formState = FormScreenState(form: Self.form(strings: context.strings, facility: facility, idleMinutes: minutes))
+            return .none
+        case let saved as Saved:
+            // Start again from what was stored, so that the form is clean and shows the saved values.
+            formState = FormScreenState(form: Self.form(strings: context.strings, facility: saved.facility, idleMinutes: saved.idleMinutes))
+            formState.notice = UserMessage(.settingsSaved)
+            return .session(.facilityChanged(saved.facility, idleLockMinutes: saved.idleMinutes))
+        default:
+            return .none
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        renderForm(into: &canvas, area: area, intro: context.strings[.settingsIntro])
+    }
+}

@@ -1,0 +1,98 @@
+import ArogyaCore
+import ArogyaStore
+
+/// First run: the facility, its villages and the first supervisor account, on one form.
+@MainActor
+final class SetupScreen: FormScreen {
+    enum Field: Hashable, Sendable { case facilityName, facilityId, state, villages, username, fullName, pin, pinAgain }
+
+    let context: AppContext
+    var formState: FormScreenState<Field>
+
+    init(context: AppContext) {
+        self.context = context
+        formState = FormScreenState(form: Form([
+            FormField(.facilityName, label: .setupFacilityName, width: 40, content: .text(TextInput(maxLength: FacilityRules.nameMaxLength))),
+            FormField(.facilityId, label: .setupFacilityId, hint: .setupFacilityIdHint, width: 16,
+                      content: .text(TextInput(maxLength: 32))),
+            FormField(.state, label: .setupState, hint: .setupStateHint, width: 30,
+                      content: .choice(Choices.states(strings: context.strings, selected: nil))),
+            FormField(.villages, label: .setupVillages, hint: .setupVillagesHint, width: 24,
+                      content: .list(ListInput(items: [], maxLength: FacilityRules.villageMaxLength, validate: FacilityRules.village))),
+            FormField(.username, label: .setupUsername, hint: .setupUsernameHint, width: 16,
+                      content: .text(TextInput(kind: .username, maxLength: AccountRules.usernameLength.upperBound))),
+            FormField(.fullName, label: .setupFullName, width: 30, content: .text(TextInput(maxLength: AccountRules.fullNameMaxLength))),
+            FormField(.pin, label: .setupPin, hint: .pinHint, width: 8, content: .text(PinInput.make())),
+            FormField(.pinAgain, label: .setupPinAgain, width: 8, content: .text(PinInput.make())),
+        ]))
+    }
+
+    var title: String { context.strings[.setupTitle] }
+
+    let keyTable = SetupScreen.formKeyTable(cancelKeys: [.function(10), .ctrl("q")], cancelLabel: .actionQuit,
+                                            cancelHelp: .helpQuit, saveHelp: .helpSetupSave)
+
+    /// Leaving the first setup leaves the program (the application asks first if anything was typed).
+    func cancel() -> Effect { .quit }
+
+    enum Saved: Sendable { case facility(Facility) }
+
+    func saveWork() -> Work? {
+        guard let setup = validatedSetup() else { return nil }
+        let store = context.store
+        return storeWork {
+            let (facility, _) = try store.completeSetup(setup, by: .account(setup.supervisor.username))
+            return Saved.facility(facility)
+        }
+    }
+
+    func saved(_ result: any Sendable) -> Effect {
+        guard case .facility(let facility)? = result as? Saved else { return .none }
+        return .session(.setupCompleted(facility))
+    }
+
+    /// Checks every field, marking each problem at its field; the setup when all are right.
+    func validatedSetup() -> FacilitySetup? {
+        let typed = formState.form
+        var form = typed
+        let name = form.check(.facilityName) { () throws(UserMessage) in try FacilityRules.facilityName(typed.text(.facilityName)) }
+        let hfrId = form.check(.facilityId) { () throws(UserMessage) in try FacilityRules.facilityId(typed.text(.facilityId)) }
+        let villages = form.check(.villages) { () throws(UserMessage) in
+            try FacilityRules.villages(try typed.list(.villages)?.itemsIncludingEntry() ?? [])
+        }
+        let username = form.check(.username) { () throws(UserMessage) in try AccountRules.username(typed.text(.username)) }
+        let fullName = form.check(.fullName) { () throws(UserMessage) in try AccountRules.fullName(typed.text(.fullName)) }
+        let pin = form.checkNewPin(.pin, again: .pinAgain)
+        formState.form = form
+        guard let name, case .some(let facilityId) = hfrId, let villages, let username, let fullName, let pin else {
+            return nil
+        }
+        return FacilitySetup(facilityName: name, hfrId: facilityId, state: IndianState(code: typed.choice(.state)),
+                             villages: villages,
+                             supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin))
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        renderForm(into: &canvas, area: area, intro: context.strings[.setupIntro],
+                   headings: [.facilityName: .setupSectionFacility, .username: .setupSectionSupervisor])
+    }
+}
+
+/// The PIN fields of every form: digits only, shown as bullets.
+enum PinInput {
+    static func make() -> TextInput {
+        TextInput(kind: .digits, maxLength: AccountRules.pinLength.upperBound, isMasked: true)
+    }
+}
+
+extension Form {
+    /// Checks a new PIN typed twice: a bad PIN is marked on the first field, a mismatch on the second.
+    mutating func checkNewPin(_ first: ID, again second: ID) -> String? {
+        let pin = text(first)
+        let repeated = text(second)
+        if let valid = check(first, { () throws(UserMessage) in try AccountRules.pin(pin) }) {
+            return check(second, { () throws(UserMessage) in try AccountRules.confirmedPin(valid, repeated: repeated) })
+        }
+        return nil
+    }
+}

@@ -1,0 +1,185 @@
+import ArogyaCore
+import ArogyaStore
+
+/// Supervisors manage accounts here: add, disable or enable, and reset a forgotten PIN.
+@MainActor
+final class UsersScreen: KeyedScreen {
+    enum Action: Sendable { case up, down, pageUp, pageDown, add, toggleActive, resetPin, back }
+
+    struct State: Equatable {
+        var accounts: [Account] = []
+        var selected = 0
+        var isLoading = true
+        var isWorking = false
+        var message: UserMessage?
+        var notice: UserMessage?
+        var now: Timestamp
+
+        var selectedAccount: Account? { accounts.indices.contains(selected) ? accounts[selected] : nil }
+    }
+
+    let context: AppContext
+    let account: Account
+    private(set) var state: State
+
+    init(context: AppContext, account: Account) {
+        self.context = context
+        self.account = account
+        self.state = State(now: context.clock.now())
+    }
+
+    var title: String { context.strings[.usersTitle] }
+    var hasUnsavedInput: Bool { false }
+
+    let keyTable = KeyTable<Action>([
+        KeyBinding(.up, keys: [.up, .char("k")], label: .actionMove, help: .helpMoveUp, inFooter: false),
+        KeyBinding(.down, keys: [.down, .char("j")], label: .actionMove, help: .helpMoveDown, inFooter: false),
+        KeyBinding(.pageUp, keys: [.pageUp], label: .actionPageUp, help: .helpPageUp, inFooter: false),
+        KeyBinding(.pageDown, keys: [.pageDown], label: .actionPageDown, help: .helpPageDown, inFooter: false),
+        KeyBinding(.add, keys: [.char("a"), .function(5)], label: .actionAdd, help: .helpUsersAdd),
+        KeyBinding(.toggleActive, keys: [.char("d"), .function(8)], label: .actionDisableEnable, help: .helpUsersToggle),
+        KeyBinding(.resetPin, keys: [.char("r"), .function(6)], label: .actionResetPin, help: .helpUsersReset),
+        KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
+    ])
+
+    private enum Result: Sendable {
+        case loaded([Account])
+        case changed(Account)
+    }
+
+    func appeared() -> Effect { reload() }
+
+    private func reload() -> Effect {
+        let store = context.store
+        return .run(storeWork { Result.loaded(try store.accounts()) })
+    }
+
+    func perform(_ action: Action) -> Effect {
+        guard !state.isWorking else { return .none }
+        state.message = nil
+        let pageSize = 10
+        switch action {
+        case .up: state.selected = max(0, state.selected - 1)
+        case .down: state.selected = min(max(0, state.accounts.count - 1), state.selected + 1)
+        case .pageUp: state.selected = max(0, state.selected - pageSize)
+        case .pageDown: state.selected = min(max(0, state.accounts.count - 1), state.selected + pageSize)
+        case .back: return .pop
+        case .add:
+            state.notice = nil
+            return .push(AccountFormScreen(context: context, actor: account))
+        case .resetPin:
+            guard let target = state.selectedAccount else { return .none }
+            state.notice = nil
+            return .push(ResetPinScreen(context: context, actor: account, target: target))
+        case .toggleActive:
+            guard let target = state.selectedAccount else { return .none }
+            state.notice = nil
+            if target.id == account.id {
+                state.message = UserMessage(.errorCannotDisableSelf)
+                return .none
+            }
+            if target.isActive {
+                let strings = context.strings
+                return .push(ConfirmDialog(context: context, title: strings[.usersDisableTitle],
+                                           message: strings.text(.usersDisableMessage, ["name": target.fullName, "username": target.username]),
+                                           confirmLabel: strings[.actionDisable], tag: "disable"))
+            }
+            return setActive(target, active: true)
+        }
+        return .none
+    }
+
+    private func setActive(_ target: Account, active: Bool) -> Effect {
+        state.isWorking = true
+        let store = context.store
+        let actor = AuditActor.account(account.username)
+        return .run(storeWork { Result.changed(try store.setAccountActive(username: target.username, active: active, by: actor)) })
+    }
+
+    func receive(_ result: any Sendable) -> Effect {
+        state.now = context.clock.now()
+        if let answer = result as? ConfirmDialog.Answer {
+            guard answer.confirmed, let target = state.selectedAccount else { return .none }
+            return setActive(target, active: false)
+        }
+        if let saved = result as? AccountSaved {
+            // `appeared` reloads the list as the form closes.
+            state.notice = saved.notice
+            return .none
+        }
+        state.isWorking = false
+        if let failure = result as? UserMessage {
+            state.message = failure
+            return .none
+        }
+        switch result as? Result {
+        case .loaded(let accounts):
+            let selectedId = state.selectedAccount?.id
+            state.isLoading = false
+            state.accounts = accounts
+            state.selected = accounts.firstIndex { $0.id == selectedId } ?? min(state.selected, max(0, accounts.count - 1))
+            return .none
+        case .changed(let changed):
+            state.notice = UserMessage(changed.isActive ? .usersEnabled : .usersDisabled, ["name": changed.fullName])
+            return reload()
+        case nil:
+            return .none
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        UsersView.render(state, strings: context.strings, localTime: context.localTime, lockout: context.store.lockout,
+                         into: &canvas, area: area)
+    }
+}
+
+/// Sent back to the Users screen by the add and reset forms when they close after saving.
+struct AccountSaved: Sendable {
+    let notice: UserMessage
+}
+
+enum UsersView {
+    static func render(_ state: UsersScreen.State, strings: StringTable, localTime: (Timestamp) -> LocalTime,
+                       lockout: LockoutPolicy, into canvas: inout Canvas, area: Rect) {
+        let content = area.inset(dx: 1, dy: 0)
+        var y = content.y + 1
+        let header = "  " + columns([strings[.usersColumnName], strings[.usersColumnUsername], strings[.usersColumnRole],
+                                     strings[.usersColumnStatus], strings[.usersColumnLastLogin]])
+        canvas.put(header, at: Point(x: content.x, y: y), style: .heading, maxWidth: content.width)
+        y += 1
+        if state.isLoading {
+            canvas.put(strings[.statusLoading], at: Point(x: content.x + 2, y: y), style: .hint)
+        }
+        let rows = state.accounts.map { account -> String in
+            columns([account.fullName, account.username, strings[account.role.labelKey],
+                     statusText(account, now: state.now, strings: strings, localTime: localTime, lockout: lockout),
+                     account.lastLoginAt.map { localTime($0).date.iso8601 } ?? strings[.usersNever]])
+        }
+        let styles = state.accounts.map { $0.isActive ? Style.normal : Style.disabled }
+        let listHeight = content.maxY - y - 2
+        ListView.render(rows: rows, selected: state.accounts.isEmpty ? nil : state.selected, styles: styles, into: &canvas,
+                        area: Rect(x: content.x, y: y, width: content.width, height: listHeight))
+        let messageRow = content.maxY - 1
+        StatusLineView.render(saving: state.isWorking, failure: state.message,
+                              success: state.notice.map { strings.text($0) }, strings: strings, into: &canvas,
+                              row: messageRow, x: content.x, width: content.width)
+    }
+
+    /// Name, login, role, status and last sign-in, padded to fit 80 columns with the "> " marker.
+    static let columnWidths = [22, 12, 10, 15, 10]
+
+    static func columns(_ values: [String]) -> String {
+        zip(values, columnWidths).map { DisplayWidth.pad($0, to: $1) }.joined(separator: " ")
+    }
+
+    /// "active", "disabled", "locked 14:32" or "must change PIN": in words, not only in colour.
+    static func statusText(_ account: Account, now: Timestamp, strings: StringTable, localTime: (Timestamp) -> LocalTime,
+                           lockout: LockoutPolicy) -> String {
+        if !account.isActive { return strings[.usersStatusDisabled] }
+        if lockout.isLocked(until: account.lockedUntil, now: now), let until = account.lockedUntil {
+            return strings.text(.usersStatusLocked, ["time": localTime(until).hourMinute])
+        }
+        if account.mustChangePin { return strings[.usersStatusNewPin] }
+        return strings[.usersStatusActive]
+    }
+}

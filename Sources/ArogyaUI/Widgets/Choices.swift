@@ -1,0 +1,28 @@
+import ArogyaCore
+
+/// The options of the choice fields that several screens share.
+enum Choices {
+    /// "Not set" first, then the states and union territories by name.
+    static func states(strings: StringTable, selected: IndianState?) -> Choice {
+        let states = IndianState.allCases.sorted { strings[$0.nameKey] < strings[$1.nameKey] }
+        let options = [Choice.Option(value: "", label: .stateNotSet)]
+            + states.map { Choice.Option(value: $0.code, label: $0.nameKey, detail: $0.code) }
+        return Choice(options: options, selectedValue: selected?.code ?? "")
+    }
+
+    static func roles(selected: Role = .worker) -> Choice {
+        Choice(options: Role.allCases.map { Choice.Option(value: $0.rawValue, label: $0.labelKey) }, selectedValue: selected.rawValue)
+    }
+}
+
+/// Validates one field and records its message on the form; returns the value when valid.
+extension Form {
+    mutating func check<T>(_ id: ID, _ rule: () throws(UserMessage) -> T) -> T? {
+        do {
+            return try rule()
+        } catch {
+            setError(error, on: id)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import ArogyaCore
+import ArogyaStore
+
+/// The actions every form screen has.
+public enum FormAction: Sendable {
+    case nextField, previousField, enter, save, cancel
+}
+
+/// What a form screen holds besides its fields: whether it is loading or saving, and why a save failed.
+public struct FormScreenState<Field: Hashable & Sendable>: Equatable, Sendable {
+    public var form: Form<Field>
+    public var isLoading = false
+    public var isSaving = false
+    /// A problem with saving as a whole (the store), shown under the form.
+    public var failure: UserMessage?
+    /// What the last save did ("Settings saved."), shown under the form until the next key.
+    public var notice: UserMessage?
+
+    public init(form: Form<Field>, isLoading: Bool = false) {
+        self.form = form
+        self.isLoading = isLoading
+    }
+}
+
+/// A screen that is one form: Tab and the arrows move, Enter moves on (and saves on the last field),
+/// F2 or Ctrl-S saves, Esc leaves, asking first when something was typed.
+@MainActor
+protocol FormScreen: KeyedScreen where Action == FormAction {
+    associatedtype Field: Hashable & Sendable
+    var context: AppContext { get }
+    var formState: FormScreenState<Field> { get set }
+    /// Checks the fields (marking errors on the form) and returns the work that saves, or nil.
+    func saveWork() -> Work?
+    /// What to do with the result of the save work.
+    func saved(_ result: any Sendable) -> Effect
+    /// Esc: by default leaves, asking first when something was typed.
+    func cancel() -> Effect
+}
+
+extension FormScreen {
+    var hasUnsavedInput: Bool { formState.form.isDirty }
+
+    /// The standard table; the cancel keys and label vary (Esc "Back", or F10 "Quit" on first setup).
+    static func formKeyTable(cancelKeys: [Key] = [.escape], cancelLabel: StringKey = .actionCancel,
+                             cancelHelp: StringKey = .helpFormCancel, saveHelp: StringKey = .helpFormSave) -> KeyTable<FormAction> {
+        KeyTable([
+            KeyBinding(.nextField, keys: [.tab, .down], label: .actionNextField, help: .helpNextField),
+            KeyBinding(.previousField, keys: [.backTab, .up], label: .actionPreviousField, help: .helpPreviousField, inFooter: false),
+            KeyBinding(.enter, keys: [.enter], label: .actionNextOrAdd, help: .helpFormEnter, inFooter: false),
+            KeyBinding(.save, keys: [.function(2), .ctrl("s")], label: .actionSave, help: saveHelp),
+            KeyBinding(.cancel, keys: cancelKeys, label: cancelLabel, help: cancelHelp),
+        ])
+    }
+
+    func perform(_ action: FormAction) -> Effect {
+        guard !formState.isSaving, !formState.isLoading else { return .none }
+        switch action {
+        case .nextField: formState.form.focusNext()
+        case .previousField: formState.form.focusPrevious()
+        case .enter: if formState.form.enter() { return save() }
+        case .save: return save()
+        case .cancel: return cancel()
+        }
+        return .none
+    }
+
+    func typed(_ key: Key) -> Effect {
+        guard !formState.isSaving, !formState.isLoading else { return .none }
+        formState.form.edit(key, strings: context.strings)
+        formState.failure = nil
+        formState.notice = nil
+        return .none
+    }
+
+    func pasted(_ text: String) -> Effect {
+        guard !formState.isSaving, !formState.isLoading else { return .none }
+        formState.form.paste(text)
+        return .none
+    }
+
+    func save() -> Effect {
+        formState.form.clearErrors()
+        guard let work = saveWork() else {
+            formState.form.focusFirstError()
+            return .none
+        }
+        formState.isSaving = true
+        formState.failure = nil
+        return .run(work)
+    }
+
+    func cancel() -> Effect { leaveAskingIfDirty() }
+
+    /// Leaves at once when nothing was typed, else asks.
+    func leaveAskingIfDirty() -> Effect {
+        guard formState.form.isDirty else { return .pop }
+        let strings = context.strings
+        return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.discardMessage],
+                                   confirmLabel: strings[.actionDiscard], tag: "discard"))
+    }
+
+    func receive(_ result: any Sendable) -> Effect {
+        if let answer = result as? ConfirmDialog.Answer, answer.tag == "discard" {
+            return answer.confirmed ? .pop : .none
+        }
+        formState.isSaving = false
+        if let failure = result as? UserMessage {
+            formState.failure = failure
+            return .none
+        }
+        return saved(result)
+    }
+
+    /// The form and the line under it, the usual way.
+    func renderForm(into canvas: inout Canvas, area: Rect, intro: String? = nil, headings: [Field: StringKey] = [:]) {
+        let strings = context.strings
+        let content = area.inset(dx: 2, dy: 0)
+        var y = content.y + 1
+        if let intro {
+            for line in wrap(intro, width: content.width) {
+                canvas.put(line, at: Point(x: content.x, y: y))
+                y += 1
+            }
+            y += 1
+        }
+        if formState.isLoading {
+            canvas.put(strings[.statusLoading], at: Point(x: content.x, y: y), style: .hint)
+            return
+        }
+        FormView.render(formState.form, strings: strings, into: &canvas,
+                        area: Rect(x: content.x, y: y, width: content.width, height: content.maxY - y - 1), headings: headings)
+        StatusLineView.render(saving: formState.isSaving, failure: formState.failure,
+                              success: formState.notice.map { strings.text($0) }, strings: strings, into: &canvas,
+                              row: content.maxY - 1, x: content.x, width: content.width)
+    }
+}
+
+/// Runs a store call in the background and turns a failure into the message to show.
+func storeWork<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> Work {
+    {
+        do { return try body() } catch { return StoreError.message(for: error) }
+    }
+}

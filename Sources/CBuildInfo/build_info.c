@@ -1,0 +1,3 @@
+#include "CBuildInfo.h"
+
+const char *arogya_build_date(void) { return __DATE__; }

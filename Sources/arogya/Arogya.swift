@@ -1,0 +1,45 @@
+import ArgumentParser
+import ArogyaCore
+import ArogyaStore
+
+struct Arogya: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arogya",
+        abstract: "Patient lookup, NCD screening and record upload for Ayushman Arogya Mandirs.",
+        discussion: """
+            Without a command, opens the full-screen terminal application.
+
+            Exit codes: 0 ok, 1 runtime error (database locked, damaged or missing, a refusal), \
+            2 invalid input data, 64 wrong usage.
+            Environment: AROGYA_DB (the database, like --db), AROGYA_ASSETS (the folder of text and protocol \
+            files), NO_COLOR (no colours), TERM, LANG.
+            """,
+        version: ArogyaVersion.current,
+        subcommands: [UICommand.self, SetupCommand.self, UsersCommand.self, AuditCommand.self],
+        defaultSubcommand: UICommand.self
+    )
+
+    /// `arogya --db PATH …`: the database given before the command name, for every command.
+    @Option(name: .customLong("db"), help: ArgumentHelp("The database file (see the commands' --db).", valueName: "path"))
+    var databasePath: String?
+}
+
+/// `--db PATH`, accepted by every command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The database file (default: $AROGYA_DB, else $XDG_DATA_HOME/arogya/arogya.sqlite, else ~/.local/share/arogya/arogya.sqlite).",
+        valueName: "path"))
+    var path: String?
+
+    /// `--db` after the command name, else before it, else the environment and the XDG default.
+    func resolvedPath(root: Arogya) -> String {
+        DatabaseLocation.resolve(explicit: path ?? root.databasePath)
+    }
+}
+
+/// `--as USER`, for commands that change data.
+struct ActorOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp(
+        "Record the change in the audit log as this account (default: cli:<your Unix login name>).", valueName: "user"))
+    var account: String?
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import ArogyaCore
+import ArogyaStore
+
+/// `arogya setup`: the first-run setup, for scripts.
+struct SetupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "setup",
+        abstract: "Set up a new database: the facility, its villages and the first supervisor.",
+        discussion: """
+            The supervisor's PIN (4 to 6 digits) is read from standard input: one line, and a second line, \
+            when given, must repeat it. At a terminal it is asked for twice without echo.
+            Refuses with exit 1 when the database is already set up.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @ParentCommand var root: Arogya
+
+    @Option(help: "The facility's name.")
+    var facility: String
+
+    @Option(name: .customLong("facility-id"), help: "The Health Facility Registry ID (optional).")
+    var facilityId: String?
+
+    @Option(help: ArgumentHelp("The state or union territory, by its code (UP, BR, MH…).", valueName: "code"))
+    var state: String?
+
+    @Option(name: .customLong("village"), help: "A village or ward served (repeat for each).")
+    var villages: [String] = []
+
+    @Option(help: ArgumentHelp("The first supervisor's login name.", valueName: "user"))
+    var supervisor: String
+
+    @Option(help: "The first supervisor's full name (default: the login name).")
+    var name: String?
+
+    func run() throws {
+        let environment = try CommandEnvironment.make(database, root: root)
+        // Check everything typed before touching the database, so bad input creates no file.
+        let setup = try environment.run { () throws -> FacilitySetup in
+            let username = try AccountRules.username(supervisor)
+            let facilityName = try FacilityRules.facilityName(facility)
+            let hfrId = try FacilityRules.facilityId(facilityId ?? "")
+            let stateCode = try FacilityRules.state(state ?? "")
+            let villageNames = try FacilityRules.villages(villages)
+            let fullName = try AccountRules.fullName(name ?? username)
+            let pin = try PinReader.read(strings: environment.strings)
+            return FacilitySetup(facilityName: facilityName, hfrId: hfrId, state: stateCode, villages: villageNames,
+                                 supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin))
+        }
+        let store = try environment.openStore(.createIfMissing)
+        let actor = AuditActor.commandLine(unixUser: CommandEnvironment.unixLoginName())
+        try environment.run { _ = try store.completeSetup(setup, by: actor) }
+        environment.say(.cliSetupDone, ["facility": setup.facilityName, "username": setup.supervisor.username,
+                                        "path": environment.databasePath])
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import ArogyaCore
+import ArogyaStore
+import ArogyaTerminal
+import ArogyaUI
+import Foundation
+
+/// `arogya [--db PATH]`: the full-screen application.
+struct UICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "Open the full-screen application (what plain `arogya` does).")
+
+    @OptionGroup var database: DatabaseOptions
+    @ParentCommand var root: Arogya
+
+    func run() throws {
+        let environment = try CommandEnvironment.make(database, root: root)
+        // Open and check the database before curses takes the screen, so that a refusal is one plain line.
+        let store = try environment.openStore(.createIfMissing)
+        let (facility, idleMinutes) = try environment.run { (try store.facility(), try store.idleLockMinutes()) }
+        let variables = ProcessInfo.processInfo.environment
+        let ending: TerminalRunner.Ending = try MainActor.assumeIsolated {
+            let terminal: CursesTerminal
+            do {
+                terminal = try CursesTerminal(environment: variables)
+            } catch {
+                try CommandEnvironment.fail(code: 1, "arogya: \(error)")
+            }
+            defer { terminal.restore() }
+            let context = AppContext(store: store, strings: environment.strings)
+            let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,
+                               size: terminal.size, glyphs: terminal.glyphs)
+            let runner = try TerminalRunner(app: app, terminal: terminal,
+                                            benchmarkExitScreen: variables["AROGYA_BENCH_EXIT_AT"])
+            return runner.run()
+        }
+        if case .signal(let signal) = ending {
+            // As a shell reports it: 128 + the signal's number.
+            throw ExitCode(128 + signal)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import ArogyaCore
+import ArogyaStore
+import Foundation
+
+/// `arogya users …`: accounts, for admins and scripts.
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Add, list, disable, enable and reset accounts.",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPin.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account. Its first PIN is read from standard input; the user must change it at first sign-in.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+
+        @Argument(help: ArgumentHelp("The login name.", valueName: "user"))
+        var username: String
+
+        @Option(help: "worker or supervisor.")
+        var role: Role
+
+        @Option(help: "The full name (default: the login name).")
+        var name: String?
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let new = try environment.run { () throws -> NewAccount in
+                let login = try AccountRules.username(username)
+                let fullName = try AccountRules.fullName(name ?? login)
+                return NewAccount(username: login, fullName: fullName, role: role, pin: try PinReader.read(strings: environment.strings))
+            }
+            let store = try environment.openStore(.mustExist)
+            let actor = try environment.actor(actorOptions, store: store)
+            let account = try environment.run {
+                guard try store.isSetUp() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
+                return try store.addAccount(new, mustChangePin: true, by: actor)
+            }
+            environment.say(.cliUserAdded, ["username": account.username, "role": environment.strings[account.role.labelKey]])
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the accounts.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+
+        @Flag(help: "Print JSON: a list of {id, username, full_name, role, active, must_change_pin, locked_until, last_login_at}.")
+        var json = false
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let store = try environment.openStore(.mustExist)
+            let accounts = try environment.run { try store.accounts() }
+            if json {
+                let objects: [[String: Any]] = accounts.map { account in
+                    [
+                        "id": account.id, "username": account.username, "full_name": account.fullName,
+                        "role": account.role.rawValue, "active": account.isActive, "must_change_pin": account.mustChangePin,
+                        "locked_until": store.lockout.isLocked(until: account.lockedUntil, now: store.clock.now())
+                            ? account.lockedUntil!.iso8601 as Any : NSNull(),
+                        "last_login_at": account.lastLoginAt?.iso8601 as Any? ?? NSNull(),
+                    ]
+                }
+                let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            let strings = environment.strings
+            let header = [strings[.usersColumnUsername], strings[.usersColumnName], strings[.usersColumnRole],
+                          strings[.usersColumnStatus], strings[.usersColumnLastLogin]]
+            let rows = accounts.map { account -> [String] in
+                let status: String
+                if !account.isActive {
+                    status = strings[.usersStatusDisabled]
+                } else if store.lockout.isLocked(until: account.lockedUntil, now: store.clock.now()) {
+                    status = strings.text(.usersStatusLocked, ["time": account.lockedUntil!.iso8601])
+                } else if account.mustChangePin {
+                    status = strings[.usersStatusNewPin]
+                } else {
+                    status = strings[.usersStatusActive]
+                }
+                return [account.username, account.fullName, strings[account.role.labelKey], status,
+                        account.lastLoginAt?.iso8601 ?? strings[.usersNever]]
+            }
+            print(TextTable.render(header: header, rows: rows))
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer sign in. Its records stay.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: ArgumentHelp("The login name.", valueName: "user")) var username: String
+
+        func run() throws {
+            try UsersCommand.setActive(username, false, database: database, root: root, actorOptions: actorOptions)
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: ArgumentHelp("The login name.", valueName: "user")) var username: String
+
+        func run() throws {
+            try UsersCommand.setActive(username, true, database: database, root: root, actorOptions: actorOptions)
+        }
+    }
+
+    struct ResetPin: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-pin",
+            abstract: "Set a new PIN (read from standard input) and lift a wrong-PIN lock; the user must change it at next sign-in.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: ArgumentHelp("The login name.", valueName: "user")) var username: String
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let pin = try environment.run { try PinReader.read(strings: environment.strings) }
+            let store = try environment.openStore(.mustExist)
+            let actor = try environment.actor(actorOptions, store: store)
+            try environment.run { try store.resetPin(username: username, newPin: pin, by: actor) }
+            environment.say(.cliPinReset, ["username": username.lowercased()])
+        }
+    }
+
+    static func setActive(_ username: String, _ active: Bool, database: DatabaseOptions, root: Arogya, actorOptions: ActorOptions) throws {
+        let environment = try CommandEnvironment.make(database, root: root)
+        let store = try environment.openStore(.mustExist)
+        let actor = try environment.actor(actorOptions, store: store)
+        let account = try environment.run { try store.setAccountActive(username: username, active: active, by: actor) }
+        environment.say(active ? .cliUserEnabled : .cliUserDisabled, ["username": account.username])
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// Columns padded by display width, so Devanagari names line up.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
+        return all.map { row in
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                line += column == row.count - 1 ? cell : DisplayWidth.pad(cell, to: widths[column]) + "  "
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+}
