@@ -28,7 +28,7 @@ public final class CursesTerminal {
     private var screen: OpaquePointer?
     private var window: UnsafeMutablePointer<WINDOW>?
     private let palette: StylePalette
-    private var decoder = KeyDecoder()
+    private var decoder: KeyDecoder
     private var lastDrawn: Canvas?
     private var isActive = false
     /// False on a virtual terminal (tests): nothing is written to the process's own output.
@@ -54,6 +54,7 @@ public final class CursesTerminal {
         setlocale(LC_ALL, "")
         isUnicode = nc_locale_is_utf8() != 0
         glyphs = isUnicode ? .unicode : .ascii
+        decoder = KeyDecoder(acceptsNonASCII: isUnicode)
         let term = termName ?? environment["TERM"] ?? "dumb"
         guard let screen = newterm(termName, output, input) else { throw StartError.cannotStart(term: term) }
         self.screen = screen
@@ -103,7 +104,7 @@ public final class CursesTerminal {
                 break
             }
         }
-        return events + decoder.endOfInput()
+        return events
     }
 
     /// Copies a canvas to the screen; curses sends only what changed.

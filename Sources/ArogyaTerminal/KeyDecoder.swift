@@ -3,6 +3,9 @@ import CNcursesw
 
 /// Turns what `wget_wch` returns into `Key`s and pasted text, in one place.
 ///
+/// Esc followed by a character is two keys, never Alt: over a slow SSH link a quick Esc-then-letter
+/// arrives in one packet, and a worker who pressed Esc and then a letter meant both.
+///
 /// Bracketed paste is switched on at start, and its start and end sequences are taught to curses as
 /// two extra key codes, so that a paste arrives as one `.paste(text)` whose newlines and control
 /// characters cannot act as Enter or Ctrl keys.
@@ -12,8 +15,12 @@ struct KeyDecoder {
     static let pasteEndCode = 0x7F01
 
     private var pasteBuffer: String?
-    /// An Esc waiting to see whether the next character makes it Alt-something.
-    private var pendingEscape = false
+    /// In a locale that is not UTF-8, bytes above ASCII are not characters anyone typed: dropped.
+    let acceptsNonASCII: Bool
+
+    init(acceptsNonASCII: Bool) {
+        self.acceptsNonASCII = acceptsNonASCII
+    }
 
     enum Raw {
         case character(UInt32)
@@ -25,45 +32,28 @@ struct KeyDecoder {
         switch raw {
         case .keyCode(let code) where Int(code) == Self.pasteStartCode:
             pasteBuffer = ""
-            return flushEscape()
+            return []
         case .keyCode(let code) where Int(code) == Self.pasteEndCode:
             let text = pasteBuffer ?? ""
             pasteBuffer = nil
             return text.isEmpty ? [] : [.input(.paste(text))]
+        case .character(let value) where value >= 0x80 && !acceptsNonASCII:
+            return []
         case .character(let value) where pasteBuffer != nil:
             if let scalar = Unicode.Scalar(value) { pasteBuffer?.unicodeScalars.append(scalar) }
             return []
         case .keyCode(let code) where code == nc_key_resize():
-            return flushEscape() + [.resize(Size(width: Int(nc_cols()), height: Int(nc_lines())))]
+            return [.resize(Size(width: Int(nc_cols()), height: Int(nc_lines())))]
         case .keyCode(let code):
-            return flushEscape() + (Self.functionKey(code).map { [.input(.key($0))] } ?? [])
-        case .character(0x1B):
-            let flushed = flushEscape()
-            pendingEscape = true
-            return flushed
+            return Self.functionKey(code).map { [.input(.key($0))] } ?? []
         case .character(let value):
-            guard let key = Self.characterKey(value) else { return flushEscape() }
-            if pendingEscape, case .char(let character) = key {
-                pendingEscape = false
-                return [.input(.key(.alt(character)))]
-            }
-            return flushEscape() + [.input(.key(key))]
+            return Self.characterKey(value).map { [.input(.key($0))] } ?? []
         }
-    }
-
-    /// Called when no more input is waiting: a lone Esc is just Esc.
-    mutating func endOfInput() -> [TerminalEvent] {
-        flushEscape()
-    }
-
-    private mutating func flushEscape() -> [TerminalEvent] {
-        guard pendingEscape else { return [] }
-        pendingEscape = false
-        return [.input(.key(.escape))]
     }
 
     static func characterKey(_ value: UInt32) -> Key? {
         switch value {
+        case 0x1B: return .escape
         case 0x0D, 0x0A: return .enter
         case 0x09: return .tab
         case 0x08, 0x7F: return .backspace

@@ -24,7 +24,6 @@ public enum StringKey: String, CaseIterable, Sendable {
     case monthNov = "month.nov"
     case monthDec = "month.dec"
     case keySpace = "key.space"
-    case keyAlt = "key.alt"
     case keyHome = "key.home"
     case keyEnd = "key.end"
     case keyPageUp = "key.page_up"

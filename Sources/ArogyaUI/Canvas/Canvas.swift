@@ -44,7 +44,8 @@ public struct Canvas: Equatable, Sendable {
         guard point.y >= 0, point.y < size.height, point.x < size.width else { return 0 }
         let limit = min(size.width, point.x + (maxWidth ?? size.width))
         var x = max(0, point.x)
-        for character in text {
+        let shown = glyphs == .ascii ? AsciiFallback.transliterate(text) : text
+        for character in shown {
             let width = DisplayWidth.of(character)
             // Controls and lone combining marks have no column of their own: they are not drawn.
             guard width > 0 else { continue }

@@ -6,8 +6,6 @@ public enum Key: Hashable, Sendable {
     case char(Character)
     /// Ctrl with a letter, as the lower-case letter: Ctrl-S is `.ctrl("s")`.
     case ctrl(Character)
-    /// Alt (or Esc then the key) with a printable character.
-    case alt(Character)
     case function(Int)
     case up, down, left, right, home, end, pageUp, pageDown
     case enter, tab, backTab, backspace, delete, insert, escape
@@ -28,7 +26,6 @@ extension Key {
         case .char(" "): return strings[.keySpace]
         case .char(let character): return String(character)
         case .ctrl(let letter): return "^" + String(letter).uppercased()
-        case .alt(let character): return strings[.keyAlt] + "-" + String(character)
         case .function(let number): return "F\(number)"
         case .up: return glyphs.arrowUp
         case .down: return glyphs.arrowDown

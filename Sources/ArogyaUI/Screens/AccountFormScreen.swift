@@ -44,6 +44,10 @@ final class AccountFormScreen: FormScreen {
         }
     }
 
+    func field(for failure: UserMessage) -> Field? {
+        failure.key == .errorUsernameTaken ? .username : nil
+    }
+
     /// Closes and tells the Users screen what happened.
     func saved(_ result: any Sendable) -> Effect {
         guard let saved = result as? AccountSaved else { return .none }

@@ -33,6 +33,14 @@ final class ChangePinScreen: FormScreen {
 
     func cancel() -> Effect { isForced ? .session(.switchUser) : leaveAskingIfDirty() }
 
+    func field(for failure: UserMessage) -> Field? {
+        switch failure.key {
+        case .errorPinSameAsOld: return .new
+        case .changePinCurrentWrong, .loginLocked: return isForced ? nil : .current
+        default: return nil
+        }
+    }
+
     struct Changed: Sendable { let account: Account }
 
     func saveWork() -> Work? {
@@ -44,11 +52,13 @@ final class ChangePinScreen: FormScreen {
         guard let newPin, !form.hasErrors else { return nil }
         let store = context.store
         let account = self.account
+        let localTime = context.localTime
         return storeWork {
             if let current {
-                let outcome = try store.attemptLogin(username: account.username, pin: current)
-                guard case .signedIn = outcome else {
-                    throw StoreError.refused(UserMessage(.changePinCurrentWrong))
+                switch try store.attemptLogin(username: account.username, pin: current) {
+                case .signedIn: break
+                case .locked(let until): throw StoreError.refused(UserMessage(.loginLocked, ["time": localTime(until).hourMinute]))
+                default: throw StoreError.refused(UserMessage(.changePinCurrentWrong))
                 }
             }
             try store.changeOwnPin(accountId: account.id, newPin: newPin)

@@ -32,10 +32,16 @@ final class HelpScreen: KeyedScreen {
         let strings = context.strings
         let glyphs = canvas.glyphs
         let keyColumn = min(16, hints.map { DisplayWidth.of($0.keysText(strings, glyphs: glyphs)) }.max() ?? 8) + 2
-        let lines = hints.map { hint in
-            DisplayWidth.pad(hint.keysText(strings, glyphs: glyphs), to: keyColumn) + strings[hint.help]
-        }
         let box = area.inset(dx: 2, dy: 0)
+        let textWidth = box.width - 4 - keyColumn
+        // Each binding: its keys, then its help wrapped under itself.
+        var lines: [String] = []
+        for hint in hints {
+            for (index, part) in wrap(strings[hint.help], width: textWidth).enumerated() {
+                let keys = index == 0 ? hint.keysText(strings, glyphs: glyphs) : ""
+                lines.append(DisplayWidth.pad(keys, to: keyColumn) + part)
+            }
+        }
         canvas.fill(box)
         canvas.box(box, title: title)
         for (offset, line) in lines.prefix(box.height - 3).enumerated() {

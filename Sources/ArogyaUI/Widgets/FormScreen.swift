@@ -35,6 +35,8 @@ protocol FormScreen: KeyedScreen where Action == FormAction {
     func saved(_ result: any Sendable) -> Effect
     /// Esc: by default leaves, asking first when something was typed.
     func cancel() -> Effect
+    /// The field a refusal from the store is about, so that it is shown there ("login name taken").
+    func field(for failure: UserMessage) -> Field?
 }
 
 extension FormScreen {
@@ -91,6 +93,8 @@ extension FormScreen {
 
     func cancel() -> Effect { leaveAskingIfDirty() }
 
+    func field(for failure: UserMessage) -> Field? { nil }
+
     /// Leaves at once when nothing was typed, else asks.
     func leaveAskingIfDirty() -> Effect {
         guard formState.form.isDirty else { return .pop }
@@ -105,7 +109,12 @@ extension FormScreen {
         }
         formState.isSaving = false
         if let failure = result as? UserMessage {
-            formState.failure = failure
+            if let field = field(for: failure) {
+                formState.form.setError(failure, on: field)
+                formState.form.focus(on: field)
+            } else {
+                formState.failure = failure
+            }
             return .none
         }
         return saved(result)
