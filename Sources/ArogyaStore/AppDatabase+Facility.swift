@@ -40,6 +40,7 @@ extension AppDatabase {
             try replaceVillages(db, with: details.villages, by: actor, at: time)
             let previousMinutes = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?",
                                                       arguments: [SettingKey.idleLockMinutes.rawValue])
+                ?? String(FacilityRules.defaultIdleLockMinutes)
             if previousMinutes != String(details.idleLockMinutes) {
                 try db.execute(
                     sql: """
@@ -48,7 +49,7 @@ extension AppDatabase {
                         """,
                     arguments: [SettingKey.idleLockMinutes.rawValue, String(details.idleLockMinutes), time])
                 try db.appendAudit(.settingChanged, by: actor, at: time, recordType: "setting", recordId: SettingKey.idleLockMinutes.rawValue,
-                                   detail: ["from": previousMinutes ?? "", "to": String(details.idleLockMinutes)])
+                                   detail: ["from": previousMinutes, "to": String(details.idleLockMinutes)])
             }
             return try loadFacility(db)!
         }

@@ -158,10 +158,12 @@ public final class CursesTerminal {
         screen = nil
     }
 
-    /// One row of curses' own screen, read back (for tests on a virtual terminal).
+    /// One row of curses' own screen, read back (for tests on a virtual terminal). The count is in
+    /// characters, and a cell holds a letter with its combining marks, so the buffer allows several per column.
     func readRow(_ y: Int) -> String {
-        var buffer = [wchar_t](repeating: 0, count: Int(nc_cols()) + 1)
-        let count = nc_read_row(window, Int32(y), &buffer, Int32(nc_cols()))
+        let capacity = Int(nc_cols()) * 6
+        var buffer = [wchar_t](repeating: 0, count: capacity + 1)
+        let count = nc_read_row(window, Int32(y), &buffer, Int32(capacity))
         guard count > 0 else { return "" }
         return String(String.UnicodeScalarView(buffer.prefix(Int(count)).compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }))
     }

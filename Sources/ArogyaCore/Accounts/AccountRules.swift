@@ -9,12 +9,12 @@ public enum AccountRules {
     public static func username(_ raw: String) throws(UserMessage) -> String {
         let name = TextSanitizer.singleLine(raw).lowercased()
         guard !name.isEmpty else { throw UserMessage(.errorUsernameEmpty) }
-        guard usernameLength.contains(name.count) else {
-            throw UserMessage(.errorUsernameLength, ["min": "\(usernameLength.lowerBound)", "max": "\(usernameLength.upperBound)"])
-        }
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first),
               name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" || $0 == "_" })
         else { throw UserMessage(.errorUsernameCharacters) }
+        guard usernameLength.contains(name.count) else {
+            throw UserMessage(.errorUsernameLength, ["min": "\(usernameLength.lowerBound)", "max": "\(usernameLength.upperBound)"])
+        }
         return name
     }
 

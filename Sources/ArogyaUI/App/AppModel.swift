@@ -287,8 +287,7 @@ public final class AppModel {
         ChromeView.renderTitleBar(title: top?.title ?? "", date: local.date, strings: strings, into: &canvas)
         var bodyTop = 1
         if let clockWarning {
-            ChromeView.renderClockWarning(clockWarning, now: local, strings: strings, into: &canvas, row: bodyTop)
-            bodyTop += 1
+            bodyTop += ChromeView.renderClockWarning(clockWarning, now: local, strings: strings, into: &canvas, row: bodyTop)
         }
         let body = Rect(x: 0, y: bodyTop, width: size.width, height: size.height - bodyTop - 2)
         renderScreens(into: &canvas, area: body)

@@ -12,8 +12,9 @@ enum ChromeView {
         canvas.put(dateText, at: Point(x: width - DisplayWidth.of(dateText) - 1, y: 0), style: .title)
     }
 
+    /// The warning, on as many rows as it needs (at most two). Returns the rows used.
     static func renderClockWarning(_ warning: ClockCheck.Warning, now: LocalTime, strings: StringTable,
-                                   into canvas: inout Canvas, row: Int) {
+                                   into canvas: inout Canvas, row: Int) -> Int {
         let text: String
         switch warning {
         case .beforeBuildDate(let buildDate):
@@ -23,9 +24,12 @@ enum ChromeView {
             text = strings.text(.clockBeforeRecords, ["now": formatDate(now.date, strings: strings) + " " + now.hourMinute,
                                                       "newest": newest.utcDay.iso8601])
         }
-        canvas.fill(Rect(x: 0, y: row, width: canvas.size.width, height: 1), style: .warning)
-        canvas.put(DisplayWidth.truncate("! " + text, to: canvas.size.width - 1, ellipsis: canvas.glyphs.ellipsis),
-                   at: Point(x: 0, y: row), style: .warning)
+        let lines = Array(wrap("! " + text, width: canvas.size.width - 2).prefix(2))
+        for (offset, line) in lines.enumerated() {
+            canvas.fill(Rect(x: 0, y: row + offset, width: canvas.size.width, height: 1), style: .warning)
+            canvas.put(line, at: Point(x: offset == 0 ? 0 : 2, y: row + offset), style: .warning)
+        }
+        return lines.count
     }
 
     /// "F2 ^S Save  Esc Back  F1 ? Help": as many of the screen's keys as fit, Help always last.

@@ -136,11 +136,29 @@ extension FormScreen {
             canvas.put(strings[.statusLoading], at: Point(x: content.x, y: y), style: .hint)
             return
         }
+        let messageRows = 2
         FormView.render(formState.form, strings: strings, into: &canvas,
-                        area: Rect(x: content.x, y: y, width: content.width, height: content.maxY - y - 1), headings: headings)
-        StatusLineView.render(saving: formState.isSaving, failure: formState.failure,
-                              success: formState.notice.map { strings.text($0) }, strings: strings, into: &canvas,
-                              row: content.maxY - 1, x: content.x, width: content.width)
+                        area: Rect(x: content.x, y: y, width: content.width, height: content.maxY - y - messageRows - 1),
+                        headings: headings)
+        // Under the form: saving, a failure of the save as a whole, what the last save did, or else the whole
+        // message of the focused field's problem.
+        let focused = formState.form.fields[formState.form.focus]
+        let fieldProblem = focused.error.map { strings[focused.label] + ": " + strings.text($0) }
+        let lines: [(String, Style)]
+        if formState.isSaving {
+            lines = [(strings[.statusSaving], .hint)]
+        } else if let failure = formState.failure {
+            lines = wrap("! " + strings.text(failure), width: content.width).map { ($0, .error) }
+        } else if let notice = formState.notice {
+            lines = [(strings.text(notice), .success)]
+        } else if let fieldProblem {
+            lines = wrap("! " + fieldProblem, width: content.width).map { ($0, .error) }
+        } else {
+            lines = []
+        }
+        for (offset, (line, style)) in lines.prefix(messageRows).enumerated() {
+            canvas.put(line, at: Point(x: content.x, y: content.maxY - messageRows + offset), style: style)
+        }
     }
 }
 

@@ -48,20 +48,13 @@ enum FormView {
                                   area: Rect(x: fieldX, y: row + 1, width: area.maxX - fieldX, height: 2))
         }
 
-        // The hint, or the error in its place, right of the field; wrapped below it when it is long.
+        // The hint, or the error in its place, right of the field on the same row, so that fields never
+        // move; a long error is cut here and shown whole under the form while its field has the focus.
         let note: (String, Style)? = field.error.map { ("! " + strings.text($0), .error) }
             ?? field.hint.map { (strings[$0], .hint) }
         if let (text, style) = note {
             let x = afterField + 2
-            let room = area.maxX - x
-            if DisplayWidth.of(text) <= room {
-                canvas.put(text, at: Point(x: x, y: row), style: style)
-            } else {
-                for line in wrap(text, width: area.maxX - fieldX) where nextRow < area.maxY {
-                    canvas.put(line, at: Point(x: fieldX, y: nextRow), style: style)
-                    nextRow += 1
-                }
-            }
+            canvas.put(DisplayWidth.truncate(text, to: area.maxX - x, ellipsis: glyphs.ellipsis), at: Point(x: x, y: row), style: style)
         }
         return nextRow
     }

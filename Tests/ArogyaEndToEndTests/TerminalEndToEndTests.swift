@@ -1,0 +1,80 @@
+import ArogyaTesting
+import Foundation
+import Testing
+
+/// The built `arogya` in a real terminal (tmux at 80×24), typed into as a person would.
+@Suite("End to end in tmux", .serialized)
+struct TerminalEndToEndTests {
+    @Test("Given a new database, when a person goes through setup, login and home and quits, then each screen shows and the terminal is given back")
+    func setupLoginHomeQuit() throws {
+        guard TmuxSession.isAvailable else {
+            print("SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test")
+            return
+        }
+        let folder = NSTemporaryDirectory() + "arogya-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let session = try TmuxSession(name: "arogya-e2e-\(getpid())", command: [BuiltProduct.arogya, "--db", folder + "/a.sqlite"])
+
+        var screen = try session.waitFor("First-run setup")
+        #expect(screen.contains("> Facility name   ["))
+        try session.type("AAM Rampur")
+        try session.keys("Tab", "Tab", "Right")
+        try session.keys("Tab")
+        try session.type("सीतापुर")
+        try session.keys("Enter")
+        try session.type("Ward 4")
+        try session.keys("Enter", "Tab")
+        try session.type("priya")
+        try session.keys("Tab")
+        try session.type("प्रिया शर्मा")
+        try session.keys("Tab")
+        try session.type("4826")
+        try session.keys("Tab")
+        try session.type("4862")
+        try session.keys("F2")
+        screen = try session.waitFor("The two PINs are not the same")
+        try session.keys("C-u")
+        try session.type("4826")
+        try session.keys("C-s")
+
+        try session.waitFor("Who is signing in?")
+        try session.waitFor("> प्रिया शर्मा")
+        try session.waitFor("AAM Rampur · Nobody signed in · 2 waiting for upload")
+        try session.type("4826")
+        try session.keys("Enter")
+
+        screen = try session.waitFor("Namaste, प्रिया शर्मा.")
+        #expect(screen.contains("5  Users"))
+        #expect(screen.contains("(not yet)"))
+        #expect(screen.contains("प्रिया शर्मा (supervisor)"))
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count >= 24)
+        #expect(lines[0].hasPrefix(" Arogya · Home"))
+
+        try session.keys("q")
+        screen = try session.waitFor("[exited with 0]")
+        #expect(!screen.contains("Namaste"), "the alternate screen was left")
+    }
+
+    @Test("Given the terminal shrinks below 80×24 and grows back, when drawn, then it asks for room and then recovers")
+    func liveResize() throws {
+        guard TmuxSession.isAvailable else {
+            print("SKIPPED: tmux is not installed")
+            return
+        }
+        let folder = NSTemporaryDirectory() + "arogya-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let session = try TmuxSession(name: "arogya-resize-\(getpid())", command: [BuiltProduct.arogya, "--db", folder + "/a.sqlite"])
+        try session.waitFor("First-run setup")
+        try session.resize(width: 70, height: 20)
+        try session.waitFor("terminal too small: need 80×24, have 70×20")
+        try session.resize(width: 100, height: 30)
+        let screen = try session.waitFor("First-run setup")
+        // The title bar spans the new width: its date ends one column before the right edge.
+        #expect(screen.split(separator: "\n", omittingEmptySubsequences: false).first?.count == 99)
+        try session.keys("C-c")
+        try session.waitFor("[exited with 0]")
+    }
+}

@@ -1,0 +1,116 @@
+@testable import ArogyaTerminal
+import ArogyaCore
+import ArogyaTesting
+import ArogyaUI
+import CNcursesw
+import Foundation
+import Testing
+
+/// Real ncursesw with no tty: output to /dev/null, the screen read back from curses' own memory (tig's
+/// technique). Curses has one global screen, so these tests run one at a time.
+@Suite("Real curses on a virtual terminal", .serialized)
+@MainActor
+struct VirtualTerminalTests {
+    func withTerminal(_ term: String, size: Size = .minimum, environment: [String: String] = [:],
+                      _ body: (CursesTerminal) throws -> Void) throws {
+        setlocale(LC_ALL, "C.UTF-8")
+        let output = fopen("/dev/null", "w+")
+        let input = fopen("/dev/null", "r")
+        defer { fclose(output); fclose(input) }
+        let terminal = try CursesTerminal(termName: term, output: output, input: input,
+                                          environment: environment.merging(["LANG": "C.UTF-8"]) { a, _ in a })
+        defer { terminal.restore() }
+        terminal.simulateResize(to: size)
+        _ = terminal.readEvents()  // the resize itself
+        try body(terminal)
+    }
+
+    @Test("Given a canvas with Devanagari and a box, when flushed to curses, then curses holds the same rows")
+    func flushReadsBack() throws {
+        try withTerminal("xterm-256color", size: Size(width: 30, height: 4)) { terminal in
+            var canvas = Canvas(size: Size(width: 30, height: 4))
+            canvas.box(Rect(x: 0, y: 0, width: 30, height: 4), title: "लक्ष्मी")
+            canvas.put("प्रिया शर्मा|", at: Point(x: 2, y: 1), style: .selected)
+            canvas.put("क्ष日本 ok|", at: Point(x: 2, y: 2), style: .error)
+            terminal.draw(canvas)
+            for y in 0..<4 {
+                #expect(terminal.readRow(y) == canvas.rowText(y), "row \(y)")
+            }
+        }
+    }
+
+    @Test("Given keys pushed back into curses, when read, then they decode to Devanagari, Ctrl, Tab and function keys")
+    func keys() throws {
+        try withTerminal("xterm-256color") { terminal in
+            // unget_wch is a stack: push in reverse order.
+            ungetch(nc_key_f(2))
+            terminal.inject(0x13)          // Ctrl-S
+            terminal.inject(0x09)          // Tab
+            terminal.inject(0x928)         // न
+            terminal.inject(0x1B)          // Esc
+            let events = terminal.readEvents()
+            #expect(events == [.input(.key(.escape)), .input(.key(.char("न"))), .input(.key(.tab)),
+                               .input(.key(.ctrl("s"))), .input(.key(.function(2)))])
+        }
+    }
+
+    @Test("Given a resize of curses' screen, when read, then a resize event carries the new size")
+    func resize() throws {
+        try withTerminal("xterm-256color") { terminal in
+            terminal.simulateResize(to: Size(width: 100, height: 30))
+            #expect(terminal.readEvents() == [.resize(Size(width: 100, height: 30))])
+            #expect(terminal.size == Size(width: 100, height: 30))
+        }
+    }
+
+    @Test("Given terminal types, when started, then colour follows the terminal and NO_COLOR turns it off", arguments: [
+        ("vt100", [String: String](), false), ("xterm-256color", [:], true), ("xterm", [:], true),
+        ("xterm-256color", ["NO_COLOR": "1"], false),
+    ])
+    func colourTiers(term: String, environment: [String: String], expectsColour: Bool) throws {
+        try withTerminal(term, environment: environment) { terminal in
+            #expect(terminal.usesColor == expectsColour)
+        }
+    }
+
+    @Test("Given a whole application frame, when drawn through curses at 80×24, then every row matches the canvas")
+    func applicationFrame() async throws {
+        let harness = try AppHarness(store: try Fixtures.setUpStore())
+        await harness.start()
+        let canvas = harness.canvas
+        try withTerminal("xterm-256color") { terminal in
+            terminal.draw(canvas)
+            #expect((0..<24).map { terminal.readRow($0) } == (0..<24).map { canvas.rowText($0) })
+        }
+    }
+}
+
+@Suite("Key decoding")
+struct KeyDecoderTests {
+    @Test("Given a bracketed paste, when decoded, then its newline and control keys arrive as text, not keys")
+    func paste() {
+        var decoder = KeyDecoder(acceptsNonASCII: true)
+        var events: [TerminalEvent] = []
+        events += decoder.feed(.keyCode(Int32(KeyDecoder.pasteStartCode)))
+        for scalar in "Asha\r\nDevi\u{3}".unicodeScalars { events += decoder.feed(.character(scalar.value)) }
+        events += decoder.feed(.keyCode(Int32(KeyDecoder.pasteEndCode)))
+        events += decoder.feed(.character(0x0D))
+        #expect(events == [.input(.paste("Asha\r\nDevi\u{3}")), .input(.key(.enter))])
+    }
+
+    @Test("Given control bytes, when decoded, then each is its key", arguments: [
+        (UInt32(0x0D), Key.enter), (0x0A, .enter), (0x09, .tab), (0x7F, .backspace), (0x08, .backspace), (0x01, .ctrl("a")),
+        (0x11, .ctrl("q")), (0x1B, .escape), (0x3F, .char("?")), (0x938, .char("स")),
+    ])
+    func controlBytes(value: UInt32, key: Key) {
+        var decoder = KeyDecoder(acceptsNonASCII: true)
+        #expect(decoder.feed(.character(value)) == [.input(.key(key))])
+    }
+
+    @Test("Given a locale that is not UTF-8, when bytes above ASCII arrive, then they are dropped")
+    func nonUTF8() {
+        var decoder = KeyDecoder(acceptsNonASCII: false)
+        #expect(decoder.feed(.character(0xE0)).isEmpty)
+        #expect(decoder.feed(.character(0x61)) == [.input(.key(.char("a")))])
+    }
+}
