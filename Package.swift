@@ -63,10 +63,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Opens a pseudo-terminal, which Glibc's module map hides from Swift (benchmark only).
+        .target(name: "CPseudoTerminal"),
         .executableTarget(
             name: "arogya-bench",
             dependencies: [
-                "ArogyaCore", "ArogyaStore",
+                "ArogyaCore", "ArogyaStore", "CPseudoTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -21,9 +21,16 @@ public final class AppHarness {
                        size: size, glyphs: glyphs)
     }
 
-    public func start() async {
+    /// Starts the first screen. With `settle: false` its loading work stays pending, so that keys can
+    /// be typed ahead of it, as a fast typist on a slow machine does.
+    public func start(settle: Bool = true) async {
         pending += app.start(uptime: uptime)
-        await settle()
+        if settle { await self.settle() }
+    }
+
+    /// Keys pressed while earlier work is still running; call `settle()` to let it finish.
+    public func typeAhead(_ keys: [Key]) {
+        for key in keys { pending += app.handle(.input(.key(key)), uptime: uptime) }
     }
 
     public func press(_ keys: Key...) async {

@@ -3,6 +3,7 @@ import ArgumentParser
 struct ArogyaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arogya-bench",
-        abstract: "Measure Arogya's speed and memory; prints figures, judges nothing.",
+        abstract: "Measure Arogya's speed and memory. It prints figures and judges nothing.",
+        discussion: "Build both in release mode first: swift build -c release",
         subcommands: [StartupBenchmark.self])
 }

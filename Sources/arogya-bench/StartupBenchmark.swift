@@ -1,6 +1,97 @@
 import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
+/// `arogya-bench startup`: cold start to the login screen, and peak memory at the home screen.
+///
+/// Each run starts `arogya` on a fresh pseudo-terminal at 80×24 with `AROGYA_BENCH_EXIT_AT` set, so that
+/// it leaves as soon as the named screen has been drawn with nothing still loading. The time is the
+/// whole process, from spawn to exit; the memory is the kernel's peak resident set of the process.
 struct StartupBenchmark: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "startup", abstract: "Cold start to the login screen.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "startup",
+        abstract: "Cold start to the login screen (target ≤ 150 ms median) and peak memory at home (target ≤ 35 MB).")
+
+    @Option(help: "The arogya binary to measure (default: the one beside this benchmark).")
+    var binary: String?
+
+    @Option(help: "Measured runs of each kind.")
+    var runs = 20
+
+    func run() throws {
+        let arogya = binary ?? Self.sibling("arogya")
+        guard FileManager.default.isExecutableFile(atPath: arogya) else {
+            throw ValidationError("no arogya binary at \(arogya); build it first (swift build -c release)")
+        }
+        let folder = NSTemporaryDirectory() + "arogya-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = folder + "/bench.sqlite"
+        try Self.setUp(arogya: arogya, database: database)
+
+        let environment = [
+            "TERM": "xterm-256color", "LANG": "C.UTF-8", "LINES": "24", "COLUMNS": "80", "TZ": "UTC",
+            "HOME": folder, "PATH": "/usr/bin:/bin",
+        ]
+        func measure(exitAt screen: String, typeAhead: String) throws -> [PseudoTerminalRun.Outcome] {
+            var environment = environment
+            environment["AROGYA_BENCH_EXIT_AT"] = screen
+            let run = PseudoTerminalRun(executable: arogya, arguments: ["--db", database], environment: environment, typeAhead: typeAhead)
+            _ = try run.run()  // warm-up: the file cache, as on a machine that has run it before
+            return try (0..<runs).map { _ in
+                let outcome = try run.run()
+                guard outcome.exitStatus == 0 else { throw ValidationError("arogya exited with \(outcome.exitStatus)") }
+                return outcome
+            }
+        }
+
+        let login = try measure(exitAt: "LoginScreen", typeAhead: "")
+        let home = try measure(exitAt: "HomeScreen", typeAhead: "4826\r")
+        let size = (try? FileManager.default.attributesOfItem(atPath: arogya)[.size] as? Int) ?? 0
+
+        let loginTimes = Summary(login.map { $0.wallSeconds * 1000 })
+        let homeTimes = Summary(home.map { $0.wallSeconds * 1000 })
+        let loginMemory = Summary(login.map { Double($0.peakResidentBytes) / 1_048_576 })
+        let homeMemory = Summary(home.map { Double($0.peakResidentBytes) / 1_048_576 })
+        print("arogya-bench startup: \(arogya)")
+        print("  machine: \(Self.machine())")
+        print("  runs: \(runs) of each, after one warm-up run")
+        print("  start to login screen drawn:  median \(formatted(loginTimes.median)) ms, p95 \(formatted(loginTimes.p95)) ms, min \(formatted(loginTimes.minimum)) ms, max \(formatted(loginTimes.maximum)) ms   (target ≤ 150 ms median)")
+        print("  peak memory at login screen:  median \(formatted(loginMemory.median)) MB, max \(formatted(loginMemory.maximum)) MB")
+        print("  start, PIN, home screen drawn: median \(formatted(homeTimes.median)) ms, p95 \(formatted(homeTimes.p95)) ms (includes the PIN check)")
+        print("  peak memory at home screen:   median \(formatted(homeMemory.median)) MB, max \(formatted(homeMemory.maximum)) MB   (target ≤ 35 MB)")
+        print("  binary size: \(formatted(Double(size) / 1_048_576)) MB")
+    }
+
+    static func setUp(arogya: String, database: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arogya)
+        process.arguments = ["setup", "--db", database, "--facility", "Benchmark AAM", "--supervisor", "bench", "--village", "Rampur"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("4826\n".utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("arogya setup failed with \(process.terminationStatus)") }
+    }
+
+    static func sibling(_ name: String) -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (me as NSString).deletingLastPathComponent + "/" + name
+    }
+
+    /// "2 cores, Intel(R) Xeon(R) …, 23 GiB"
+    static func machine() -> String {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let modelLine = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model = modelLine?.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) }
+        let memInfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+        let totalKilobytes = memInfo.split(separator: "\n").first.flatMap { line in line.split(separator: " ").dropFirst().first }
+        let memory = totalKilobytes.flatMap { Double($0) }.map { formatted($0 / 1_048_576) + " GiB" } ?? "?"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(model ?? "unknown CPU"), \(memory)"
+    }
 }

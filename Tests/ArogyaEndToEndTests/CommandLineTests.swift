@@ -86,17 +86,16 @@ struct CommandLineTests {
 
         let audit = try BuiltProduct.run(["audit", "verify", "--db", database])
         #expect(audit.status == 0)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [database, "SELECT actor || ' ' || action FROM audit_log ORDER BY id"]
-        let pipe = Pipe()
-        sqlite.standardOutput = pipe
-        try sqlite.run()
-        let rows = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        sqlite.waitUntilExit()
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
-        #expect(rows.contains("cli:\(user) account.create") || rows.contains("cli:root account.create"))
+        let log = try BuiltProduct.run(["audit", "list", "--json", "--db", database])
+        let rows = (try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]] ?? [])
+            .map { "\($0["actor"] ?? "") \($0["action"] ?? "")" }.joined(separator: "\n")
+        let user = CommandLineTests.unixUser()
+        #expect(rows.contains("cli:\(user) account.create"))
         #expect(rows.contains("priya account.disable"))
+    }
+
+    static func unixUser() -> String {
+        getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "unknown"
     }
 
     @Test("Given a damaged or foreign file, when a command opens it, then it exits 1 with one line and leaves it as it was")

@@ -85,6 +85,15 @@ struct ScreenFlowTests {
         assertSnapshot(harness.screen, named: "login-wrong-pin")
     }
 
+    @Test("Given a PIN and Enter typed before the names have loaded, when they load, then she is signed in")
+    func loginTypeAhead() async throws {
+        let harness = try AppHarness(store: try Fixtures.setUpStore())
+        await harness.start(settle: false)
+        harness.typeAhead(Fixtures.supervisorPin.map { Key.char($0) } + [.enter])
+        await harness.settle()
+        #expect(harness.app.topScreenName == "HomeScreen")
+    }
+
     @Test("Given letters typed at login, when they match one name, then the list narrows to it")
     func loginFilter() async throws {
         let harness = try await harness()

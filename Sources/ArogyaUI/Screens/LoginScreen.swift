@@ -14,6 +14,8 @@ final class LoginScreen: KeyedScreen {
         var selected = 0
         var pin = PinInput.make()
         var isChecking = false
+        /// Enter was pressed before the names had loaded: sign in as soon as they arrive.
+        var signInWhenLoaded = false
         var message: UserMessage?
         var now: Timestamp
 
@@ -103,6 +105,10 @@ final class LoginScreen: KeyedScreen {
     }
 
     private func signIn() -> Effect {
+        if state.isLoading {
+            state.signInWhenLoaded = true
+            return .none
+        }
         guard let account = state.selectedAccount else {
             state.message = UserMessage(.loginChooseName)
             return .none
@@ -135,6 +141,10 @@ final class LoginScreen: KeyedScreen {
             case .accounts(let accounts):
                 state.accounts = accounts
                 if accounts.isEmpty { state.message = UserMessage(.loginNoAccounts) }
+                if state.signInWhenLoaded {
+                    state.signInWhenLoaded = false
+                    return signIn()
+                }
             case .failed(let message):
                 state.message = message
             }

@@ -1,0 +1,87 @@
+import CPseudoTerminal
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program on a pseudo-terminal, as a person's terminal would, and reports how long it ran and
+/// its peak memory (the kernel's own accounting, through wait4).
+struct PseudoTerminalRun {
+    struct Outcome {
+        let wallSeconds: Double
+        let peakResidentBytes: Int
+        let exitStatus: Int32
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case pty(String)
+        case spawn(Int32)
+
+        var description: String {
+            switch self {
+            case .pty(let step): return "cannot make a pseudo-terminal (\(step) failed: \(String(cString: strerror(errno))))"
+            case .spawn(let code): return "cannot start the program: \(String(cString: strerror(code)))"
+            }
+        }
+    }
+
+    let executable: String
+    let arguments: [String]
+    let environment: [String: String]
+    /// Typed into the terminal right after start; the program reads it when it is ready.
+    let typeAhead: String
+
+    func run() throws -> Outcome {
+        var name = [CChar](repeating: 0, count: 128)
+        let master = arogya_open_pty(&name, name.count, 24, 80)
+        guard master >= 0 else { throw Failure.pty("opening a pseudo-terminal") }
+        defer { close(master) }
+        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { throw Failure.pty("open slave") }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in Int32(0)...2 { posix_spawn_file_actions_adddup2(&actions, slave, descriptor) }
+        posix_spawn_file_actions_addclose(&actions, master)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (glibc's 0x80): a session of its own, as a login on a terminal has.
+        posix_spawnattr_setflags(&attributes, Int16(0x80))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+
+        // Whatever the program draws must be read, or it blocks once the terminal's buffer is full.
+        let drain = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while read(master, &buffer, buffer.count) > 0 {}
+        }
+        var pid: pid_t = 0
+        let start = Self.now()
+        let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        close(slave)
+        guard code == 0 else { throw Failure.spawn(code) }
+        drain.start()
+        if !typeAhead.isEmpty {
+            _ = typeAhead.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let elapsed = Self.now() - start
+        return Outcome(wallSeconds: elapsed, peakResidentBytes: Int(usage.ru_maxrss) * 1024,
+                       exitStatus: (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F))
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
