@@ -76,7 +76,7 @@ let package = Package(
         // Shared by all test targets: snapshot assertion, fixtures, a tmux driver.
         .target(
             name: "ArogyaTesting",
-            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI"],
+            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
 

@@ -11,18 +11,11 @@ import Glibc
 /// reports a resize as KEY_RESIZE.
 @MainActor
 public final class CursesTerminal {
-    public enum StartError: Error, CustomStringConvertible {
+    public enum StartError: Error {
+        /// Standard input or output is not a terminal (a pipe, a file, a cron job).
         case notATerminal
+        /// curses does not know this terminal type.
         case cannotStart(term: String)
-
-        public var description: String {
-            switch self {
-            case .notATerminal:
-                return "the screen needs a terminal; for scripts use a command (see arogya --help)"
-            case .cannotStart(let term):
-                return "cannot start the screen on terminal type '\(term)'; check TERM"
-            }
-        }
     }
 
     private var screen: OpaquePointer?

@@ -36,7 +36,7 @@ struct PseudoTerminalRun {
         let master = arogya_open_pty(&name, name.count, 24, 80)
         guard master >= 0 else { throw Failure.pty("opening a pseudo-terminal") }
         defer { close(master) }
-        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        let slave = open(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw Failure.pty("open slave") }
 
         var actions = posix_spawn_file_actions_t()

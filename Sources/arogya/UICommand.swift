@@ -24,8 +24,10 @@ struct UICommand: ParsableCommand {
             let terminal: CursesTerminal
             do {
                 terminal = try CursesTerminal(environment: variables)
+            } catch CursesTerminal.StartError.cannotStart(let term) {
+                try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings.text(.cliBadTerm, ["term": term]))
             } catch {
-                try CommandEnvironment.fail(code: 1, "arogya: \(error)")
+                try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings[.cliNotATerminal])
             }
             defer { terminal.restore() }
             let context = AppContext(store: store, strings: environment.strings)

@@ -123,11 +123,8 @@ struct OpeningTests {
         let folder = try TemporaryFolder()
         let path = folder.path + "/a.sqlite"
         try makeSetUpFile(path)
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
-        let holder = try DatabaseQueue(path: path, configuration: configuration)
-        try holder.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE; UPDATE setting SET value = value; COMMIT") }
-        defer { try? holder.close() }
+        let holder = try ExclusiveLock(path: path)
+        defer { try? holder.release() }
         do {
             _ = try AppDatabase.open(path: path, mode: .mustExist, busySeconds: 0.2)
             Issue.record("a locked database was opened")

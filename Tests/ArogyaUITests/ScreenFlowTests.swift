@@ -2,6 +2,7 @@
 import ArogyaCore
 import ArogyaStore
 import ArogyaTesting
+import Foundation
 import Testing
 
 /// Whole screens at 80×24, driven with keys as a person would, compared with text snapshots.
@@ -219,6 +220,52 @@ struct ScreenFlowTests {
         await harness.press(.function(2))
         #expect(harness.screen.contains("Settings saved."))
         #expect(try harness.store.idleLockMinutes() == 2)
+    }
+
+    @Test("Given another program locking the database, when Settings are saved, then it says so and keeps every change typed")
+    func saveWhileLocked() async throws {
+        let folder = NSTemporaryDirectory() + "arogya-ui-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/a.sqlite"
+        let store = try AppDatabase.open(path: path, mode: .createIfMissing, clock: .fixed(Fixtures.now),
+                                         pinHasher: .fastForTests, busySeconds: 0.2)
+        try store.completeSetup(Fixtures.standardSetup, by: .system)
+        let harness = try await harness(store)
+        await signIn(harness, row: 0, pin: Fixtures.supervisorPin)
+        await harness.press(.char("6"), .end)
+        await harness.type(" Kalan")
+        let lock = try ExclusiveLock(path: path, mode: .writes)
+        await harness.press(.function(2))
+        #expect(harness.app.topScreenName == "SettingsScreen")
+        #expect(harness.screen.contains("! The database /tmp/"))
+        #expect(harness.screen.contains("is locked by another program. Close it (or wait for it to finish) and try"))
+        #expect(harness.screen.contains("again."))
+        #expect(harness.screen.contains("[AAM Rampur Kalan"))
+        try lock.release()
+        await harness.press(.function(2))
+        #expect(harness.screen.contains("Settings saved."))
+        #expect(try store.facility()?.name == "AAM Rampur Kalan")
+    }
+
+    @Test("Given a worker changing her own PIN, when the current PIN is wrong, then the message is at that field")
+    func changeOwnPin() async throws {
+        let harness = try await harness()
+        await signIn(harness, row: 1, pin: Fixtures.workerPin)
+        await harness.press(.char("c"))
+        assertSnapshot(harness.screen, named: "change-pin")
+        await harness.type("0000")
+        await harness.press(.tab)
+        await harness.type("3571")
+        await harness.press(.tab)
+        await harness.type("3571")
+        await harness.press(.enter)
+        #expect(harness.screen.contains("[••••    ]  ! The current PIN is wrong."))
+        await harness.press(.ctrl("u"))
+        await harness.type(Fixtures.workerPin)
+        await harness.press(.function(2))
+        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(try harness.store.attemptLogin(username: "asha", pin: "3571") != .wrongPin(triesLeft: 4))
     }
 
     @Test("Given a half-typed form, when the session locks and is unlocked, then everything typed is still there")

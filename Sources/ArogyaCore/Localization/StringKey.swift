@@ -292,4 +292,6 @@ public enum StringKey: String, CaseIterable, Sendable {
     case cliPinReset = "cli.pin_reset"
     case cliAuditIntact = "cli.audit_intact"
     case cliAuditBroken = "cli.audit_broken"
+    case cliNotATerminal = "cli.not_a_terminal"
+    case cliBadTerm = "cli.bad_term"
 }

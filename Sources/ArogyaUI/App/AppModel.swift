@@ -99,6 +99,7 @@ public final class AppModel {
         switch target {
         case .status:
             statusJobInFlight = false
+            // A read that failed (the database locked for a moment) keeps the last figures shown.
             if let snapshot = result as? StatusSnapshot {
                 status = snapshot
                 clockWarning = ClockCheck.evaluate(now: context.clock.now(), buildDate: context.buildDate,
@@ -265,8 +266,11 @@ public final class AppModel {
         lastStatusRefresh = uptime
         let store = context.store
         enqueue({
-            StatusSnapshot(pendingUploads: (try? store.pendingUploadCount()) ?? 0,
-                           newestRecord: try? store.newestRecordTime())
+            do {
+                return StatusSnapshot(pendingUploads: try store.pendingUploadCount(), newestRecord: try store.newestRecordTime())
+            } catch {
+                return StoreError.message(for: error)
+            }
         }, target: .status)
     }
 

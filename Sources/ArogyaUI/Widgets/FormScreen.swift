@@ -136,7 +136,7 @@ extension FormScreen {
             canvas.put(strings[.statusLoading], at: Point(x: content.x, y: y), style: .hint)
             return
         }
-        let messageRows = 2
+        let messageRows = 3
         FormView.render(formState.form, strings: strings, into: &canvas,
                         area: Rect(x: content.x, y: y, width: content.width, height: content.maxY - y - messageRows - 1),
                         headings: headings)
