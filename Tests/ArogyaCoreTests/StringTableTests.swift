@@ -29,12 +29,11 @@ struct StringTableTests {
 
     @Test("Given a malformed or missing table, when loaded, then the error names the file and the reason")
     func malformed() throws {
-        let folder = NSTemporaryDirectory() + "arogya-strings-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/strings", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let assets = AssetDirectory(root: folder)
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("strings"), withIntermediateDirectories: true)
+        let assets = AssetDirectory(root: folder.path)
         #expect(throws: StringTable.LoadError.self) { try StringTable.load(from: assets) }
-        try "{\"a\": 1}".write(toFile: folder + "/strings/en.json", atomically: true, encoding: .utf8)
+        try "{\"a\": 1}".write(toFile: folder.file("strings/en.json"), atomically: true, encoding: .utf8)
         do {
             _ = try StringTable.load(from: assets)
             Issue.record("a number as text was accepted")
@@ -45,12 +44,11 @@ struct StringTableTests {
 
     @Test("Given a partial translation, when loaded, then missing keys fall back to English")
     func fallback() throws {
-        let folder = NSTemporaryDirectory() + "arogya-strings-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/strings", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "{\"home.title\": \"Home\", \"login.title\": \"Sign in\"}".write(toFile: folder + "/strings/en.json", atomically: true, encoding: .utf8)
-        try "{\"home.title\": \"मुखपृष्ठ\"}".write(toFile: folder + "/strings/hi.json", atomically: true, encoding: .utf8)
-        let table = try StringTable.load(language: "hi", from: AssetDirectory(root: folder))
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("strings"), withIntermediateDirectories: true)
+        try "{\"home.title\": \"Home\", \"login.title\": \"Sign in\"}".write(toFile: folder.file("strings/en.json"), atomically: true, encoding: .utf8)
+        try "{\"home.title\": \"मुखपृष्ठ\"}".write(toFile: folder.file("strings/hi.json"), atomically: true, encoding: .utf8)
+        let table = try StringTable.load(language: "hi", from: AssetDirectory(root: folder.path))
         #expect(table[.homeTitle] == "मुखपृष्ठ")
         #expect(table[.loginTitle] == "Sign in")
     }

@@ -5,12 +5,11 @@ import Testing
 /// The command line as scripts use it: exit codes, PINs on standard input, one-line errors.
 @Suite("Command line", .serialized)
 struct CommandLineTests {
-    let folder: String
-    var database: String { folder + "/a.sqlite" }
+    let folder: TemporaryFolder
+    var database: String { folder.file("a.sqlite") }
 
     init() throws {
-        folder = NSTemporaryDirectory() + "arogya-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try TemporaryFolder()
     }
 
     func setUp() throws {
@@ -107,7 +106,7 @@ struct CommandLineTests {
         #expect(result.stderr.hasPrefix("arogya: The database \(database) is damaged"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(FileManager.default.contents(atPath: database) == bytes)
-        let missing = try BuiltProduct.run(["users", "list", "--db", folder + "/none.sqlite"])
+        let missing = try BuiltProduct.run(["users", "list", "--db", folder.file("none.sqlite")])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("There is no database at"))
     }

@@ -5,16 +5,22 @@ import Testing
 /// The built `arogya` in a real terminal (tmux at 80×24), typed into as a person would.
 @Suite("End to end in tmux", .serialized)
 struct TerminalEndToEndTests {
-    @Test("Given a new database, when a person goes through setup, login and home and quits, then each screen shows and the terminal is given back")
-    func setupLoginHomeQuit() throws {
+    /// Starts the built `arogya` on a new database in tmux at 80×24; nil (with a note) without tmux,
+    /// which CI installs, so that it never skips there.
+    func startArogya(named name: String) throws -> (TmuxSession, TemporaryFolder)? {
         guard TmuxSession.isAvailable else {
             print("SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test")
-            return
+            return nil
         }
-        let folder = NSTemporaryDirectory() + "arogya-e2e-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let session = try TmuxSession(name: "arogya-e2e-\(getpid())", command: [BuiltProduct.arogya, "--db", folder + "/a.sqlite"])
+        let folder = try TemporaryFolder()
+        let session = try TmuxSession(name: "arogya-\(name)-\(getpid())", command: [BuiltProduct.arogya, "--db", folder.file("a.sqlite")])
+        return (session, folder)
+    }
+
+    @Test("Given a new database, when a person goes through setup, login and home and quits, then each screen shows and the terminal is given back")
+    func setupLoginHomeQuit() throws {
+        guard let (session, folder) = try startArogya(named: "setup") else { return }
+        defer { withExtendedLifetime(folder) {} }
 
         var screen = try session.waitFor("First-run setup")
         #expect(screen.contains("> Facility name   ["))
@@ -59,14 +65,8 @@ struct TerminalEndToEndTests {
 
     @Test("Given the terminal shrinks below 80×24 and grows back, when drawn, then it asks for room and then recovers")
     func liveResize() throws {
-        guard TmuxSession.isAvailable else {
-            print("SKIPPED: tmux is not installed")
-            return
-        }
-        let folder = NSTemporaryDirectory() + "arogya-e2e-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let session = try TmuxSession(name: "arogya-resize-\(getpid())", command: [BuiltProduct.arogya, "--db", folder + "/a.sqlite"])
+        guard let (session, folder) = try startArogya(named: "resize") else { return }
+        defer { withExtendedLifetime(folder) {} }
         try session.waitFor("First-run setup")
         try session.resize(width: 70, height: 20)
         try session.waitFor("terminal too small: need 80×24, have 70×20")

@@ -5,32 +5,15 @@ import Foundation
 import GRDB
 import Testing
 
-/// A temporary folder per test, removed afterwards.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "arogya-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func contents(_ name: String) -> Data? { FileManager.default.contents(atPath: path + "/" + name) }
-}
-
 @Suite("Opening the database file", .serialized)
 struct OpeningTests {
     @Test("Given no file, when opened, then it is created 0600 in new 0700 folders, set up empty and in WAL mode")
     func createsPrivateFile() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/data/arogya/arogya.sqlite"
+        let path = folder.file("data/arogya/arogya.sqlite")
         let store = try AppDatabase.open(path: path, mode: .createIfMissing, pinHasher: .fastForTests)
         let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        let folderMode = try FileManager.default.attributesOfItem(atPath: folder.path + "/data/arogya")[.posixPermissions] as? Int
+        let folderMode = try FileManager.default.attributesOfItem(atPath: folder.file("data/arogya"))[.posixPermissions] as? Int
         #expect(fileMode == 0o600)
         #expect(folderMode == 0o700)
         #expect(try store.isSetUp() == false)
@@ -44,7 +27,7 @@ struct OpeningTests {
     @Test("Given no file, when a command needs one, then it is refused as missing and not created")
     func missing() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/none.sqlite"
+        let path = folder.file("none.sqlite")
         #expect(throws: StoreError.missing(path: path)) { try AppDatabase.open(path: path, mode: .mustExist) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
@@ -52,7 +35,7 @@ struct OpeningTests {
     @Test("Given a file that is not SQLite, when opened, then it is refused as damaged and left byte for byte")
     func garbage() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/a.sqlite"
+        let path = folder.file("a.sqlite")
         let bytes = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try bytes.write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.self) { try AppDatabase.open(path: path, mode: .createIfMissing) }
@@ -66,7 +49,7 @@ struct OpeningTests {
     @Test("Given an Arogya database whose schema page is damaged, when opened, then it is refused and unchanged")
     func damagedSchema() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/a.sqlite"
+        let path = folder.file("a.sqlite")
         try makeSetUpFile(path)
         var bytes = try #require(folder.contents("a.sqlite"))
         for index in 100..<min(bytes.count, 2000) { bytes[index] = 0xFF }
@@ -83,7 +66,7 @@ struct OpeningTests {
     @Test("Given a database of another program, when opened, then it is refused and unchanged")
     func foreignDatabase() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/other.sqlite"
+        let path = folder.file("other.sqlite")
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: "CREATE TABLE notes (text TEXT)") }
         try queue.close()
@@ -95,7 +78,7 @@ struct OpeningTests {
     @Test("Given a database from a newer Arogya, when opened, then it is refused and unchanged")
     func newerVersion() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/a.sqlite"
+        let path = folder.file("a.sqlite")
         try makeSetUpFile(path)
         let queue = try DatabaseQueue(path: path)
         var future = Migrations.migrator
@@ -110,7 +93,7 @@ struct OpeningTests {
     @Test("Given a database marked read-only, when opened, then it is refused and unchanged (even for root)")
     func readOnly() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/a.sqlite"
+        let path = folder.file("a.sqlite")
         try makeSetUpFile(path)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
         let before = folder.contents("a.sqlite")
@@ -121,7 +104,7 @@ struct OpeningTests {
     @Test("Given another program holding an exclusive lock, when opened, then it is refused as locked")
     func locked() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/a.sqlite"
+        let path = folder.file("a.sqlite")
         try makeSetUpFile(path)
         let holder = try ExclusiveLock(path: path)
         defer { try? holder.release() }
@@ -136,7 +119,7 @@ struct OpeningTests {
     @Test("Given a set-up file, when opened again, then the accounts are there and the lockout survived")
     func reopen() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path + "/a.sqlite"
+        let path = folder.file("a.sqlite")
         try makeSetUpFile(path)
         let store = try AppDatabase.open(path: path, mode: .mustExist, clock: .fixed(Fixtures.now), pinHasher: .fastForTests)
         for _ in 1...5 { _ = try store.attemptLogin(username: "priya", pin: "1111") }

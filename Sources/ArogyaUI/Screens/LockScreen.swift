@@ -9,9 +9,7 @@ final class LockScreen: KeyedScreen {
 
     struct State: Equatable {
         let account: Account
-        var pin = PinInput.make()
-        var isChecking = false
-        var message: UserMessage?
+        var entry = PinEntry()
     }
 
     let context: AppContext
@@ -32,47 +30,22 @@ final class LockScreen: KeyedScreen {
     ])
 
     func perform(_ action: Action) -> Effect {
-        guard !state.isChecking else { return .none }
+        guard !state.entry.isChecking else { return .none }
         switch action {
         case .switchUser: return .session(.switchUser)
         case .quit: return .quit
-        case .unlock:
-            guard AccountRules.pinLength.contains(state.pin.text.count) else {
-                state.message = UserMessage(.loginTypePin)
-                return .none
-            }
-            state.isChecking = true
-            state.message = nil
-            let store = context.store
-            let username = state.account.username
-            let pin = state.pin.text
-            return .run {
-                do { return try store.attemptLogin(username: username, pin: pin) } catch { return StoreError.message(for: error) }
-            }
+        case .unlock: return state.entry.check(username: state.account.username, store: context.store).map(Effect.run) ?? .none
         }
     }
 
     func typed(_ key: Key) -> Effect {
-        guard !state.isChecking else { return .none }
-        switch state.pin.apply(key) {
-        case .refused(let message): state.message = message
-        case .changed: state.message = nil
-        default: break
-        }
+        if !state.entry.isChecking { state.entry.edit(key) }
         return .none
     }
 
     func receive(_ result: any Sendable) -> Effect {
-        state.isChecking = false
-        state.pin.clear()
-        if let failure = result as? UserMessage {
-            state.message = failure
-            return .none
-        }
-        guard let outcome = result as? LoginOutcome else { return .none }
-        if case .signedIn(let account) = outcome { return .session(.unlocked(account)) }
-        state.message = LoginMessages.message(for: outcome, strings: context.strings, localTime: context.localTime)
-        return .none
+        guard let account = state.entry.finish(result, localTime: context.localTime) else { return .none }
+        return .session(.unlocked(account))
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
@@ -87,9 +60,9 @@ final class LockScreen: KeyedScreen {
             canvas.put(line, at: Point(x: content.x, y: y), style: .hint)
         }
         y += 2
-        FormView.renderLoneInput(label: strings[.loginPin], input: state.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
+        FormView.renderLoneInput(label: strings[.loginPin], input: state.entry.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
         y += 2
-        StatusLineView.render(saving: false, failure: state.message, strings: strings, into: &canvas, row: y, x: content.x, width: content.width)
-        if state.isChecking { canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint) }
+        StatusLineView.render(saving: false, failure: state.entry.message, strings: strings, into: &canvas, row: y, x: content.x, width: content.width)
+        if state.entry.isChecking { canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint) }
     }
 }

@@ -12,11 +12,9 @@ final class LoginScreen: KeyedScreen {
         /// Letters typed to find a name.
         var filter = ""
         var selected = 0
-        var pin = PinInput.make()
-        var isChecking = false
+        var entry = PinEntry()
         /// Enter was pressed before the names had loaded: sign in as soon as they arrive.
         var signInWhenLoaded = false
-        var message: UserMessage?
         var now: Timestamp
 
         /// The accounts whose name or login name contains the filter.
@@ -68,32 +66,32 @@ final class LoginScreen: KeyedScreen {
     }
 
     func perform(_ action: Action) -> Effect {
-        guard !state.isChecking else { return .none }
+        guard !state.entry.isChecking else { return .none }
         switch action {
         case .up: state.selected = max(0, state.selected - 1)
         case .down: state.selected = min(max(0, state.visibleAccounts.count - 1), state.selected + 1)
         case .clear:
             state.filter = ""
-            state.pin.clear()
-            state.message = nil
+            state.entry = PinEntry()
         case .quit: return .quit
         case .signIn: return signIn()
         }
         return .none
     }
 
+    /// Digits go to the PIN, letters narrow the list of names.
     func typed(_ key: Key) -> Effect {
-        guard !state.isChecking else { return .none }
+        guard !state.entry.isChecking else { return .none }
         switch key {
         case .char(let character) where character.isASCII && character.isNumber:
-            if case .refused(let message) = state.pin.apply(key) { state.message = message } else { state.message = nil }
+            state.entry.edit(key)
         case .char(let character) where character.isLetter || character == " " || character == ".":
             state.filter.append(character)
             state.selected = 0
-            state.message = nil
+            state.entry.message = nil
         case .backspace:
-            if !state.pin.isEmpty {
-                _ = state.pin.apply(.backspace)
+            if !state.entry.pin.isEmpty {
+                state.entry.edit(.backspace)
             } else if !state.filter.isEmpty {
                 state.filter.removeLast()
                 state.selected = 0
@@ -110,27 +108,10 @@ final class LoginScreen: KeyedScreen {
             return .none
         }
         guard let account = state.selectedAccount else {
-            state.message = UserMessage(.loginChooseName)
+            state.entry.message = UserMessage(.loginChooseName)
             return .none
         }
-        // Too short to be anyone's PIN: say so without counting it as a wrong try.
-        guard AccountRules.pinLength.contains(state.pin.text.count) else {
-            state.message = state.pin.isEmpty ? UserMessage(.loginTypePin)
-                : UserMessage(.errorPinLength, ["min": "\(AccountRules.pinLength.lowerBound)", "max": "\(AccountRules.pinLength.upperBound)"])
-            return .none
-        }
-        state.isChecking = true
-        state.message = nil
-        let store = context.store
-        let pin = state.pin.text
-        let username = account.username
-        return .run {
-            do {
-                return try store.attemptLogin(username: username, pin: pin)
-            } catch {
-                return StoreError.message(for: error)
-            }
-        }
+        return state.entry.check(username: account.username, store: context.store).map(Effect.run) ?? .none
     }
 
     func receive(_ result: any Sendable) -> Effect {
@@ -140,42 +121,19 @@ final class LoginScreen: KeyedScreen {
             switch loaded {
             case .accounts(let accounts):
                 state.accounts = accounts
-                if accounts.isEmpty { state.message = UserMessage(.loginNoAccounts) }
+                if accounts.isEmpty { state.entry.message = UserMessage(.loginNoAccounts) }
                 if state.signInWhenLoaded {
                     state.signInWhenLoaded = false
                     return signIn()
                 }
             case .failed(let message):
-                state.message = message
+                state.entry.message = message
             }
             return .none
         }
-        state.isChecking = false
-        state.pin.clear()
-        if let failure = result as? UserMessage {
-            state.message = failure
-            return .none
-        }
-        guard let outcome = result as? LoginOutcome else { return .none }
-        switch outcome {
-        case .signedIn(let account):
+        if let account = state.entry.finish(result, localTime: context.localTime) {
             return .session(.signedIn(account))
-        default:
-            state.message = LoginMessages.message(for: outcome, strings: context.strings, localTime: context.localTime)
-            return appeared()  // reload: lock states changed
         }
-    }
-}
-
-/// The sentences for login outcomes other than success, shared by the login and lock screens.
-enum LoginMessages {
-    static func message(for outcome: LoginOutcome, strings: StringTable, localTime: (Timestamp) -> LocalTime) -> UserMessage? {
-        switch outcome {
-        case .signedIn: return nil
-        case .wrongPin(let triesLeft): return UserMessage(.loginWrongPin, ["tries": String(triesLeft)])
-        case .locked(let until): return UserMessage(.loginLocked, ["time": localTime(until).hourMinute])
-        case .disabled: return UserMessage(.loginDisabled)
-        case .unknownAccount: return UserMessage(.loginUnknown)
-        }
+        return appeared()  // reload the names: a lock may have begun or ended
     }
 }

@@ -37,11 +37,11 @@ enum LoginView {
         y += listHeight + 1
         canvas.put(strings[.loginFindHint], at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width)
         y += 2
-        FormView.renderLoneInput(label: strings[.loginPin], input: state.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
+        FormView.renderLoneInput(label: strings[.loginPin], input: state.entry.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
         y += 2
-        StatusLineView.render(saving: false, failure: state.message, strings: strings, into: &canvas,
+        StatusLineView.render(saving: false, failure: state.entry.message, strings: strings, into: &canvas,
                               row: y, x: content.x, width: content.width)
-        if state.isChecking {
+        if state.entry.isChecking {
             canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint)
         }
     }

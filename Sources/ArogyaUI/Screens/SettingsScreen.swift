@@ -58,16 +58,12 @@ final class SettingsScreen: FormScreen {
     func saveWork() -> Work? {
         let typed = formState.form
         var form = typed
-        let name = form.check(.facilityName) { () throws(UserMessage) in try FacilityRules.facilityName(typed.text(.facilityName)) }
-        let hfrId = form.check(.facilityId) { () throws(UserMessage) in try FacilityRules.facilityId(typed.text(.facilityId)) }
-        let villages = form.check(.villages) { () throws(UserMessage) in
-            try FacilityRules.villages(try typed.list(.villages)?.itemsIncludingEntry() ?? [])
-        }
+        let facility = form.checkFacility(name: .facilityName, id: .facilityId, villages: .villages)
         let minutes = form.check(.idleMinutes) { () throws(UserMessage) in try FacilityRules.idleLockMinutes(typed.text(.idleMinutes)) }
         formState.form = form
-        guard let name, case .some(let facilityId) = hfrId, let villages, let minutes else { return nil }
-        let details = FacilityDetails(name: name, hfrId: facilityId, state: IndianState(code: typed.choice(.state)),
-                                      villages: villages, idleLockMinutes: minutes)
+        guard let facility, let minutes else { return nil }
+        let details = FacilityDetails(name: facility.name, hfrId: facility.hfrId, state: IndianState(code: typed.choice(.state)),
+                                      villages: facility.villages, idleLockMinutes: minutes)
         let store = context.store
         let actor = AuditActor.account(account.username)
         return storeWork {

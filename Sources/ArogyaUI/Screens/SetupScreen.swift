@@ -55,33 +55,20 @@ final class SetupScreen: FormScreen {
     func validatedSetup() -> FacilitySetup? {
         let typed = formState.form
         var form = typed
-        let name = form.check(.facilityName) { () throws(UserMessage) in try FacilityRules.facilityName(typed.text(.facilityName)) }
-        let hfrId = form.check(.facilityId) { () throws(UserMessage) in try FacilityRules.facilityId(typed.text(.facilityId)) }
-        let villages = form.check(.villages) { () throws(UserMessage) in
-            try FacilityRules.villages(try typed.list(.villages)?.itemsIncludingEntry() ?? [])
-        }
+        let facility = form.checkFacility(name: .facilityName, id: .facilityId, villages: .villages)
         let username = form.check(.username) { () throws(UserMessage) in try AccountRules.username(typed.text(.username)) }
         let fullName = form.check(.fullName) { () throws(UserMessage) in try AccountRules.fullName(typed.text(.fullName)) }
         let pin = form.checkNewPin(.pin, again: .pinAgain)
         formState.form = form
-        guard let name, case .some(let facilityId) = hfrId, let villages, let username, let fullName, let pin else {
-            return nil
-        }
-        return FacilitySetup(facilityName: name, hfrId: facilityId, state: IndianState(code: typed.choice(.state)),
-                             villages: villages,
+        guard let facility, let username, let fullName, let pin else { return nil }
+        return FacilitySetup(facilityName: facility.name, hfrId: facility.hfrId, state: IndianState(code: typed.choice(.state)),
+                             villages: facility.villages,
                              supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin))
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
         renderForm(into: &canvas, area: area, intro: context.strings[.setupIntro],
                    headings: [.facilityName: .setupSectionFacility, .username: .setupSectionSupervisor])
-    }
-}
-
-/// The PIN fields of every form: digits only, shown as bullets.
-enum PinInput {
-    static func make() -> TextInput {
-        TextInput(kind: .digits, maxLength: AccountRules.pinLength.upperBound, isMasked: true)
     }
 }
 

@@ -1,0 +1,71 @@
+import ArogyaCore
+import ArogyaStore
+
+/// The PIN fields of every form: digits only, shown as bullets.
+enum PinInput {
+    static func make() -> TextInput {
+        TextInput(kind: .digits, maxLength: AccountRules.pinLength.upperBound, isMasked: true)
+    }
+}
+
+/// A PIN typed to sign in or to unlock, and its check against the store: shared by the login and the
+/// lock screens.
+struct PinEntry: Equatable {
+    var pin = PinInput.make()
+    var isChecking = false
+    /// Why the last key or the last check did not succeed.
+    var message: UserMessage?
+
+    /// A digit or an editing key; a key the field refuses says why.
+    mutating func edit(_ key: Key) {
+        switch pin.apply(key) {
+        case .refused(let refusal): message = refusal
+        case .changed: message = nil
+        case .unchanged, .notHandled: break
+        }
+    }
+
+    /// Starts checking the PIN as `username`: the background work, or nil (with a message) when what was
+    /// typed is too short to be anyone's PIN, which then does not count as a wrong try.
+    mutating func check(username: String, store: AppDatabase) -> Work? {
+        guard AccountRules.pinLength.contains(pin.text.count) else {
+            message = pin.isEmpty ? UserMessage(.loginTypePin)
+                : UserMessage(.errorPinLength, ["min": "\(AccountRules.pinLength.lowerBound)", "max": "\(AccountRules.pinLength.upperBound)"])
+            return nil
+        }
+        isChecking = true
+        message = nil
+        let typed = pin.text
+        return {
+            do { return try store.attemptLogin(username: username, pin: typed) } catch { return StoreError.message(for: error) }
+        }
+    }
+
+    /// Takes the result of `check`: the account when the PIN was right, else nil with the message to show.
+    mutating func finish(_ result: any Sendable, localTime: (Timestamp) -> LocalTime) -> Account? {
+        isChecking = false
+        pin.clear()
+        switch result {
+        case let failure as UserMessage:
+            message = failure
+        case LoginOutcome.signedIn(let account):
+            return account
+        case let outcome as LoginOutcome:
+            message = Self.message(for: outcome, localTime: localTime)
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// The sentence for a login outcome other than success.
+    static func message(for outcome: LoginOutcome, localTime: (Timestamp) -> LocalTime) -> UserMessage? {
+        switch outcome {
+        case .signedIn: return nil
+        case .wrongPin(let triesLeft): return UserMessage(.loginWrongPin, ["tries": String(triesLeft)])
+        case .locked(let until): return UserMessage(.loginLocked, ["time": localTime(until).hourMinute])
+        case .disabled: return UserMessage(.loginDisabled)
+        case .unknownAccount: return UserMessage(.loginUnknown)
+        }
+    }
+}
