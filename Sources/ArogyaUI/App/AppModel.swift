@@ -192,8 +192,11 @@ public final class AppModel {
             if let top = stack.last { apply(top.appeared(), from: top) }
         case .switchUser:
             if let account {
-                // The lock screen is not kept: the rest is exactly as she left it.
-                parkedStacks[account.id] = stack.filter { !($0 is LockScreen) && !($0 is ChangePinScreen && ($0 as! ChangePinScreen).isForced) }
+                // The lock screen is not kept, nor a required PIN change (it comes back at her next
+                // sign-in if still required); the rest is exactly as she left it.
+                parkedStacks[account.id] = stack.filter { screen in
+                    !(screen is LockScreen) && (screen as? ChangePinScreen)?.isForced != true
+                }
             }
             account = nil
             replaceStack(with: LoginScreen(context: context))

@@ -71,15 +71,3 @@ final class SetupScreen: FormScreen {
                    headings: [.facilityName: .setupSectionFacility, .username: .setupSectionSupervisor])
     }
 }
-
-extension Form {
-    /// Checks a new PIN typed twice: a bad PIN is marked on the first field, a mismatch on the second.
-    mutating func checkNewPin(_ first: ID, again second: ID) -> String? {
-        let pin = text(first)
-        let repeated = text(second)
-        if let valid = check(first, { () throws(UserMessage) in try AccountRules.pin(pin) }) {
-            return check(second, { () throws(UserMessage) in try AccountRules.confirmedPin(valid, repeated: repeated) })
-        }
-        return nil
-    }
-}
