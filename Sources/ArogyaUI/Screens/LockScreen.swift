@@ -62,7 +62,7 @@ final class LockScreen: KeyedScreen {
         y += 2
         FormView.renderLoneInput(label: strings[.loginPin], input: state.entry.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
         y += 2
-        StatusLineView.render(saving: false, failure: state.entry.message, strings: strings, into: &canvas, row: y, x: content.x, width: content.width)
-        if state.entry.isChecking { canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint) }
+        StatusLineView.render(PinEntryView.message(state.entry, strings: strings), into: &canvas,
+                              row: y, x: content.x, width: content.width, rows: 2)
     }
 }

@@ -17,7 +17,7 @@ enum LoginView {
             canvas.put(strings.text(.loginFilter, ["filter": state.filter]), at: Point(x: content.x + 30, y: y), style: .hint)
         }
         y += 1
-        let listHeight = max(1, content.maxY - y - 6)
+        let listHeight = max(1, content.maxY - y - 7)
         let visible = state.visibleAccounts
         if state.isLoading {
             canvas.put(strings[.statusLoading], at: Point(x: content.x + 2, y: y), style: .hint)
@@ -25,8 +25,8 @@ enum LoginView {
             canvas.put(strings[.loginNoMatch], at: Point(x: content.x + 2, y: y), style: .hint)
         }
         let rows = visible.map { account -> String in
-            var row = DisplayWidth.pad(account.fullName, to: 30) + "  " + DisplayWidth.pad(strings[account.role.labelKey], to: 12)
-                + "  " + DisplayWidth.pad(account.username, to: 16)
+            var row = DisplayWidth.pad(account.fullName, to: 26) + "  " + DisplayWidth.pad(strings[account.role.labelKey], to: 11)
+                + "  " + DisplayWidth.pad(account.username, to: 12) + "  "
             if lockout.isLocked(until: account.lockedUntil, now: state.now), let until = account.lockedUntil {
                 row += strings.text(.loginLockedShort, ["time": localTime(until).hourMinute])
             }
@@ -39,10 +39,7 @@ enum LoginView {
         y += 2
         FormView.renderLoneInput(label: strings[.loginPin], input: state.entry.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
         y += 2
-        StatusLineView.render(saving: false, failure: state.entry.message, strings: strings, into: &canvas,
-                              row: y, x: content.x, width: content.width)
-        if state.entry.isChecking {
-            canvas.put(strings[.loginChecking], at: Point(x: content.x, y: y), style: .hint)
-        }
+        StatusLineView.render(PinEntryView.message(state.entry, strings: strings), into: &canvas,
+                              row: y, x: content.x, width: content.width, rows: 2)
     }
 }

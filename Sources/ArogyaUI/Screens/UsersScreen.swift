@@ -160,9 +160,9 @@ enum UsersView {
         ListView.render(rows: rows, selected: state.accounts.isEmpty ? nil : state.selected, styles: styles, into: &canvas,
                         area: Rect(x: content.x, y: y, width: content.width, height: listHeight))
         let messageRow = content.maxY - 1
-        StatusLineView.render(saving: state.isWorking, failure: state.message,
-                              success: state.notice.map { strings.text($0) }, strings: strings, into: &canvas,
-                              row: messageRow, x: content.x, width: content.width)
+        let message: StatusLineView.Message? = state.isWorking ? .working(strings[.statusSaving])
+            : state.message.map { .problem(strings.text($0)) } ?? state.notice.map { .done(strings.text($0)) }
+        StatusLineView.render(message, into: &canvas, row: messageRow, x: content.x, width: content.width)
     }
 
     /// Name, login, role, status and last sign-in, padded to fit 80 columns with the "> " marker.

@@ -143,22 +143,18 @@ extension FormScreen {
         // Under the form: saving, a failure of the save as a whole, what the last save did, or else the whole
         // message of the focused field's problem.
         let focused = formState.form.fields[formState.form.focus]
-        let fieldProblem = focused.error.map { strings[focused.label] + ": " + strings.text($0) }
-        let lines: [(String, Style)]
+        let message: StatusLineView.Message?
         if formState.isSaving {
-            lines = [(strings[.statusSaving], .hint)]
+            message = .working(strings[.statusSaving])
         } else if let failure = formState.failure {
-            lines = wrap("! " + strings.text(failure), width: content.width).map { ($0, .error) }
+            message = .problem(strings.text(failure))
         } else if let notice = formState.notice {
-            lines = [(strings.text(notice), .success)]
-        } else if let fieldProblem {
-            lines = wrap("! " + fieldProblem, width: content.width).map { ($0, .error) }
+            message = .done(strings.text(notice))
         } else {
-            lines = []
+            message = focused.error.map { .problem(strings[focused.label] + ": " + strings.text($0)) }
         }
-        for (offset, (line, style)) in lines.prefix(messageRows).enumerated() {
-            canvas.put(line, at: Point(x: content.x, y: content.maxY - messageRows + offset), style: style)
-        }
+        StatusLineView.render(message, into: &canvas, row: content.maxY - messageRows, x: content.x, width: content.width,
+                              rows: messageRows)
     }
 }
 

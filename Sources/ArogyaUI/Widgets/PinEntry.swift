@@ -69,3 +69,11 @@ struct PinEntry: Equatable {
         }
     }
 }
+
+/// What to say under a PIN field.
+enum PinEntryView {
+    static func message(_ entry: PinEntry, strings: StringTable) -> StatusLineView.Message? {
+        if entry.isChecking { return .working(strings[.loginChecking]) }
+        return entry.message.map { .problem(strings.text($0)) }
+    }
+}
