@@ -62,8 +62,10 @@ struct UsersCommand: ParsableCommand {
                     [
                         "id": account.id, "username": account.username, "full_name": account.fullName,
                         "role": account.role.rawValue, "active": account.isActive, "must_change_pin": account.mustChangePin,
-                        "locked_until": store.lockout.isLocked(until: account.lockedUntil, now: store.clock.now())
-                            ? account.lockedUntil!.iso8601 as Any : NSNull(),
+                        "locked_until": { () -> Any in
+                            if case .locked(let until) = account.status(now: store.clock.now(), lockout: store.lockout) { return until.iso8601 }
+                            return NSNull()
+                        }(),
                         "last_login_at": account.lastLoginAt?.iso8601 as Any? ?? NSNull(),
                     ]
                 }
@@ -74,17 +76,9 @@ struct UsersCommand: ParsableCommand {
             let strings = environment.strings
             let header = [strings[.usersColumnUsername], strings[.usersColumnName], strings[.usersColumnRole],
                           strings[.usersColumnStatus], strings[.usersColumnLastLogin]]
+            let now = store.clock.now()
             let rows = accounts.map { account -> [String] in
-                let status: String
-                if !account.isActive {
-                    status = strings[.usersStatusDisabled]
-                } else if store.lockout.isLocked(until: account.lockedUntil, now: store.clock.now()) {
-                    status = strings.text(.usersStatusLocked, ["time": account.lockedUntil!.iso8601])
-                } else if account.mustChangePin {
-                    status = strings[.usersStatusNewPin]
-                } else {
-                    status = strings[.usersStatusActive]
-                }
+                let status = account.status(now: now, lockout: store.lockout).text(strings) { $0.iso8601 }
                 return [account.username, account.fullName, strings[account.role.labelKey], status,
                         account.lastLoginAt?.iso8601 ?? strings[.usersNever]]
             }

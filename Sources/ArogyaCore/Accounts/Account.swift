@@ -32,6 +32,34 @@ public struct Account: Identifiable, Hashable, Sendable {
     }
 
     public var isSupervisor: Bool { role == .supervisor }
+
+    /// What stands between this account and signing in, at `now`.
+    public func status(now: Timestamp, lockout: LockoutPolicy) -> AccountStatus {
+        if !isActive { return .disabled }
+        if lockout.isLocked(until: lockedUntil, now: now), let lockedUntil { return .locked(until: lockedUntil) }
+        if mustChangePin { return .mustChangePin }
+        return .active
+    }
+}
+
+/// An account's state as the Users screen and `users list` show it.
+public enum AccountStatus: Equatable, Sendable {
+    case active
+    case disabled
+    /// Too many wrong PINs, until this time.
+    case locked(until: Timestamp)
+    /// The PIN was set by a supervisor; she chooses her own at next sign-in.
+    case mustChangePin
+
+    /// "active", "disabled", "locked 14:32", "must change PIN": in words, so never only a colour.
+    public func text(_ strings: StringTable, time: (Timestamp) -> String) -> String {
+        switch self {
+        case .disabled: return strings[.usersStatusDisabled]
+        case .locked(let until): return strings.text(.usersStatusLocked, ["time": time(until)])
+        case .mustChangePin: return strings[.usersStatusNewPin]
+        case .active: return strings[.usersStatusActive]
+        }
+    }
 }
 
 /// A new account, its fields already checked by `AccountRules`.

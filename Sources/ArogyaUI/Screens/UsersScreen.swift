@@ -172,14 +172,8 @@ enum UsersView {
         zip(values, columnWidths).map { DisplayWidth.pad($0, to: $1) }.joined(separator: " ")
     }
 
-    /// "active", "disabled", "locked 14:32" or "must change PIN": in words, not only in colour.
     static func statusText(_ account: Account, now: Timestamp, strings: StringTable, localTime: (Timestamp) -> LocalTime,
                            lockout: LockoutPolicy) -> String {
-        if !account.isActive { return strings[.usersStatusDisabled] }
-        if lockout.isLocked(until: account.lockedUntil, now: now), let until = account.lockedUntil {
-            return strings.text(.usersStatusLocked, ["time": localTime(until).hourMinute])
-        }
-        if account.mustChangePin { return strings[.usersStatusNewPin] }
-        return strings[.usersStatusActive]
+        account.status(now: now, lockout: lockout).text(strings) { localTime($0).hourMinute }
     }
 }
