@@ -112,6 +112,17 @@ struct SecurityTests {
         #expect(policy.triesLeft(afterFailures: 3) == 2)
     }
 
+    @Test("Given accounts in several states, when their status is asked, then disabled comes first, then locked, then a PIN to change")
+    func accountStatus() {
+        var account = Account(id: "a", username: "asha", fullName: "आशा देवी", role: .worker, mustChangePin: true,
+                              lockedUntil: Fixtures.now.adding(seconds: 60), createdAt: Fixtures.now, updatedAt: Fixtures.now)
+        #expect(account.status(now: Fixtures.now, lockout: .standard) == .locked(until: Fixtures.now.adding(seconds: 60)))
+        #expect(account.status(now: Fixtures.now.adding(seconds: 61), lockout: .standard) == .mustChangePin)
+        account.isActive = false
+        #expect(account.status(now: Fixtures.now, lockout: .standard) == .disabled)
+        #expect(AccountStatus.locked(until: Fixtures.now).text(Fixtures.strings) { _ in "09:30" } == "locked 09:30")
+    }
+
     @Test("Given a lock that ends a day ahead (clock was wrong), when checked, then it is not honoured")
     func absurdLock() {
         #expect(!LockoutPolicy.standard.isLocked(until: Fixtures.now.adding(seconds: 86_400), now: Fixtures.now))
