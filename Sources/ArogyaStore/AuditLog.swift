@@ -27,20 +27,21 @@ enum AuditAction: String {
     case loginSucceeded = "login.success"
     case loginFailed = "login.failure"
     case loginLockedOut = "login.lockout"
+    case patientRegistered = "patient.register"
+    case patientUpdated = "patient.update"
+    case patientMarked = "patient.mark"
+    case patientMerged = "patient.merge"
+    case villageAdded = "facility.village_add"
 }
 
 extension Database {
     /// Appends a row to the audit log, chained to the previous row. Call inside the write it describes.
     func appendAudit(_ action: AuditAction, by actor: AuditActor, at time: Timestamp,
                      recordType: String? = nil, recordId: String? = nil, detail: [String: String]? = nil) throws {
-        let detailText = try detail.map { fields -> String in
-            let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
-            return String(decoding: data, as: UTF8.self)
-        }
+        let detailText = try detail.map(Database.auditDetailJSON)
         let entry = AuditChain.Entry(at: time.iso8601, actor: actor.description, action: action.rawValue,
                                      recordType: recordType, recordId: recordId, detail: detailText)
-        let previous = try String.fetchOne(self, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            ?? AuditChain.genesis
+        let previous = try lastAuditHash()
         try execute(
             sql: """
                 INSERT INTO audit_log (at, actor, action, record_type, record_id, detail, hash)
@@ -48,6 +49,16 @@ extension Database {
                 """,
             arguments: [entry.at, entry.actor, entry.action, recordType, recordId, detailText,
                         AuditChain.link(previous: previous, entry: entry)])
+    }
+
+    /// The link the next audit row chains to.
+    func lastAuditHash() throws -> String {
+        try String.fetchOne(self, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
+    }
+
+    /// The detail column's JSON: keys sorted, so that the same fields always hash the same.
+    static func auditDetailJSON(_ fields: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// Queues a record version for upload. Call inside the write that made that version.

@@ -6,6 +6,7 @@ public enum SyncRecordType: String, CaseIterable, Sendable {
     /// A worker's name and role, so that uploaded documents can name their author. Never the PIN hash.
     case account
     case facility
+    case patient
 }
 
 extension AppDatabase {

@@ -4,6 +4,7 @@ struct Summary {
     let minimum: Double
     let median: Double
     let p95: Double
+    let p99: Double
     let maximum: Double
 
     init(_ values: [Double]) {
@@ -13,6 +14,7 @@ struct Summary {
         maximum = sorted.last ?? 0
         median = Summary.percentile(sorted, 0.5)
         p95 = Summary.percentile(sorted, 0.95)
+        p99 = Summary.percentile(sorted, 0.99)
     }
 
     /// Nearest-rank percentile of sorted values.

@@ -1,0 +1,137 @@
+/// The searchable forms of a name, from either script, in one Latin alphabet.
+///
+/// Each word has two forms. Its *spelling* is the word in plain lower-case Latin (diacritics folded,
+/// Devanagari read as Latin: "लक्ष्मी" → "lakshmi"), for prefix matching as it is typed. Its *sound key*
+/// folds the ways one name is spelt in India to one string:
+///
+/// 1. whole-word variants: mohd, md, mohammad, muhammad… → "mhmd";
+/// 2. x → ks (laxmi = lakshmi); ph → f; q → k; z → j; w → v; ck → k;
+/// 3. sh → s; an h after a consonant is dropped (kh, gh, th, dh, bh, ch: aspiration is written or not);
+/// 4. m before b or p → n (what an anusvara is read as);
+/// 5. ee → i, oo → u, and every doubled letter once;
+/// 6. every "a" after the first letter is dropped: Hindi does not say the inherent "a" at the end of a
+///    word or in the middle (Ram = Rama, Kamla = Kamala), so "a" is the least reliable letter in a name.
+///
+/// "Lakshmi", "Laxmi" and "लक्ष्मी" all key to "lksmi"; "Sita", "Seeta" and "सीता" to "sit". A word typed in
+/// part keys to a prefix of the whole word's key, so search matches keys by prefix too. The design is in
+/// DECISIONS.md (2026-11-22, phonetic name key).
+public enum NameKey {
+    /// A word with its two forms.
+    public struct Word: Hashable, Sendable {
+        public let spelling: String
+        public let key: String
+
+        public init(spelling: String, key: String) {
+            self.spelling = spelling
+            self.key = key
+        }
+    }
+
+    /// The version of these rules. Stored with the search index: a change rebuilds it.
+    public static let version = 1
+
+    static let wholeWordVariants: [String: String] = {
+        var table: [String: String] = [:]
+        for spelling in ["mohd", "md", "mohammad", "mohammed", "mohamad", "mohamed", "muhammad", "muhammed",
+                         "muhamad", "muhamed", "mohmad", "mohmmad", "mohamd", "mohmed", "mahammad", "mahmad"] {
+            table[spelling] = "mhmd"
+        }
+        for spelling in ["shri", "shree", "sri", "sree", "shrI"] { table[spelling] = "sri" }
+        return table
+    }()
+
+    /// The words of a name in either script, in order.
+    public static func words(_ name: String) -> [Word] {
+        name.split(whereSeparator: isSeparator).compactMap { piece in
+            let spelling = spelling(String(piece))
+            guard !spelling.isEmpty else { return nil }
+            return Word(spelling: spelling, key: key(spelling))
+        }
+    }
+
+    /// The search terms of a name in both scripts: for each word its spelling and then its key marked with a
+    /// leading "0" ("lakshmi 0lksmi devi 0devi"), each pair once. The store indexes them and ranking reads them.
+    public static func searchTerms(name: String, nameAlt: String?) -> String {
+        var seen = Set<Word>()
+        var terms: [String] = []
+        for word in words(name) + words(nameAlt ?? "") where seen.insert(word).inserted {
+            terms.append(word.spelling)
+            terms.append("0" + word.key)
+        }
+        return terms.joined(separator: " ")
+    }
+
+    /// The plain Latin spelling of one word: Devanagari read as Latin, diacritics folded, lower case.
+    public static func spelling(_ word: String) -> String {
+        Devanagari.contains(word) ? LatinFolding.fold(Devanagari.latinWord(word)) : LatinFolding.fold(word)
+    }
+
+    /// The sound key of one spelling (lower-case a–z).
+    public static func key(_ spelling: String) -> String {
+        if let whole = wholeWordVariants[spelling] { return whole }
+        var letters = Array(spelling.utf8)
+        letters = replacing(letters)
+        // Doubled letters once ("ee" and "oo" were made "i" and "u" above), then every non-initial "a".
+        var output: [UInt8] = []
+        output.reserveCapacity(letters.count)
+        for (index, letter) in letters.enumerated() {
+            if letter == UInt8(ascii: "a") && index > 0 { continue }
+            if let last = output.last, last == letter { continue }
+            output.append(letter)
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func isVowel(_ letter: UInt8) -> Bool {
+        letter == UInt8(ascii: "a") || letter == UInt8(ascii: "e") || letter == UInt8(ascii: "i")
+            || letter == UInt8(ascii: "o") || letter == UInt8(ascii: "u")
+    }
+
+    /// Rules 2 to 5, in one pass from left to right.
+    private static func replacing(_ letters: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(letters.count + 2)
+        var index = 0
+        while index < letters.count {
+            let letter = letters[index]
+            let next = index + 1 < letters.count ? letters[index + 1] : 0
+            switch letter {
+            case UInt8(ascii: "x"):
+                output += [UInt8(ascii: "k"), UInt8(ascii: "s")]
+            case UInt8(ascii: "p") where next == UInt8(ascii: "h"):
+                output.append(UInt8(ascii: "f"))
+                index += 1
+            case UInt8(ascii: "q"):
+                output.append(UInt8(ascii: "k"))
+            case UInt8(ascii: "z"):
+                output.append(UInt8(ascii: "j"))
+            case UInt8(ascii: "w"):
+                output.append(UInt8(ascii: "v"))
+            case UInt8(ascii: "c") where next == UInt8(ascii: "k"):
+                output.append(UInt8(ascii: "k"))
+                index += 1
+            case UInt8(ascii: "s") where next == UInt8(ascii: "h"):
+                output.append(UInt8(ascii: "s"))
+                index += 1
+            case UInt8(ascii: "h") where output.last.map { !isVowel($0) } == true:
+                break  // aspiration
+            case UInt8(ascii: "m") where next == UInt8(ascii: "b") || next == UInt8(ascii: "p"):
+                output.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "e") where next == UInt8(ascii: "e"):
+                output.append(UInt8(ascii: "i"))
+                index += 1
+            case UInt8(ascii: "o") where next == UInt8(ascii: "o"):
+                output.append(UInt8(ascii: "u"))
+                index += 1
+            default:
+                output.append(letter)
+            }
+            index += 1
+        }
+        return output
+    }
+
+    static func isSeparator(_ character: Character) -> Bool {
+        character == " " || character == "-" || character == "." || character == "'" || character == "’" || character == ","
+    }
+}

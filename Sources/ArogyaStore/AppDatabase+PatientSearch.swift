@@ -1,0 +1,120 @@
+import ArogyaCore
+import GRDB
+
+/// A patient found by a search, with how well she matched (0 to 1).
+public struct PatientMatch: Hashable, Sendable {
+    public let patient: Patient
+    public let score: Double
+}
+
+extension AppDatabase {
+    /// How many matches a statement yields at most for ranking. The name index returns them newest
+    /// registration first; a query that matches more is too broad to be useful and is refined by typing on.
+    public static let candidateLimit = 1_000
+
+    /// A statement a search runs, with its arguments: for the benchmark's sqlite3 floor and for tests.
+    public struct SearchStatement: Sendable {
+        public let sql: String
+        public let arguments: [String]
+        /// Whether a row found by it is an exact identifier match.
+        let exact: Bool
+    }
+
+    /// What ranking reads of a candidate: not the whole record. `local` says whether her village is one the
+    /// facility serves.
+    static let candidateColumns = """
+        SELECT p.id, p.search_terms, p.last_seen_at, p.status, p.merged_into,
+               (SELECT v.active FROM village v WHERE v.id = p.village_id) AS local FROM patient p
+        """
+
+    /// The statements that find a query's candidates, in order.
+    public static func searchStatements(_ query: PatientQuery) -> [SearchStatement] {
+        let select = candidateColumns
+        switch query {
+        case .tooShort:
+            return []
+        case .name(let words):
+            return [SearchStatement(
+                sql: select + " JOIN (SELECT rowid FROM patient_search WHERE patient_search MATCH ? ORDER BY rowid DESC LIMIT \(candidateLimit)) s ON s.rowid = p.pk",
+                arguments: [PatientSearchIndex.matchExpression(words)], exact: false)]
+        case .digits(let digits):
+            // 14 digits are an ABHA number and 10 a mobile; fewer are the end of a mobile, or a household
+            // ID or MRN written in digits.
+            if digits.count == 14 {
+                return [SearchStatement(sql: select + " WHERE p.abha_number = ?", arguments: [digits], exact: true)]
+            }
+            let reversed = String(digits.reversed())
+            if digits.count >= 10 {
+                return [SearchStatement(sql: select + " WHERE p.mobile_reversed = ?", arguments: [reversed], exact: true)]
+            }
+            // The last digits of a mobile: a prefix of the reversed number, found by a range in the index.
+            return [SearchStatement(sql: select + " WHERE p.household = ? OR p.mrn = ?", arguments: [digits, digits], exact: true),
+                    SearchStatement(sql: select + " WHERE p.mobile_reversed >= ? AND p.mobile_reversed < ? LIMIT \(candidateLimit)",
+                                    arguments: [reversed, reversed + ":"], exact: false)]
+        case .abhaAddress(let address):
+            return [SearchStatement(sql: select + " WHERE p.abha_address = ?", arguments: [address], exact: true),
+                    SearchStatement(sql: select + " WHERE p.abha_address > ? AND p.abha_address < ? LIMIT \(candidateLimit)",
+                                    arguments: [address, address + "\u{FFFF}"], exact: false)]
+        case .localIdentifier(let identifier):
+            return [SearchStatement(sql: select + " WHERE p.household = ? OR p.mrn = ?", arguments: [identifier, identifier], exact: true)]
+        }
+    }
+
+    /// The statement that reads the whole records of the best candidates.
+    public static func resultStatement(ids: [String]) -> SearchStatement {
+        SearchStatement(sql: PatientRecords.selection + " WHERE p.id IN (\(databaseQuestionMarks(count: ids.count)))",
+                        arguments: ids, exact: false)
+    }
+
+    /// Finds patients as the search box does, best first. A merged record leads to the one it was merged
+    /// into; deceased and moved patients are found like anyone else.
+    public func searchPatients(_ query: PatientQuery, limit: Int = 50) throws(StoreError) -> [PatientMatch] {
+        try searchPatientsReportingStatements(query, limit: limit).matches
+    }
+
+    /// The search, and the statements it ran with their arguments (the benchmark replays them in sqlite3).
+    public func searchPatientsReportingStatements(_ query: PatientQuery, limit: Int) throws(StoreError)
+        -> (matches: [PatientMatch], statements: [SearchStatement]) {
+        var statements = Self.searchStatements(query)
+        guard !statements.isEmpty else { return ([], []) }
+        let time = now
+        let typed: [NameKey.Word]
+        if case .name(let words) = query { typed = words } else { typed = [] }
+        return try read { db in
+            // Rank every candidate on the few columns that decide the order; a merged record counts for the
+            // record it was merged into.
+            var best: [String: Double] = [:]
+            for statement in statements {
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: statement.sql), arguments: StatementArguments(statement.arguments))
+                // Columns by position, in `candidateColumns` order: id, search_terms, last_seen_at, status,
+                // merged_into, local.
+                while let row = try rows.next() {
+                    let nameScore = typed.isEmpty ? (statement.exact ? 1 : 0.9)
+                        : PatientRanking.nameScore(typed: typed, searchTerms: row[1])
+                    let score = PatientRanking.score(identifierExact: statement.exact, nameScore: nameScore,
+                                                     inFacilityVillage: row[5] == 1, lastSeen: row[2], now: time)
+                    let id: String = (row[3] as String) == "merged" ? (row[4] ?? row[0]) : row[0]
+                    if (best[id] ?? -1) < score { best[id] = score }
+                }
+            }
+            let top = best.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(limit)
+            guard !top.isEmpty else { return ([], statements) }
+            let result = Self.resultStatement(ids: top.map(\.key))
+            statements.append(result)
+            var records: [String: Patient] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: result.sql), arguments: StatementArguments(result.arguments)) {
+                let patient = try PatientRecords.patient(from: row)
+                records[patient.id] = patient
+            }
+            return (top.compactMap { entry in records[entry.key].map { PatientMatch(patient: $0, score: entry.value) } }, statements)
+        }
+    }
+
+    /// The patients seen most recently, for the search screen before anything is typed.
+    public func recentPatients(limit: Int = 20) throws(StoreError) -> [Patient] {
+        try read { db in
+            try Row.fetchAll(db, sql: PatientRecords.selection + " WHERE p.status != 'merged' ORDER BY p.last_seen_at DESC LIMIT ?",
+                             arguments: [limit]).map(PatientRecords.patient(from:))
+        }
+    }
+}
