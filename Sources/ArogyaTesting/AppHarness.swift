@@ -1,6 +1,7 @@
 import ArogyaCore
 import ArogyaStore
 import ArogyaUI
+import Testing
 
 /// Runs the application without a terminal: keys in, background work run to completion, the frame out
 /// as text. The headless counterpart of `TerminalRunner`.
@@ -72,4 +73,16 @@ public final class AppHarness {
 
     public var canvas: Canvas { app.render() }
     public var screen: String { canvas.text }
+
+    /// "HomeScreen": the type of the screen on top.
+    public var topScreenName: String { app.topScreenName }
+    public var wantsQuit: Bool { app.wantsQuit }
+    public var signedInUsername: String? { app.account?.username }
+}
+
+/// A failed expectation describes the harness by its top screen, rather than reflecting the whole
+/// application and its store, which other threads may be changing at that moment.
+extension AppHarness: CustomTestStringConvertible, CustomReflectable {
+    public nonisolated var testDescription: String { "AppHarness" }
+    public nonisolated var customMirror: Mirror { Mirror(self, children: [:]) }
 }

@@ -26,7 +26,7 @@ struct ScreenFlowTests {
     @Test("Given a new database, when the app starts, then the first-run setup is shown")
     func setupEmpty() async throws {
         let harness = try await harness(try AppDatabase.inMemory())
-        #expect(harness.app.topScreenName == "SetupScreen")
+        #expect(harness.topScreenName == "SetupScreen")
         assertSnapshot(harness.screen, named: "setup-empty")
     }
 
@@ -70,7 +70,7 @@ struct ScreenFlowTests {
         await harness.type(Fixtures.supervisorPin)
         assertSnapshot(harness.screen, named: "setup-filled")
         await harness.press(.enter)
-        #expect(harness.app.topScreenName == "LoginScreen")
+        #expect(harness.topScreenName == "LoginScreen")
         let facility = try #require(try store.facility())
         #expect(facility.state == .UP && facility.villages.map(\.name) == ["Rampur", "सीतापुर", "Ward 4"])
         #expect(try store.account(username: "priya")?.fullName == "प्रिया शर्मा")
@@ -82,7 +82,7 @@ struct ScreenFlowTests {
         let harness = try await harness()
         assertSnapshot(harness.screen, named: "login")
         await signIn(harness, row: 0, pin: "1111")
-        #expect(harness.app.topScreenName == "LoginScreen")
+        #expect(harness.topScreenName == "LoginScreen")
         assertSnapshot(harness.screen, named: "login-wrong-pin")
     }
 
@@ -92,7 +92,7 @@ struct ScreenFlowTests {
         await harness.start(settle: false)
         harness.typeAhead(Fixtures.supervisorPin.map { Key.char($0) } + [.enter])
         await harness.settle()
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
     }
 
     @Test("Given letters typed at login, when they match one name, then the list narrows to it")
@@ -101,14 +101,14 @@ struct ScreenFlowTests {
         await harness.type("pri")
         await harness.type(Fixtures.supervisorPin)
         await harness.press(.enter)
-        #expect(harness.app.account?.username == "priya")
+        #expect(harness.signedInUsername == "priya")
     }
 
     @Test("Given a supervisor signs in, when home shows, then every screen is listed and the unbuilt ones say so")
     func homeSupervisor() async throws {
         let harness = try await harness()
         await signIn(harness, row: 0, pin: Fixtures.supervisorPin)
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
         assertSnapshot(harness.screen, named: "home-supervisor")
         await harness.press(.char("1"))
         #expect(harness.screen.contains("! Patients is not available in this version yet."))
@@ -119,7 +119,7 @@ struct ScreenFlowTests {
         let harness = try await harness()
         await signIn(harness, row: 1, pin: Fixtures.workerPin)
         await harness.press(.char("5"))
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
         assertSnapshot(harness.screen, named: "home-worker")
     }
 
@@ -139,7 +139,7 @@ struct ScreenFlowTests {
         await harness.type("5531")
         assertSnapshot(harness.screen, named: "users-add")
         await harness.press(.ctrl("s"))
-        #expect(harness.app.topScreenName == "UsersScreen")
+        #expect(harness.topScreenName == "UsersScreen")
         assertSnapshot(harness.screen, named: "users-added")
         #expect(try harness.store.account(username: "ravi")?.role == .supervisor)
     }
@@ -157,7 +157,7 @@ struct ScreenFlowTests {
         await harness.press(.tab)
         await harness.type("5531")
         await harness.press(.enter)
-        #expect(harness.app.topScreenName == "AccountFormScreen")
+        #expect(harness.topScreenName == "AccountFormScreen")
         #expect(harness.screen.contains("[asha            ]  ! The login name asha is already used."))
     }
 
@@ -188,7 +188,7 @@ struct ScreenFlowTests {
         #expect(harness.screen.contains("New PIN set for आशा देवी."))
         await harness.press(.escape, .char("s"))
         await signIn(harness, row: 1, pin: "2468")
-        #expect(harness.app.topScreenName == "ChangePinScreen")
+        #expect(harness.topScreenName == "ChangePinScreen")
         assertSnapshot(harness.screen, named: "change-pin-forced")
         await harness.type("2468")
         await harness.press(.tab)
@@ -201,7 +201,7 @@ struct ScreenFlowTests {
         await harness.press(.tab, .ctrl("u"))
         await harness.type("3571")
         await harness.press(.enter)
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
         #expect(try harness.store.account(username: "asha")?.mustChangePin == false)
     }
 
@@ -235,7 +235,7 @@ struct ScreenFlowTests {
         await harness.type(" Kalan")
         let lock = try ExclusiveLock(path: path, mode: .writes)
         await harness.press(.function(2))
-        #expect(harness.app.topScreenName == "SettingsScreen")
+        #expect(harness.topScreenName == "SettingsScreen")
         // The message may wrap over the rows under the form: read it as one line.
         let flattened = harness.canvas.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         #expect(flattened.contains("! The database \(path) is locked by another program. Close it (or wait for it to finish) and try again."))
@@ -262,7 +262,7 @@ struct ScreenFlowTests {
         await harness.press(.ctrl("u"))
         await harness.type(Fixtures.workerPin)
         await harness.press(.function(2))
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
         #expect(try harness.store.attemptLogin(username: "asha", pin: "3571") != .wrongPin(triesLeft: 4))
     }
 
@@ -273,16 +273,16 @@ struct ScreenFlowTests {
         await harness.press(.char("5"), .char("a"))
         await harness.type("ravi")
         await harness.wait(seconds: 599)
-        #expect(harness.app.topScreenName == "AccountFormScreen")
+        #expect(harness.topScreenName == "AccountFormScreen")
         await harness.wait(seconds: 2)
-        #expect(harness.app.topScreenName == "LockScreen")
+        #expect(harness.topScreenName == "LockScreen")
         assertSnapshot(harness.screen, named: "lock")
         await harness.type("0000")
         await harness.press(.enter)
         #expect(harness.screen.contains("Wrong PIN."))
         await harness.type(Fixtures.supervisorPin)
         await harness.press(.enter)
-        #expect(harness.app.topScreenName == "AccountFormScreen")
+        #expect(harness.topScreenName == "AccountFormScreen")
         #expect(harness.screen.contains("[ravi            ]"))
     }
 
@@ -294,13 +294,13 @@ struct ScreenFlowTests {
         await harness.type("ravi")
         await harness.wait(seconds: 601)
         await harness.press(.function(3))
-        #expect(harness.app.topScreenName == "LoginScreen")
+        #expect(harness.topScreenName == "LoginScreen")
         await signIn(harness, row: 1, pin: Fixtures.workerPin)
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
         #expect(harness.screen.contains("आशा देवी (worker)"))
         await harness.press(.char("s"))
         await signIn(harness, row: 0, pin: Fixtures.supervisorPin)
-        #expect(harness.app.topScreenName == "AccountFormScreen")
+        #expect(harness.topScreenName == "AccountFormScreen")
         #expect(harness.screen.contains("[ravi            ]"))
     }
 
@@ -311,12 +311,12 @@ struct ScreenFlowTests {
         await harness.press(.char("5"), .char("a"))
         await harness.type("ravi")
         await harness.press(.ctrl("c"))
-        #expect(!harness.app.wantsQuit)
+        #expect(!harness.wantsQuit)
         assertSnapshot(harness.screen, named: "quit-confirm")
         await harness.press(.char("n"))
-        #expect(harness.app.topScreenName == "AccountFormScreen")
+        #expect(harness.topScreenName == "AccountFormScreen")
         await harness.press(.ctrl("c"), .ctrl("c"))
-        #expect(harness.app.wantsQuit)
+        #expect(harness.wantsQuit)
     }
 
     @Test("Given nothing typed, when Quit is pressed at home, then the program ends at once")
@@ -324,7 +324,7 @@ struct ScreenFlowTests {
         let harness = try await harness()
         await signIn(harness, row: 0, pin: Fixtures.supervisorPin)
         await harness.press(.char("q"))
-        #expect(harness.app.wantsQuit)
+        #expect(harness.wantsQuit)
     }
 
     @Test("Given a dirty form, when Esc is pressed, then it asks before discarding")
@@ -336,9 +336,9 @@ struct ScreenFlowTests {
         await harness.press(.escape)
         assertSnapshot(harness.screen, named: "discard-confirm")
         await harness.press(.escape)
-        #expect(harness.app.topScreenName == "AccountFormScreen")
+        #expect(harness.topScreenName == "AccountFormScreen")
         await harness.press(.escape, .char("y"))
-        #expect(harness.app.topScreenName == "UsersScreen")
+        #expect(harness.topScreenName == "UsersScreen")
     }
 
     @Test("Given any screen, when ? is pressed, then its keys are listed from its key table")
@@ -348,7 +348,7 @@ struct ScreenFlowTests {
         await harness.press(.char("?"))
         assertSnapshot(harness.screen, named: "help-home")
         await harness.press(.char("x"))
-        #expect(harness.app.topScreenName == "HomeScreen")
+        #expect(harness.topScreenName == "HomeScreen")
     }
 
     @Test("Given a terminal resized below 80×24 and back, when drawn, then it asks for room and then recovers")
