@@ -190,6 +190,10 @@ extension AppDatabase {
             if case .merged = other.status { throw StoreError.refused(UserMessage(.errorPatientMerged)) }
             if let a = keep.abhaNumber, let b = other.abhaNumber, a != b { throw StoreError.refused(UserMessage(.errorMergeDifferentAbha)) }
             let time = now
+            // The name in the other script: the other record's alternate name, or its name when that is in the
+            // script the kept name is not.
+            let alternate = keep.nameAlt ?? [other.nameAlt, other.name].compactMap { $0 }
+                .first { Devanagari.contains($0) != Devanagari.contains(keep.name) }
             // Identifiers the kept record lacks come from the other; none of the kept record's is lost.
             try db.execute(sql: """
                 UPDATE patient SET
@@ -199,11 +203,11 @@ extension AppDatabase {
                     last_seen_at = max(coalesce(last_seen_at, ''), coalesce(?, '')),
                     updated_at = ?, version = version + 1
                 WHERE id = ?
-                """, arguments: [other.nameAlt, other.mobile, other.mobile.map { String($0.reversed()) }, other.household,
+                """, arguments: [alternate, other.mobile, other.mobile.map { String($0.reversed()) }, other.household,
                                  other.abhaNumber, other.abhaAddress, other.mrn, other.village?.id, other.lastSeenAt, time, keepId])
-            if keep.nameAlt == nil, other.nameAlt != nil {
+            if keep.nameAlt == nil, let alternate {
                 let row = try Row.fetchOne(db, sql: "SELECT pk, search_terms FROM patient WHERE id = ?", arguments: [keepId])!
-                let terms = PatientSearchIndex.terms(name: keep.name, nameAlt: other.nameAlt)
+                let terms = PatientSearchIndex.terms(name: keep.name, nameAlt: alternate)
                 try PatientSearchIndex.delete(db, rowid: row["pk"], terms: row["search_terms"])
                 try db.execute(sql: "UPDATE patient SET search_terms = ? WHERE pk = ?", arguments: [terms, row["pk"] as Int64])
                 try PatientSearchIndex.insert(db, rowid: row["pk"], terms: terms)
