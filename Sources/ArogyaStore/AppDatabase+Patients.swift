@@ -19,6 +19,8 @@ public enum RegistrationOutcome: Hashable, Sendable {
 extension AppDatabase {
     /// Years either side within which a similar name in the same village is taken for the same person.
     static let duplicateAgeWindow = 3
+    /// Similar names shown at most, the closest in age first.
+    static let duplicateLimit = 20
 
     public func patient(id: String) throws(StoreError) -> Patient? {
         try read { db in try Self.loadPatient(db, id: id) }
@@ -66,21 +68,28 @@ extension AppDatabase {
             try note(Row.fetchAll(db, sql: select + " WHERE p.mrn = ?", arguments: [mrn]),
                      { _ in UserMessage(.duplicateSameMrn) }, hardStop: false)
         }
-        // A name that sounds the same, in the same village, born within a few years.
+        // A name that sounds the same, in the same village, born within a few years: read on the light
+        // columns first (a dense village has thousands in the window), whole records only for the similar.
         let sameVillage = try details.village.flatMap { try Self.villageId(db, named: $0) }
-        let firstKeys = Set([NameKey.words(details.name).first?.key, NameKey.words(details.nameAlt ?? "").first?.key].compactMap { $0 })
-        if !firstKeys.isEmpty {
+        let newNames = [NameKey.words(details.name), NameKey.words(details.nameAlt ?? "")].filter { !$0.isEmpty }
+        if !newNames.isEmpty {
             let earliest = details.birthDate.adding(days: -(duplicateAgeWindow * 366)).iso8601
             let latest = details.birthDate.adding(days: duplicateAgeWindow * 366).iso8601
-            let rows = try Row.fetchAll(db, sql: select + " WHERE p.village_id IS ? AND p.birth_date BETWEEN ? AND ?",
-                                        arguments: [sameVillage, earliest, latest])
             let newAge = Ages.years(from: details.birthDate, to: today)
-            let similar = try rows.filter { row in
-                let patient = try PatientRecords.patient(from: row)
-                let keys = [NameKey.words(patient.name).first?.key, NameKey.words(patient.nameAlt ?? "").first?.key].compactMap { $0 }
-                return keys.contains(where: firstKeys.contains)
-                    && abs(patient.age(on: today) - newAge) <= duplicateAgeWindow
+            var similarIds: [(id: String, ageGap: Int)] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, name, name_alt, birth_date FROM patient
+                WHERE village_id IS ? AND birth_date BETWEEN ? AND ? AND status != 'merged'
+                """, arguments: [sameVillage, earliest, latest])
+            while let row = try rows.next() {
+                let names = [NameKey.words(row["name"]), NameKey.words(row["name_alt"] ?? "")].filter { !$0.isEmpty }
+                guard names.contains(where: { existing in newNames.contains { NameSimilarity.isSimilar(existing, $0) } }),
+                      let born = CivilDate(iso8601: row["birth_date"]) else { continue }
+                let gap = abs(Ages.years(from: born, to: today) - newAge)
+                if gap <= duplicateAgeWindow { similarIds.append((row["id"], gap)) }
             }
+            let closest = similarIds.sorted { $0.ageGap < $1.ageGap }.prefix(duplicateLimit)
+            let similar = try closest.compactMap { try Row.fetchOne(db, sql: select + " WHERE p.id = ?", arguments: [$0.id]) }
             try note(similar, { patient in
                 UserMessage(sameVillage == nil ? .duplicateSimilarNameNoVillage : .duplicateSimilarName,
                             ["age": String(patient.age(on: today)), "new_age": String(newAge)])

@@ -73,4 +73,13 @@ struct NameKeyTests {
         #expect(NameKey.words("O'Brien").map(\.spelling) == ["o", "brien"])
         #expect(NameKey.words("😀 ...").isEmpty)
     }
+
+    @Test("Given two names, when compared for the duplicate check, then first names and surnames must sound alike, generic surnames aside", arguments: [
+        ("Sunita Devi", "Sunita Kushwaha", true), ("Suneeta Kushwaha", "सुनीता कुशवाहा", true), ("Sunita", "Sunita Verma", true),
+        ("Sunita Verma", "Sunita Kushwaha", false), ("Sunita Devi", "Sita Devi", false), ("Rukhsana Begum", "Rukhsana Ansari", true),
+        ("Kamla Kumari", "Kamla Yadav", true),
+    ])
+    func similarity(first: String, second: String, similar: Bool) {
+        #expect(NameSimilarity.isSimilar(NameKey.words(first), NameKey.words(second)) == similar)
+    }
 }

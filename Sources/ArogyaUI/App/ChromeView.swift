@@ -86,12 +86,17 @@ enum ChromeView {
     /// "Sun 22 Nov 2026", from the string table's day and month names (no ICU).
     static func formatDate(_ date: CivilDate, strings: StringTable) -> String {
         let weekdayKeys: [StringKey] = [.weekdayThu, .weekdayFri, .weekdaySat, .weekdaySun, .weekdayMon, .weekdayTue, .weekdayWed]
-        let monthKeys: [StringKey] = [.monthJan, .monthFeb, .monthMar, .monthApr, .monthMay, .monthJun,
-                                      .monthJul, .monthAug, .monthSep, .monthOct, .monthNov, .monthDec]
         // 1970-01-01 was a Thursday.
         let weekday = ((date.daysSince1970 % 7) + 7) % 7
         return strings.text(.dateFormat, ["weekday": strings[weekdayKeys[weekday]], "day": String(date.day),
-                                          "month": strings[monthKeys[date.month - 1]], "year": String(date.year)])
+                                          "month": monthName(date.month, strings: strings), "year": String(date.year)])
+    }
+
+    /// "Nov"
+    static func monthName(_ month: Int, strings: StringTable) -> String {
+        let monthKeys: [StringKey] = [.monthJan, .monthFeb, .monthMar, .monthApr, .monthMay, .monthJun,
+                                      .monthJul, .monthAug, .monthSep, .monthOct, .monthNov, .monthDec]
+        return strings[monthKeys[max(1, min(12, month)) - 1]]
     }
 }
 

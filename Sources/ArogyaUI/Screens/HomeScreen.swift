@@ -30,7 +30,7 @@ final class HomeScreen: KeyedScreen {
         }
 
         /// Built in this version.
-        var isAvailable: Bool { self == .users || self == .settings }
+        var isAvailable: Bool { self == .patients || self == .users || self == .settings }
         var needsSupervisor: Bool { self == .users || self == .settings || self == .review }
     }
 
@@ -104,6 +104,7 @@ final class HomeScreen: KeyedScreen {
             return .none
         }
         switch item {
+        case .patients: return .push(PatientsScreen(context: context, account: account))
         case .users: return .push(UsersScreen(context: context, account: account))
         case .settings: return .push(SettingsScreen(context: context, account: account))
         default: return .none

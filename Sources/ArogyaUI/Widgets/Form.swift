@@ -148,6 +148,8 @@ public struct FormField<ID: Hashable & Sendable>: Equatable, Sendable {
     public let width: Int
     /// Shown at the field in place of the hint until the field changes.
     public var error: UserMessage?
+    /// Text the screen works out from what was typed ("→ 45 y"), shown in place of the hint.
+    public var note: String?
 
     public init(_ id: ID, label: StringKey, hint: StringKey? = nil, width: Int = 30, content: Content) {
         self.id = id

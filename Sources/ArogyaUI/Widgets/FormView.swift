@@ -51,7 +51,7 @@ enum FormView {
         // The hint, or the error in its place, right of the field on the same row, so that fields never
         // move; a long error is cut here and shown whole under the form while its field has the focus.
         let note: (String, Style)? = field.error.map { ("! " + strings.text($0), .error) }
-            ?? field.hint.map { (strings[$0], .hint) }
+            ?? field.note.map { ($0, .hint) } ?? field.hint.map { (strings[$0], .hint) }
         if let (text, style) = note {
             let x = afterField + 2
             canvas.put(DisplayWidth.truncate(text, to: area.maxX - x, ellipsis: glyphs.ellipsis), at: Point(x: x, y: row), style: style)

@@ -1,0 +1,184 @@
+import ArogyaCore
+import ArogyaStore
+
+/// One patient: who she is, her identifiers, consent, and her visits and screenings (none until the
+/// screening version). From here she is edited, marked deceased or moved, or merged with a second record.
+@MainActor
+final class PatientCardScreen: KeyedScreen {
+    enum Action: Sendable { case edit, screening, markDeceased, markMoved, markActive, merge, openMerged, back }
+
+    struct State: Equatable {
+        var patient: Patient?
+        var isLoading = true
+        var message: UserMessage?
+        var notice: UserMessage?
+        var today: CivilDate
+    }
+
+    let context: AppContext
+    let account: Account
+    let patientId: String
+    private(set) var state: State
+
+    init(context: AppContext, account: Account, patientId: String) {
+        self.context = context
+        self.account = account
+        self.patientId = patientId
+        self.state = State(today: context.localTime(context.clock.now()).date)
+    }
+
+    var title: String { context.strings[.patientCardTitle] }
+    var hasUnsavedInput: Bool { false }
+
+    let keyTable = KeyTable<Action>([
+        KeyBinding(.edit, keys: [.char("e"), .function(4)], label: .actionEdit, help: .helpCardEdit),
+        KeyBinding(.screening, keys: [.char("s"), .function(5)], label: .actionScreening, help: .helpCardScreening),
+        KeyBinding(.markDeceased, keys: [.char("d")], label: .actionMarkDeceased, help: .helpCardDeceased, inFooter: false),
+        KeyBinding(.markMoved, keys: [.char("m")], label: .actionMarkMoved, help: .helpCardMoved, inFooter: false),
+        KeyBinding(.markActive, keys: [.char("a")], label: .actionMarkActive, help: .helpCardActive, inFooter: false),
+        KeyBinding(.merge, keys: [.char("g"), .function(7)], label: .actionMerge, help: .helpCardMerge),
+        KeyBinding(.openMerged, keys: [.char("o")], label: .actionOpenMerged, help: .helpCardOpenMerged, inFooter: false),
+        KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
+    ])
+
+    struct Loaded: Sendable {
+        let patient: Patient?
+    }
+
+    func appeared() -> Effect {
+        state.today = context.localTime(context.clock.now()).date
+        let store = context.store
+        let id = patientId
+        return .run(storeWork { Loaded(patient: try store.patient(id: id)) })
+    }
+
+    func perform(_ action: Action) -> Effect {
+        state.message = nil
+        guard let patient = state.patient else { return action == .back ? .pop : .none }
+        let merged: String?
+        if case .merged(let into) = patient.status { merged = into } else { merged = nil }
+        switch action {
+        case .back:
+            return .pop
+        case .openMerged:
+            guard let merged else { return .none }
+            return .replace(with: PatientCardScreen(context: context, account: account, patientId: merged))
+        case _ where merged != nil:
+            state.message = UserMessage(.errorPatientMerged)
+            return .none
+        case .edit:
+            state.notice = nil
+            return .push(PatientFormScreen(context: context, account: account, editing: patient))
+        case .screening:
+            state.message = UserMessage(.homeNotYet, ["screen": context.strings[.homeScreening]])
+            return .none
+        case .markDeceased:
+            return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .deceased))
+        case .markMoved:
+            return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .moved))
+        case .markActive:
+            guard patient.status != .active else { return .none }
+            return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .active))
+        case .merge:
+            guard account.isSupervisor else {
+                state.message = UserMessage(.errorSupervisorOnly)
+                return .none
+            }
+            return .push(PatientsScreen(context: context, account: account, mode: .pick(excluding: patient.id)))
+        }
+    }
+
+    func receive(_ result: any Sendable) -> Effect {
+        switch result {
+        case let loaded as Loaded:
+            state.isLoading = false
+            state.patient = loaded.patient
+            if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }
+        case let picked as PickedPatient:
+            guard let patient = state.patient else { return .none }
+            return .push(MergePatientScreen(context: context, account: account, keep: patient, other: picked.patient))
+        case let saved as PatientSaved:
+            state.notice = saved.notice
+        case let failure as UserMessage:
+            state.message = failure
+        default:
+            break
+        }
+        return .none
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        PatientCardView.render(state, strings: context.strings, localTime: context.localTime, into: &canvas, area: area)
+    }
+}
+
+/// Sent back to the card by the screens that change a patient, when they close after saving.
+struct PatientSaved: Sendable {
+    let notice: UserMessage
+}
+
+enum PatientCardView {
+    static func render(_ state: PatientCardScreen.State, strings: StringTable, localTime: (Timestamp) -> LocalTime,
+                       into canvas: inout Canvas, area: Rect) {
+        let content = area.inset(dx: 2, dy: 0)
+        var y = content.y + 1
+        guard let patient = state.patient else {
+            canvas.put(state.isLoading ? strings[.statusLoading] : "", at: Point(x: content.x, y: y), style: .hint)
+            if let message = state.message {
+                StatusLineView.render(.problem(strings.text(message)), into: &canvas, row: content.maxY - 1, x: content.x, width: content.width)
+            }
+            return
+        }
+        let glyphs = canvas.glyphs
+        canvas.put(DisplayWidth.truncate(PatientFormatting.names(patient, glyphs: glyphs), to: content.width - 24, ellipsis: glyphs.ellipsis),
+                   at: Point(x: content.x, y: y), style: .heading)
+        if let tag = PatientFormatting.statusTag(patient, strings: strings) {
+            canvas.put(tag, at: Point(x: content.maxX - DisplayWidth.of(tag), y: y), style: .warning)
+        }
+        y += 1
+        let born = patient.birthDateEstimated ? strings[.patientBornEstimated]
+            : strings.text(.patientBorn, ["date": PatientFormatting.date(patient.birthDate, strings: strings)])
+        canvas.put(strings[patient.sex.labelKey].capitalizedFirst + ", " + PatientFormatting.age(patient, today: state.today, strings: strings)
+                   + " (" + born + ")", at: Point(x: content.x, y: y))
+        y += 2
+        let consent = patient.consent
+        let lines: [(StringKey, String)] = [
+            (.patientVillage, patient.village?.name ?? "-"), (.patientHousehold, patient.household ?? "-"),
+            (.patientMobile, patient.mobile ?? "-"), (.patientMrn, patient.mrn ?? "-"),
+            (.patientAbhaNumber, patient.abhaNumber.map(Identifiers.formattedAbhaNumber) ?? "-"),
+            (.patientAbhaAddress, patient.abhaAddress ?? "-"),
+            (.patientConsent, strings[consent.given ? .consentYes : .consentNo] + ", " + strings[consent.method.labelKey] + ", "
+                + PatientFormatting.date(consent.date, strings: strings)),
+            (.patientRegistered, PatientFormatting.date(localTime(patient.createdAt).date, strings: strings)
+                + (patient.lastSeenAt.map { glyphs.separator + strings.text(.patientSeen, ["date": PatientFormatting.date(localTime($0).date, strings: strings)]) } ?? "")
+                + glyphs.separator + strings.text(.patientVersion, ["version": String(patient.version)])),
+        ]
+        // Two columns of label and value where they fit, else one.
+        let half = content.width / 2
+        var column = 0
+        for (label, value) in lines {
+            let wide = DisplayWidth.of(value) > half - 16 || label == .patientConsent || label == .patientRegistered
+            if wide && column == 1 { y += 1; column = 0 }
+            let x = content.x + column * half
+            canvas.put(DisplayWidth.pad(strings[label], to: 14), at: Point(x: x, y: y), style: .hint)
+            canvas.put(value, at: Point(x: x + 14, y: y), maxWidth: (wide ? content.width : half) - 15)
+            if wide || column == 1 { y += 1; column = 0 } else { column = 1 }
+        }
+        if column == 1 { y += 1 }
+        y += 1
+        canvas.put(strings[.patientVisits], at: Point(x: content.x, y: y), style: .heading)
+        y += 1
+        canvas.put(strings[.patientNoVisits], at: Point(x: content.x + 2, y: y), style: .hint, maxWidth: content.width - 2)
+        if case .merged = patient.status {
+            y += 2
+            canvas.put(strings[.patientMergedHint], at: Point(x: content.x, y: y), style: .warning, maxWidth: content.width)
+        }
+        let message: StatusLineView.Message? = state.message.map { .problem(strings.text($0)) } ?? state.notice.map { .done(strings.text($0)) }
+        StatusLineView.render(message, into: &canvas, row: content.maxY - 1, x: content.x, width: content.width)
+    }
+}
+
+extension String {
+    /// "female" → "Female"
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,29 @@
+import ArogyaCore
+
+/// How patient details are written on screens, the same everywhere.
+enum PatientFormatting {
+    /// "45 y", or "~45 y" when only the age was given.
+    static func age(_ patient: Patient, today: CivilDate, strings: StringTable) -> String {
+        (patient.birthDateEstimated ? "~" : "") + strings.text(.patientAgeYears, ["years": String(patient.age(on: today))])
+    }
+
+    /// "Lakshmi Devi · लक्ष्मी देवी"
+    static func names(_ patient: Patient, glyphs: Glyphs) -> String {
+        patient.name + (patient.nameAlt.map { glyphs.separator + $0 } ?? "")
+    }
+
+    /// "2 Nov 2026"
+    static func date(_ date: CivilDate, strings: StringTable) -> String {
+        strings.text(.dateShort, ["day": String(date.day), "month": ChromeView.monthName(date.month, strings: strings), "year": String(date.year)])
+    }
+
+    /// "(deceased 2 Nov 2026)", "(moved …)", "(merged)", or nothing for an active patient: in words, not colour.
+    static func statusTag(_ patient: Patient, strings: StringTable) -> String? {
+        switch patient.status {
+        case .active: return nil
+        case .deceased(let day): return strings.text(.patientTagDeceased, ["date": date(day, strings: strings)])
+        case .moved(let day): return strings.text(.patientTagMoved, ["date": date(day, strings: strings)])
+        case .merged: return strings[.patientTagMerged]
+        }
+    }
+}
