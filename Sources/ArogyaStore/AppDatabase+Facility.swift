@@ -4,6 +4,8 @@ import GRDB
 /// Names of the rows in the `setting` table.
 enum SettingKey: String {
     case idleLockMinutes = "idle_lock_minutes"
+    /// The `NameKey.version` the stored search terms were made with.
+    case nameKeyVersion = "name_key_version"
 }
 
 extension AppDatabase {

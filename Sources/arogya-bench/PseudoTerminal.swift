@@ -5,7 +5,11 @@ import Glibc
 #endif
 
 /// Runs a program on a pseudo-terminal, as a person's terminal would, and reports how long it ran and
-/// its peak memory (the kernel's own accounting, through wait4).
+/// its peak memory.
+///
+/// The memory is the kernel's high-water mark of the program's own address space (`VmHWM` in
+/// `/proc/PID/status`), read while it runs. `wait4`'s `ru_maxrss` would be wrong here: glibc's posix_spawn
+/// runs the child in the parent's address space until `exec`, so it starts at the benchmark's own size.
 struct PseudoTerminalRun {
     struct Outcome {
         let wallSeconds: Double
@@ -30,6 +34,8 @@ struct PseudoTerminalRun {
     let environment: [String: String]
     /// Typed into the terminal right after start; the program reads it when it is ready.
     let typeAhead: String
+    /// Then typed step by step, each after its pause in seconds: a person working.
+    var steps: [(pause: Double, text: String)] = []
 
     func run() throws -> Outcome {
         var name = [CChar](repeating: 0, count: 128)
@@ -68,15 +74,32 @@ struct PseudoTerminalRun {
         close(slave)
         guard code == 0 else { throw Failure.spawn(code) }
         drain.start()
-        if !typeAhead.isEmpty {
-            _ = typeAhead.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
+        func type(_ text: String) {
+            _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
+        }
+        if !typeAhead.isEmpty { type(typeAhead) }
+        for step in steps {
+            Thread.sleep(forTimeInterval: step.pause)
+            type(step.text)
         }
         var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        var peak = Self.highWaterMark(pid) ?? 0
+        // Until it exits, keep the last reading of its high-water mark, which only grows.
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if let reading = Self.highWaterMark(pid) { peak = max(peak, reading) }
+            usleep(1_000)
+        }
         let elapsed = Self.now() - start
-        return Outcome(wallSeconds: elapsed, peakResidentBytes: Int(usage.ru_maxrss) * 1024,
+        return Outcome(wallSeconds: elapsed, peakResidentBytes: peak,
                        exitStatus: (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F))
+    }
+
+    /// `VmHWM` of a running process, in bytes.
+    static func highWaterMark(_ pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        return kilobytes * 1024
     }
 
     static func now() -> Double {

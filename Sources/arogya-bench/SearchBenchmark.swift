@@ -35,6 +35,9 @@ struct SearchBenchmark: ParsableCommand {
     @Flag(help: "Also print the five slowest queries of each kind.")
     var verbose = false
 
+    @Option(help: "The arogya binary whose screen is measured while searching (default: the one beside this benchmark).")
+    var binary: String?
+
     enum Kind: String, CaseIterable {
         case namePrefix = "name prefix"
         case twoWords = "two words"
@@ -76,12 +79,14 @@ struct SearchBenchmark: ParsableCommand {
                 let sample = samples.sample(&random)
                 if let query = makeQuery(kind, from: sample, random: &random) { made.append((query, sample.id)) }
             }
-            // Warm the page cache as a working day would have.
-            for (query, _) in made.prefix(50) { _ = try store.searchPatients(PatientQuery.parse(query), limit: limit) }
+            // Warm the page cache as a working day would have, the same for both sides: every query once
+            // through Arogya before its measured pass, and the replay once through sqlite3 before its own.
+            for (query, _) in made { _ = try store.searchPatients(PatientQuery.parse(query), limit: limit) }
             var times: [Double] = []
             var found = 0
             var matched = 0
             var slowest: [(Double, String)] = []
+            var unmatched: [String] = []
             var script = ".timer on\n.output /dev/null\n"
             var statementsPerQuery: [Int] = []
             for (query, id) in made {
@@ -92,7 +97,7 @@ struct SearchBenchmark: ParsableCommand {
                 times.append(elapsed)
                 slowest.append((elapsed, query))
                 if matches.contains(where: { $0.patient.id == id }) { found += 1 }
-                if try store.patientMatches(parsed, id: id) { matched += 1 }
+                if try store.patientMatches(parsed, id: id) { matched += 1 } else if verbose { unmatched.append(query) }
                 statementsPerQuery.append(statements.count)
                 for statement in statements { script += inline(statement) + ";\n" }
             }
@@ -108,6 +113,7 @@ struct SearchBenchmark: ParsableCommand {
                   + (formatted(Double(found) * 100 / Double(max(1, made.count))) + "%").padding(toLength: 7, withPad: " ", startingAt: 0)
                   + " (target p99 ≤ \(kind.isIdentifier ? 10 : 30) ms, ≤ 2× floor)")
             if verbose {
+                if !unmatched.isEmpty { print("      not matched: " + unmatched.prefix(10).joined(separator: ", ")) }
                 for (elapsed, query) in slowest.sorted(by: { $0.0 > $1.0 }).prefix(5) {
                     print("      \(formatted(elapsed, digits: 2)) ms  \(query)")
                 }
@@ -118,7 +124,31 @@ struct SearchBenchmark: ParsableCommand {
         }
         print("")
         print("  peak memory of this benchmark process while searching: \(formatted(rss.max() ?? 0)) MB")
+        try measureScreen(queries: samples.all.prefix(50).compactMap { sample in
+            sample.name.split(separator: " ").first.map { String($0.prefix(5)) }
+        })
         try printSizes(store: store, patients: patients)
+    }
+
+    /// The Patients screen in a real terminal: sign in (the database must have been set up with PIN 4826),
+    /// open Patients, type each query a letter at a time, clear it, then leave. The kernel's peak resident
+    /// memory of the process over the whole session is the figure.
+    func measureScreen(queries: [String]) throws {
+        let arogya = binary ?? StartupBenchmark.sibling("arogya")
+        var steps: [(pause: Double, text: String)] = [(1.0, "4826\r"), (0.5, "1")]
+        for query in queries {
+            for character in query { steps.append((0.02, String(character))) }
+            steps.append((0.15, "\u{15}"))  // Ctrl-U clears the box
+        }
+        steps += [(0.3, "\u{1B}"), (0.3, "\u{1B}"), (0.3, "q")]
+        var run = PseudoTerminalRun(executable: arogya, arguments: ["--db", db],
+                                    environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+                                                  "HOME": NSTemporaryDirectory()],
+                                    typeAhead: "")
+        run.steps = steps
+        let outcome = try run.run()
+        print("  peak memory of the Patients screen over \(queries.count) searches typed as a person types: "
+              + "\(formatted(Double(outcome.peakResidentBytes) / 1_048_576)) MB   (target ≤ 40 MB; exit \(outcome.exitStatus))")
     }
 
     /// Random patients, read once. `sample` picks one.
@@ -174,6 +204,12 @@ struct SearchBenchmark: ParsableCommand {
     /// Runs the script in sqlite3 and sums the CPU time of each query's statements. The shell's wall
     /// clock shows whole milliseconds, so the floor is its user + system time, which it shows in microseconds.
     func runFloor(script: String, statementsPerQuery: [Int]) throws -> [Double] {
+        _ = try runScript(script)
+        return perQuery(try runScript(script), statementsPerQuery: statementsPerQuery)
+    }
+
+    /// The "Run Time" CPU milliseconds of each statement of a script run through sqlite3.
+    func runScript(_ script: String) throws -> [Double] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sqlite3)
         process.arguments = [db]
@@ -196,6 +232,10 @@ struct SearchBenchmark: ParsableCommand {
                   let user = Double(parts[userIndex + 1]), let sys = Double(parts[sysIndex + 1]) else { return nil }
             return (user + sys) * 1000
         }
+        return times
+    }
+
+    func perQuery(_ times: [Double], statementsPerQuery: [Int]) -> [Double] {
         var perQuery: [Double] = []
         var index = 0
         for count in statementsPerQuery {

@@ -25,7 +25,7 @@ struct NameKeyTests {
 
     @Test("Given spellings of one name, in either script, when keyed, then they all have the same key", arguments: [
         ["Lakshmi", "Laxmi", "Lakshami", "लक्ष्मी", "Lakśmī"],
-        ["Mohammad", "Mohd", "Muhammad", "Mohammed", "Md", "मोहम्मद"],
+        ["Mohammad", "Mohd", "Muhammad", "Mohammed", "Md", "मोहम्मद", "Moohammad", "Muhamad"],
         ["Sita", "Seeta", "Seetha", "सीता"],
         ["Pooja", "Puja", "पूजा"],
         ["Vijay", "Wijay", "विजय"],

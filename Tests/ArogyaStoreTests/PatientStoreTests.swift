@@ -194,4 +194,19 @@ struct PatientStoreTests {
         let first = try #require(Array(population).first)
         #expect(try !store.searchPatients(.parse(first.details.name)).isEmpty)
     }
+
+    @Test("Given terms made by older name rules, when the database is opened, then every patient's terms are made again")
+    func rulesChanged() throws {
+        let store = try Fixtures.setUpStore()
+        let patient = try register(store, details("Mohammad Salim", sex: .male))
+        try store.writer.write { db in
+            try db.execute(sql: "INSERT INTO patient_search (patient_search, rowid, search_terms) SELECT 'delete', pk, search_terms FROM patient")
+            try db.execute(sql: "UPDATE patient SET search_terms = 'old 0old'")
+            try db.execute(sql: "INSERT INTO patient_search (rowid, search_terms) SELECT pk, search_terms FROM patient")
+            try db.execute(sql: "UPDATE setting SET value = '0' WHERE key = 'name_key_version'")
+        }
+        #expect(try store.searchPatients(.parse("mohd")).isEmpty)
+        try AppDatabase.refreshSearchTermsIfRulesChanged(store.writer)
+        #expect(try store.searchPatients(.parse("mohd")).map(\.patient.id) == [patient.id])
+    }
 }

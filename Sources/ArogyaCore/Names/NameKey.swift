@@ -1,3 +1,5 @@
+import Foundation
+
 /// The searchable forms of a name, from either script, in one Latin alphabet.
 ///
 /// Each word has two forms. Its *spelling* is the word in plain lower-case Latin (diacritics folded,
@@ -68,7 +70,7 @@ public enum NameKey {
 
     /// The sound key of one spelling (lower-case a–z).
     public static func key(_ spelling: String) -> String {
-        if let whole = wholeWordVariants[spelling] { return whole }
+        if let whole = wholeWordVariants[spelling] ?? wholeWordVariants[collapsed(spelling)] { return whole }
         var letters = Array(spelling.utf8)
         letters = replacing(letters)
         // Doubled letters once ("ee" and "oo" were made "i" and "u" above), then every non-initial "a".
@@ -79,6 +81,15 @@ public enum NameKey {
             if let last = output.last, last == letter { continue }
             output.append(letter)
         }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The spelling with long vowels written short and doubled letters once ("moohammad" → "muhamad"), for
+    /// finding whole-word variants however their vowels are written.
+    static func collapsed(_ spelling: String) -> String {
+        let shortened = spelling.replacingOccurrences(of: "oo", with: "u").replacingOccurrences(of: "ee", with: "i")
+        var output: [UInt8] = []
+        for letter in shortened.utf8 where output.last != letter { output.append(letter) }
         return String(decoding: output, as: UTF8.self)
     }
 
