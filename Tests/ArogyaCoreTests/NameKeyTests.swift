@@ -17,7 +17,7 @@ struct NameKeyTests {
     /// corrects ("Shanti" comes out शन्ती, not शांति); these pin what the rules do.
     @Test("Given Latin names, when a Devanagari spelling is suggested, then the rules give these spellings", arguments: [
         ("Lakshmi Devi", "लक्ष्मी देवी"), ("Priya", "प्रिया"), ("Anil", "अनिल"), ("Mohan", "मोहन"), ("Geeta", "गीता"),
-        ("Pooja", "पूजा"), ("Shanti Bhushan", "शन्ती भुशन"),
+        ("Pooja", "पूजा"), ("Shanti Bhushan", "शन्ती भुशन"), ("Laxmi", "लक्ष्मी"),
     ])
     func latinToDevanagari(latin: String, devanagari: String) {
         #expect(Devanagari.fromLatin(latin) == devanagari)

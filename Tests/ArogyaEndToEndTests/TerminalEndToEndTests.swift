@@ -77,4 +77,71 @@ struct TerminalEndToEndTests {
         try session.keys("C-c")
         try session.waitFor("[exited with 0]")
     }
+
+    @Test("Given a set-up terminal, when a patient is registered, found by a spelling variant and by her mobile's last digits, and registered again, then the card opens and the duplicate warning shows")
+    func registerFindAndDuplicate() throws {
+        guard TmuxSession.isAvailable else {
+            print("SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test")
+            return
+        }
+        let folder = try TemporaryFolder()
+        let database = folder.file("a.sqlite")
+        let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya",
+                                          "--village", "Rampur", "--village", "Sitapur"], stdin: "4826\n")
+        #expect(setup.status == 0)
+        let session = try TmuxSession(name: "arogya-patients-\(getpid())", command: [BuiltProduct.arogya, "--db", database])
+        try session.waitFor("> priya")
+        try session.type("4826")
+        try session.keys("Enter")
+        try session.waitFor("Namaste")
+        try session.keys("1")
+        try session.waitFor("> Find")
+
+        // Register Lakshmi Devi, in Devanagari, with her age and mobile.
+        try session.keys("F2")
+        try session.waitFor("Register patient")
+        try session.type("लक्ष्मी देवी")
+        try session.keys("Tab")
+        try session.waitFor("[Lakshmi Devi")
+        try session.keys("Tab", "Tab")
+        try session.type("45")
+        try session.keys("Tab")
+        try session.type("98765 43210")
+        try session.keys("Tab")
+        try session.type("ram")
+        try session.keys("Tab", "C-s")
+        var screen = try session.waitFor("Registered")
+        #expect(screen.contains("लक्ष्मी देवी · Lakshmi Devi"))
+        #expect(screen.contains("9876543210"))
+
+        // Find her by a spelling variant in Latin, and by the last digits of her mobile.
+        try session.keys("Escape")
+        try session.waitFor("> Find")
+        try session.type("laxmi")
+        screen = try session.waitFor("1 found")
+        #expect(screen.contains("> लक्ष्मी देवी · Lakshmi Devi"))
+        #expect(screen.contains("mob ******3210"))
+        try session.keys("C-u")
+        try session.type("43210")
+        try session.waitFor("1 found")
+        try session.keys("Enter")
+        screen = try session.waitFor("Visits and screenings")
+        #expect(screen.contains("Female, ~45 y"))
+
+        // Registering her again, spelt another way, is stopped by the duplicate check.
+        try session.keys("Escape", "C-u", "F2")
+        try session.waitFor("Register patient")
+        try session.type("Laxmi Devi")
+        try session.keys("Tab", "Tab", "Tab")
+        try session.type("46")
+        try session.keys("Tab", "Tab")
+        try session.type("Rampur")
+        try session.keys("F2")
+        screen = try session.waitFor("Possible duplicates")
+        #expect(screen.contains("similar name, age 45 vs 46, same village"))
+        try session.keys("Enter")
+        try session.waitFor("Visits and screenings")
+        try session.keys("Escape", "Escape", "Escape", "q")
+        try session.waitFor("[exited with 0]")
+    }
 }

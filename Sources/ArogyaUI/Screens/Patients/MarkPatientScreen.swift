@@ -105,7 +105,7 @@ final class MergePatientScreen: FormScreen, AnswersParent {
         self.keep = keep
         self.other = other
         formState = FormScreenState(form: Form([
-            FormField(.reason, label: .markReason, hint: .mergeReasonHint, width: 44, content: .text(TextInput(maxLength: 200))),
+            FormField(.reason, label: .markReason, hint: .mergeReasonHint, width: 34, content: .text(TextInput(maxLength: 200))),
         ]))
     }
 
@@ -136,8 +136,10 @@ final class MergePatientScreen: FormScreen, AnswersParent {
     func render(into canvas: inout Canvas, area: Rect) {
         let strings = context.strings
         let glyphs = canvas.glyphs
+        let today = context.localTime(context.clock.now()).date
         let describe = { (patient: Patient) -> String in
-            PatientFormatting.names(patient, glyphs: glyphs) + glyphs.separator + patient.id
+            PatientFormatting.names(patient, glyphs: glyphs) + " (" + strings[patient.sex.shortKey] + " "
+                + PatientFormatting.age(patient, today: today, strings: strings) + ", " + (patient.village?.name ?? "-") + ")"
         }
         let intro = strings.text(.mergeIntro, ["keep": describe(keep), "other": describe(other)])
         renderForm(into: &canvas, area: area, intro: intro)

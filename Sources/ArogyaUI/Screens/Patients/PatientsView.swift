@@ -19,7 +19,7 @@ enum PatientsView {
         canvas.put("]", at: Point(x: boxX + 1 + boxWidth, y: y))
         canvas.cursor = Point(x: boxX + 1 + visible.cursorColumn, y: y)
         y += 1
-        canvas.put(strings[.patientsSearchHint], at: Point(x: boxX + 1, y: y), style: .hint, maxWidth: boxWidth)
+        canvas.put(strings[.patientsSearchHint], at: Point(x: content.x + 2, y: y), style: .hint, maxWidth: content.width - 2)
         y += 2
 
         let rows = state.rows
