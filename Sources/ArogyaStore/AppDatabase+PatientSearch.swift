@@ -92,7 +92,7 @@ extension AppDatabase {
                     let nameScore = typed.isEmpty ? (statement.exact ? 1 : 0.9)
                         : PatientRanking.nameScore(typed: typed, searchTerms: row[1])
                     let score = PatientRanking.score(identifierExact: statement.exact, nameScore: nameScore,
-                                                     inFacilityVillage: row[5] == 1, lastSeen: row[2], now: time)
+                                                     inFacilityVillage: (row[5] as Int?) == 1, lastSeen: row[2] as Timestamp?, now: time)
                     let id: String = (row[3] as String) == "merged" ? (row[4] ?? row[0]) : row[0]
                     if (best[id] ?? -1) < score { best[id] = score }
                 }

@@ -122,8 +122,12 @@ struct PatientStoreTests {
             #expect(found.first == lakshmi.id || (query == "laxmi" && found.contains(lakshmi.id)) || (query == "3210" && found.contains(lakshmi.id)),
                     "\(query): \(found)")
         }
-        // "laxmi" is spelt exactly so by the other patient: she comes first.
-        #expect(try store.searchPatients(.parse("laxmi")).map(\.patient.id) == [other.id, lakshmi.id])
+        // A patient without a village is found too.
+        let nowhere = try register(store, details("Laxmi", born: "1996-01-01", village: nil))
+        #expect(try store.searchPatients(.parse("laxmi")).map(\.patient.id).contains(nowhere.id))
+        try store.markPatient(id: nowhere.id, as: .moved(on: today), by: .account("asha"))
+        // "laxmi" is spelt exactly so by the other patients: the one with the surname comes after.
+        #expect(try store.searchPatients(.parse("laxmi")).map(\.patient.id) == [nowhere.id, other.id, lakshmi.id])
         // A full mobile is an exact identifier: score 1.
         #expect(try store.searchPatients(.parse("9876543210")).first?.score == 1)
         #expect(try store.searchPatients(.parse("l")).isEmpty)

@@ -72,6 +72,18 @@ struct PatientScreenTests {
         #expect(harness.topScreenName == "HomeScreen")
     }
 
+    @Test("Given a wrong mobile, when she moves to the next field, then the mistake is shown at once")
+    func checkedOnLeaving() async throws {
+        let harness = try await patientsScreen()
+        await harness.press(.function(2), .tab, .tab, .tab, .tab)
+        await harness.type("5876543210")
+        #expect(!harness.screen.contains("! An Indian mobile number starts with 6, 7, 8 or 9."))
+        await harness.press(.tab)
+        // The whole sentence is shown under the form only for the field that has the focus, now the next one.
+        #expect(harness.screen.contains("! Mobile: An Indian mobile number starts with 6, 7, 8 or 9.") == false)
+        #expect(harness.screen.contains("[5876543210      ]  ! An Indian mobile number starts with…"))
+    }
+
     @Test("Given a registration with mistakes, when saved, then each is shown at its field and nothing is saved")
     func registrationErrors() async throws {
         let harness = try await patientsScreen()

@@ -93,8 +93,20 @@ final class PatientFormScreen: FormScreen, AnswersParent {
         }
         if leaving == .name { suggestOtherScript() }
         if leaving == .village { completeVillage() }
+        checkOnLeaving(leaving)
         updateNotes()
         return .none
+    }
+
+    /// A field she leaves with something typed in it is checked at once, so a mistake is shown while she
+    /// is still looking at it rather than only when she saves.
+    private func checkOnLeaving(_ field: Field) {
+        guard formState.form.focusedId != field, !formState.form.text(field).trimmingSpaces.isEmpty else { return }
+        let before = formState.form
+        _ = validatedDetails()
+        let problem = formState.form[field].error
+        formState.form = before
+        formState.form.setError(problem, on: field)
     }
 
     /// Fills the other-script name from the name, as a suggestion the worker corrects or clears: Devanagari
