@@ -1,24 +1,38 @@
+import Foundation
 import ArogyaCore
 import GRDB
 
 extension AppDatabase {
     /// Registers many patients at once, as `arogya demo` does: each written as a registration would be
     /// (patient, search terms, audit row, outbox row), without the duplicate check, `batchSize` to a
-    /// transaction. `progress` is told the running count after each batch.
-    public func registerInBulk<S: Sequence>(_ people: S, batchSize: Int = 5_000, by actor: AuditActor,
-                                            progress: (Int) -> Void) throws(StoreError) -> Int
+    /// transaction. People and their search terms are made on a second thread while the first writes.
+    /// `progress` is told the running count after each batch.
+    public func registerInBulk<S: Sequence & Sendable>(_ people: S, batchSize: Int = 5_000, by actor: AuditActor,
+                                                       progress: (Int) -> Void) throws(StoreError) -> Int
         where S.Element == SyntheticPopulation.Person {
-        var iterator = people.makeIterator()
-        var written = 0
         // A million registrations insert into a dozen indexes in random order: with SQLite's default 2 MB
         // page cache nearly every insert would read a page from disk. 256 MB while this runs.
         try write { db in try db.execute(sql: "PRAGMA cache_size = -262144") }
         defer { try? write { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
-        while true {
-            var batch: [SyntheticPopulation.Person] = []
-            batch.reserveCapacity(batchSize)
-            while batch.count < batchSize, let person = iterator.next() { batch.append(person) }
-            if batch.isEmpty { break }
+        let batches = BatchPipe<PreparedPerson>(capacity: 2)
+        let producer = Thread {
+            var iterator = people.makeIterator()
+            var generator = SystemRandomNumberGenerator()
+            while true {
+                var batch: [PreparedPerson] = []
+                batch.reserveCapacity(batchSize)
+                while batch.count < batchSize, let person = iterator.next() {
+                    batch.append(PreparedPerson(person: person, terms: NameKey.searchTerms(name: person.details.name, nameAlt: person.details.nameAlt),
+                                                id: UUIDv7.make(at: person.createdAt, using: &generator).uuidString.lowercased()))
+                }
+                guard batches.put(batch.isEmpty ? nil : batch) else { return }
+                if batch.isEmpty { return }
+            }
+        }
+        producer.start()
+        defer { batches.close() }
+        var written = 0
+        while let batch = batches.take() {
             try write { db in try Self.insertBatch(db, batch, actor: actor) }
             written += batch.count
             progress(written)
@@ -26,7 +40,14 @@ extension AppDatabase {
         return written
     }
 
-    static func insertBatch(_ db: Database, _ batch: [SyntheticPopulation.Person], actor: AuditActor) throws {
+    /// A person with what can be worked out before the write: her search terms and her id.
+    struct PreparedPerson: Sendable {
+        let person: SyntheticPopulation.Person
+        let terms: String
+        let id: String
+    }
+
+    static func insertBatch(_ db: Database, _ batch: [PreparedPerson], actor: AuditActor) throws {
         var villageIds: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, name FROM village") { villageIds[(row["name"] as String).lowercased()] = row["id"] }
         let columns = ["id"] + PatientRecords.writtenColumns + ["last_seen_at", "created_at", "updated_at"]
@@ -40,9 +61,11 @@ extension AppDatabase {
             INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at) VALUES ('patient', ?, 1, 'pending', ?)
             """)
         var previousHash = try db.lastAuditHash()
-        var generator = SystemRandomNumberGenerator()
-        for person in batch {
+        for prepared in batch {
+            let person = prepared.person
             let details = person.details
+            let id = prepared.id
+            let terms = prepared.terms
             var villageId: String?
             if let village = details.village {
                 villageId = villageIds[village.lowercased()]
@@ -55,8 +78,6 @@ extension AppDatabase {
                     villageId = id
                 }
             }
-            let id = UUIDv7.make(at: person.createdAt, using: &generator).uuidString.lowercased()
-            let terms = PatientSearchIndex.terms(name: details.name, nameAlt: details.nameAlt)
             try insertPatient.execute(arguments: StatementArguments(
                 [id] + PatientRecords.values(details, villageId: villageId, terms: terms) + [person.lastSeenAt, person.createdAt, person.createdAt]))
             try insertTerms.execute(arguments: [db.lastInsertedRowID, terms])
@@ -66,5 +87,47 @@ extension AppDatabase {
             try insertAudit.execute(arguments: [entry.at, entry.actor, entry.action, id, nil as String?, previousHash])
             try insertOutbox.execute(arguments: [id, person.createdAt])
         }
+    }
+}
+
+/// Batches handed from one thread to another, at most `capacity` waiting. A nil batch ends the stream.
+final class BatchPipe<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[Element]?] = []
+    private var closed = false
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Waits for room; false when the reader has gone.
+    func put(_ batch: [Element]?) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.count >= capacity && !closed { condition.wait() }
+        guard !closed else { return false }
+        batches.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// Waits for a batch; nil at the end of the stream.
+    func take() -> [Element]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !closed { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        let batch = batches.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    /// The reader is done: a waiting writer stops.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -20,10 +20,12 @@ extension AppDatabase {
         let exact: Bool
     }
 
-    /// What ranking reads of a candidate: not the whole record. `local` says whether her village is one the
-    /// facility serves.
+    /// What ranking reads of a candidate, not the whole record: the row to show (for a merged record, the
+    /// one it was merged into), her search terms, when she was last seen (a Julian day, which SQLite works
+    /// out faster than Swift parses the text), and whether her village is one the facility serves.
     static let candidateColumns = """
-        SELECT p.id, p.search_terms, p.last_seen_at, p.status, p.merged_into,
+        SELECT CASE WHEN p.status = 'merged' THEN (SELECT m.pk FROM patient m WHERE m.id = p.merged_into) ELSE p.pk END AS target,
+               p.search_terms, julianday(p.last_seen_at) AS seen,
                (SELECT v.active FROM village v WHERE v.id = p.village_id) AS local FROM patient p
         """
 
@@ -61,9 +63,9 @@ extension AppDatabase {
     }
 
     /// The statement that reads the whole records of the best candidates.
-    public static func resultStatement(ids: [String]) -> SearchStatement {
-        SearchStatement(sql: PatientRecords.selection + " WHERE p.id IN (\(databaseQuestionMarks(count: ids.count)))",
-                        arguments: ids, exact: false)
+    public static func resultStatement(rows: [Int64]) -> SearchStatement {
+        SearchStatement(sql: PatientRecords.selection + " WHERE p.pk IN (\(rows.map(String.init).joined(separator: ", ")))",
+                        arguments: [], exact: false)
     }
 
     /// Finds patients as the search box does, best first. A merged record leads to the one it was merged
@@ -77,34 +79,35 @@ extension AppDatabase {
         -> (matches: [PatientMatch], statements: [SearchStatement]) {
         var statements = Self.searchStatements(query)
         guard !statements.isEmpty else { return ([], []) }
-        let time = now
-        let typed: [NameKey.Word]
-        if case .name(let words) = query { typed = words } else { typed = [] }
+        let nowJulianDay = Double(now.millisecondsSince1970) / 86_400_000 + 2_440_587.5
+        var typed = PatientRanking.TypedWords([])
+        if case .name(let words) = query { typed = PatientRanking.TypedWords(words) }
         return try read { db in
             // Rank every candidate on the few columns that decide the order; a merged record counts for the
             // record it was merged into.
-            var best: [String: Double] = [:]
+            var best: [Int64: Double] = [:]
             for statement in statements {
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: statement.sql), arguments: StatementArguments(statement.arguments))
-                // Columns by position, in `candidateColumns` order: id, search_terms, last_seen_at, status,
-                // merged_into, local.
+                // Columns by position, in `candidateColumns` order: target, search_terms, seen, local.
                 while let row = try rows.next() {
+                    guard let target = row[0] as Int64? else { continue }
                     let nameScore = typed.isEmpty ? (statement.exact ? 1 : 0.9)
-                        : PatientRanking.nameScore(typed: typed, searchTerms: row[1])
+                        : try row.withUnsafeData(atIndex: 1) { data in
+                            data.map { bytes in bytes.withUnsafeBytes { PatientRanking.nameScore(typed: typed, searchTerms: $0.bindMemory(to: UInt8.self)) } } ?? 0
+                        }
                     let score = PatientRanking.score(identifierExact: statement.exact, nameScore: nameScore,
-                                                     inFacilityVillage: (row[5] as Int?) == 1, lastSeen: row[2] as Timestamp?, now: time)
-                    let id: String = (row[3] as String) == "merged" ? (row[4] ?? row[0]) : row[0]
-                    if (best[id] ?? -1) < score { best[id] = score }
+                                                     inFacilityVillage: (row[3] as Int?) == 1,
+                                                     daysSinceSeen: (row[2] as Double?).map { nowJulianDay - $0 })
+                    if (best[target] ?? -1) < score { best[target] = score }
                 }
             }
             let top = best.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(limit)
             guard !top.isEmpty else { return ([], statements) }
-            let result = Self.resultStatement(ids: top.map(\.key))
+            let result = Self.resultStatement(rows: top.map(\.key))
             statements.append(result)
-            var records: [String: Patient] = [:]
-            for row in try Row.fetchAll(db.cachedStatement(sql: result.sql), arguments: StatementArguments(result.arguments)) {
-                let patient = try PatientRecords.patient(from: row)
-                records[patient.id] = patient
+            var records: [Int64: Patient] = [:]
+            for row in try Row.fetchAll(db, sql: result.sql) {
+                records[row["pk"]] = try PatientRecords.patient(from: row)
             }
             return (top.compactMap { entry in records[entry.key].map { PatientMatch(patient: $0, score: entry.value) } }, statements)
         }

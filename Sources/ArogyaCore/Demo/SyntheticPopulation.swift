@@ -1,7 +1,7 @@
 /// A synthetic but realistic population for demonstrations and benchmarks: households sharing a surname,
 /// a village and often a mobile; names in Devanagari and Latin with the spellings people really use;
 /// ages following India's age pyramid; about half with ABHA numbers. Fixed by its seed.
-public struct SyntheticPopulation: Sequence {
+public struct SyntheticPopulation: Sequence, Sendable {
     public struct Person: Sendable {
         public let details: PatientDetails
         public let createdAt: Timestamp
