@@ -64,8 +64,8 @@ extension AppDatabase {
 
     /// The statement that reads the whole records of the best candidates.
     public static func resultStatement(rows: [Int64]) -> SearchStatement {
-        SearchStatement(sql: PatientRecords.selection + " WHERE p.pk IN (\(rows.map(String.init).joined(separator: ", ")))",
-                        arguments: [], exact: false)
+        SearchStatement(sql: PatientRecords.selection + " WHERE p.pk IN (\(databaseQuestionMarks(count: rows.count)))",
+                        arguments: rows.map(String.init), exact: false)
     }
 
     /// Finds patients as the search box does, best first. A merged record leads to the one it was merged
@@ -82,7 +82,8 @@ extension AppDatabase {
         let nowJulianDay = Double(now.millisecondsSince1970) / 86_400_000 + 2_440_587.5
         var typed = PatientRanking.TypedWords([])
         if case .name(let words) = query { typed = PatientRanking.TypedWords(words) }
-        return try read { db in
+        // A search reads without a transaction: it needs no isolation, and a search is made on every key.
+        return try readWithoutTransaction { db in
             // Rank every candidate on the few columns that decide the order; a merged record counts for the
             // record it was merged into.
             var best: [Int64: Double] = [:]
@@ -106,7 +107,7 @@ extension AppDatabase {
             let result = Self.resultStatement(rows: top.map(\.key))
             statements.append(result)
             var records: [Int64: Patient] = [:]
-            for row in try Row.fetchAll(db, sql: result.sql) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: result.sql), arguments: StatementArguments(top.map(\.key))) {
                 records[row["pk"]] = try PatientRecords.patient(from: row)
             }
             return (top.compactMap { entry in records[entry.key].map { PatientMatch(patient: $0, score: entry.value) } }, statements)

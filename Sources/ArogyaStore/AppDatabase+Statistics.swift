@@ -48,10 +48,11 @@ extension AppDatabase {
                                    AND rowid = (SELECT pk FROM patient WHERE id = ?))
                     """, arguments: [PatientSearchIndex.matchExpression(words), id]) ?? false
             default:
+                guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM patient WHERE id = ?", arguments: [id]) else { return false }
                 for statement in Self.searchStatements(query) {
-                    let ids = try String.fetchAll(db, sql: "SELECT id FROM (\(statement.sql.replacingOccurrences(of: " LIMIT \(Self.candidateLimit)", with: "")))",
-                                                  arguments: StatementArguments(statement.arguments))
-                    if ids.contains(id) { return true }
+                    let unlimited = statement.sql.replacingOccurrences(of: " LIMIT \(Self.candidateLimit)", with: "")
+                    let targets = try Int64.fetchAll(db, sql: "SELECT target FROM (\(unlimited))", arguments: StatementArguments(statement.arguments))
+                    if targets.contains(pk) { return true }
                 }
                 return false
             }

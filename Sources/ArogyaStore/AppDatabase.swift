@@ -95,6 +95,16 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// Runs a read outside a transaction (for searches, which need no isolation), reporting failures as
+    /// `StoreError`.
+    func readWithoutTransaction<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.unsafeRead(body)
+        } catch {
+            throw StoreError.classify(error, path: path)
+        }
+    }
+
     /// The current time, from the injected clock.
     var now: Timestamp { clock.now() }
 }

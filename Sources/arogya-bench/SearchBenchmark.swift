@@ -280,7 +280,8 @@ enum SpellingVariants {
         if let (from, to) = applicable.isEmpty ? nil : random.pick(applicable) {
             if let range = word.range(of: from) { return word.replacingCharacters(in: range, with: to) }
         }
-        if word.count > 3 { return word.hasSuffix("a") ? String(word.dropLast()) : word + "a" }
+        // A final "a" is written or not; but not after an abbreviation such as "Mohd".
+        if word.count > 3, !["mohd", "md"].contains(word) { return word.hasSuffix("a") ? String(word.dropLast()) : word + "a" }
         return nil
     }
 }
