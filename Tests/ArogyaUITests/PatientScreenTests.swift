@@ -182,4 +182,39 @@ struct PatientScreenTests {
         #expect(harness.screen.contains("Merged into Laxmi Sharma."))
         #expect(harness.screen.contains("91-6285-4575-5116"))
     }
+
+    @Test("Given a card, when edited and saved, then the card shows the new details and the version rises")
+    func edit() async throws {
+        let harness = try await patientsScreen()
+        await harness.type("salim")
+        await harness.press(.enter, .char("e"))
+        #expect(harness.topScreenName == "PatientFormScreen")
+        #expect(harness.screen.contains("[Mohd Salim"))
+        for _ in 0..<4 { await harness.press(.tab) }
+        await harness.type("9988776655")
+        await harness.press(.function(2))
+        #expect(harness.topScreenName == "PatientCardScreen")
+        #expect(harness.screen.contains("Saved Mohd Salim."))
+        #expect(harness.screen.contains("9988776655"))
+        #expect(harness.screen.contains("version 2"))
+    }
+
+    @Test("Given a merged record, when its card is opened, then it says so and o opens the record it points to")
+    func mergedCard() async throws {
+        let harness = try await patientsScreen()
+        let store = harness.store
+        let found = try store.searchPatients(.parse("laxmi sharma")).first?.patient
+        let kept = try #require(found)
+        let other = try #require(try store.searchPatients(.parse("salim")).first?.patient)
+        try store.mergePatients(keep: kept.id, other: other.id, reason: "test", by: .account("priya"))
+        let card = PatientCardScreen(context: harness.app.context, account: try #require(try store.account(username: "priya")), patientId: other.id)
+        _ = card.receive(PatientCardScreen.Loaded(patient: try store.patient(id: other.id)))
+        var canvas = Canvas(size: .minimum)
+        card.render(into: &canvas, area: Rect(x: 0, y: 1, width: 80, height: 21))
+        #expect(canvas.text.contains("(merged into another record)"))
+        #expect(canvas.text.contains("Press o to open that one."))
+        guard case .replace(let next) = card.perform(.openMerged) else { Issue.record("o did not open the kept record"); return }
+        #expect((next as? PatientCardScreen)?.patientId == kept.id)
+        guard case .none = card.perform(.edit) else { Issue.record("a merged record was opened for editing"); return }
+    }
 }

@@ -7,7 +7,7 @@ enum ChromeView {
         canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .title)
         let dateText = formatDate(date, strings: strings)
         let left = " " + strings[.appName] + canvas.glyphs.separator + title
-        canvas.put(DisplayWidth.truncate(left, to: width - DisplayWidth.of(dateText) - 3, ellipsis: canvas.glyphs.ellipsis),
+        canvas.put(canvas.truncate(left, to: width - DisplayWidth.of(dateText) - 3),
                    at: Point(x: 0, y: 0), style: .title)
         canvas.put(dateText, at: Point(x: width - DisplayWidth.of(dateText) - 1, y: 0), style: .title)
     }
@@ -78,7 +78,7 @@ enum ChromeView {
         parts.append(pendingUploads == 0 ? strings[.statusNothingWaiting]
                                          : strings.text(.statusWaiting, ["count": String(pendingUploads)]))
         let left = " " + parts.joined(separator: separator)
-        canvas.put(DisplayWidth.truncate(left, to: width - DisplayWidth.of(clock) - 3, ellipsis: canvas.glyphs.ellipsis),
+        canvas.put(canvas.truncate(left, to: width - DisplayWidth.of(clock) - 3),
                    at: Point(x: 0, y: row), style: .status)
         canvas.put(clock, at: Point(x: width - DisplayWidth.of(clock) - 1, y: row), style: .status)
     }

@@ -33,6 +33,21 @@ public struct Canvas: Equatable, Sendable {
 
     public var bounds: Rect { Rect(x: 0, y: 0, width: size.width, height: size.height) }
 
+    /// Text as this canvas will show it: read in Latin and ASCII on a terminal that is not UTF-8.
+    public func shown(_ text: String) -> String {
+        glyphs == .ascii ? AsciiFallback.transliterate(text) : text
+    }
+
+    /// `text` padded or cut to exactly `columns` as it will be shown, so that columns line up in either mode.
+    public func pad(_ text: String, to columns: Int) -> String {
+        DisplayWidth.pad(shown(text), to: columns)
+    }
+
+    /// `text` cut to `columns` as it will be shown, ending in the ellipsis when something was dropped.
+    public func truncate(_ text: String, to columns: Int) -> String {
+        DisplayWidth.truncate(shown(text), to: columns, ellipsis: glyphs.ellipsis)
+    }
+
     public subscript(x: Int, y: Int) -> Cell {
         cells[y * size.width + x]
     }
@@ -44,8 +59,7 @@ public struct Canvas: Equatable, Sendable {
         guard point.y >= 0, point.y < size.height, point.x < size.width else { return 0 }
         let limit = min(size.width, point.x + (maxWidth ?? size.width))
         var x = max(0, point.x)
-        let shown = glyphs == .ascii ? AsciiFallback.transliterate(text) : text
-        for character in shown {
+        for character in shown(text) {
             let width = DisplayWidth.of(character)
             // Controls and lone combining marks have no column of their own: they are not drawn.
             guard width > 0 else { continue }

@@ -25,8 +25,8 @@ enum LoginView {
             canvas.put(strings[.loginNoMatch], at: Point(x: content.x + 2, y: y), style: .hint)
         }
         let rows = visible.map { account -> String in
-            var row = DisplayWidth.pad(account.fullName, to: 26) + "  " + DisplayWidth.pad(strings[account.role.labelKey], to: 11)
-                + "  " + DisplayWidth.pad(account.username, to: 12) + "  "
+            var row = canvas.pad(account.fullName, to: 26) + "  " + canvas.pad(strings[account.role.labelKey], to: 11)
+                + "  " + canvas.pad(account.username, to: 12) + "  "
             if lockout.isLocked(until: account.lockedUntil, now: state.now), let until = account.lockedUntil {
                 row += strings.text(.loginLockedShort, ["time": localTime(until).hourMinute])
             }

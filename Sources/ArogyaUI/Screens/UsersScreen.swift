@@ -143,7 +143,7 @@ enum UsersView {
                        lockout: LockoutPolicy, into canvas: inout Canvas, area: Rect) {
         let content = area.inset(dx: 1, dy: 0)
         var y = content.y + 1
-        let header = "  " + columns([strings[.usersColumnName], strings[.usersColumnUsername], strings[.usersColumnRole],
+        let header = "  " + columns(canvas, [strings[.usersColumnName], strings[.usersColumnUsername], strings[.usersColumnRole],
                                      strings[.usersColumnStatus], strings[.usersColumnLastLogin]])
         canvas.put(header, at: Point(x: content.x, y: y), style: .heading, maxWidth: content.width)
         y += 1
@@ -151,7 +151,7 @@ enum UsersView {
             canvas.put(strings[.statusLoading], at: Point(x: content.x + 2, y: y), style: .hint)
         }
         let rows = state.accounts.map { account -> String in
-            columns([account.fullName, account.username, strings[account.role.labelKey],
+            columns(canvas, [account.fullName, account.username, strings[account.role.labelKey],
                      statusText(account, now: state.now, strings: strings, localTime: localTime, lockout: lockout),
                      account.lastLoginAt.map { localTime($0).date.iso8601 } ?? strings[.usersNever]])
         }
@@ -168,8 +168,8 @@ enum UsersView {
     /// Name, login, role, status and last sign-in, padded to fit 80 columns with the "> " marker.
     static let columnWidths = [22, 12, 10, 15, 10]
 
-    static func columns(_ values: [String]) -> String {
-        zip(values, columnWidths).map { DisplayWidth.pad($0, to: $1) }.joined(separator: " ")
+    static func columns(_ canvas: Canvas, _ values: [String]) -> String {
+        zip(values, columnWidths).map { canvas.pad($0, to: $1) }.joined(separator: " ")
     }
 
     static func statusText(_ account: Account, now: Timestamp, strings: StringTable, localTime: (Timestamp) -> LocalTime,

@@ -130,7 +130,7 @@ enum PatientCardView {
             return
         }
         let glyphs = canvas.glyphs
-        canvas.put(DisplayWidth.truncate(PatientFormatting.names(patient, glyphs: glyphs), to: content.width - 24, ellipsis: glyphs.ellipsis),
+        canvas.put(canvas.truncate(PatientFormatting.names(patient, glyphs: glyphs), to: content.width - 24),
                    at: Point(x: content.x, y: y), style: .heading)
         if let tag = PatientFormatting.statusTag(patient, strings: strings) {
             canvas.put(tag, at: Point(x: content.maxX - DisplayWidth.of(tag), y: y), style: .warning)

@@ -43,11 +43,10 @@ enum PatientsView {
             if selected { canvas.fill(Rect(x: listArea.x, y: top, width: listArea.width, height: rowsPerPatient), style: .selected) }
             let style: Style = selected ? .selected : .normal
             let dim: Style = selected ? .selected : .hint
-            let right = strings[patient.sex.shortKey] + " " + DisplayWidth.pad(PatientFormatting.age(patient, today: state.today, strings: strings), to: 6)
-                + " " + DisplayWidth.pad(patient.village?.name ?? strings[.patientNoVillage], to: 14)
+            let right = strings[patient.sex.shortKey] + " " + canvas.pad(PatientFormatting.age(patient, today: state.today, strings: strings), to: 6)
+                + " " + canvas.pad(patient.village?.name ?? strings[.patientNoVillage], to: 14)
             let rightWidth = DisplayWidth.of(right)
-            canvas.put((selected ? "> " : "  ") + DisplayWidth.truncate(PatientFormatting.names(patient, glyphs: glyphs),
-                                                                        to: listArea.width - rightWidth - 4, ellipsis: glyphs.ellipsis),
+            canvas.put((selected ? "> " : "  ") + canvas.truncate(PatientFormatting.names(patient, glyphs: glyphs), to: listArea.width - rightWidth - 4),
                        at: Point(x: listArea.x, y: top), style: style)
             canvas.put(right, at: Point(x: listArea.maxX - rightWidth, y: top), style: style)
             var details: [String] = []
