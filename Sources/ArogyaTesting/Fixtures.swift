@@ -12,6 +12,16 @@ public enum Fixtures {
         return table
     }()
 
+    /// The national protocol file from `assets/protocols/`.
+    public static let nationalProtocol: ScreeningProtocol = {
+        guard let assets = AssetDirectory.locate() else { fatalError("assets not found: tests run from the package") }
+        do {
+            return try ProtocolLibrary.load(from: assets).protocolFor(state: nil)
+        } catch {
+            fatalError("the protocol files do not load: \(error)")
+        }
+    }()
+
     /// 2026-11-22T09:30:00Z, a Sunday.
     public static let now = Timestamp(iso8601: "2026-11-22T09:30:00.000Z")!
 

@@ -1,0 +1,148 @@
+/// A JSON document held in order.
+///
+/// Protocol files and screening input are read through this rather than `Codable`, so that every
+/// problem can be reported at its place (`cbac.waist_bands.female[1].points`) and unknown keys, which in a
+/// clinical file are nearly always typos, are refused instead of silently ignored. Objects keep their keys
+/// in the order written, so output reads in the order the contract lists it.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            // Key order does not change what an object means.
+            guard a.count == b.count else { return false }
+            let sortedA = a.sorted { $0.key < $1.key }
+            let sortedB = b.sorted { $0.key < $1.key }
+            return zip(sortedA, sortedB).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .number(let value): hasher.combine(value)
+        case .string(let value): hasher.combine(value)
+        case .array(let values): hasher.combine(values)
+        case .object(let members):
+            for member in members.sorted(by: { $0.key < $1.key }) {
+                hasher.combine(member.key)
+                hasher.combine(member.value)
+            }
+        }
+    }
+
+    /// The member named `key` of an object; nil for anything else.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// A short description of the value for messages: `"abc"`, `12`, `an object`.
+    public var shortDescription: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let value): return value ? "true" : "false"
+        case .number(let value): return JSONValue.format(value)
+        case .string(let value):
+            let shown = value.count > 24 ? String(value.prefix(24)) + "…" : value
+            return "\"" + shown + "\""
+        case .array: return "a list"
+        case .object: return "an object"
+        }
+    }
+
+    /// Whole numbers without a fraction (`140`, not `140.0`); others as Swift prints them, which is the
+    /// shortest text that reads back as the same number.
+    static func format(_ number: Double) -> String {
+        if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
+        return String(number)
+    }
+}
+
+// MARK: - Writing
+
+extension JSONValue {
+    /// The document as text. `pretty` indents by two spaces, one member per line, as people read it.
+    public func serialized(pretty: Bool = true) -> String {
+        var output = ""
+        write(to: &output, pretty: pretty, indent: 0)
+        return output
+    }
+
+    private func write(to output: inout String, pretty: Bool, indent: Int) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let value): output += JSONValue.format(value)
+        case .string(let value): JSONValue.writeString(value, to: &output)
+        case .array(let values):
+            // Short lists of scalars stay on one line: `[152, 96]` reads better than a column.
+            let inline = !pretty || values.allSatisfy(\.isScalar)
+                && values.reduce(0) { $0 + $1.serialized(pretty: false).count } <= 60
+            if values.isEmpty { output += "[]"; return }
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += inline && pretty ? ", " : "," }
+                if !inline { newline(&output, indent + 1) }
+                value.write(to: &output, pretty: pretty, indent: indent + 1)
+            }
+            if !inline { newline(&output, indent) }
+            output += "]"
+        case .object(let members):
+            if members.isEmpty { output += "{}"; return }
+            output += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { output += "," }
+                if pretty { newline(&output, indent + 1) }
+                JSONValue.writeString(member.key, to: &output)
+                output += pretty ? ": " : ":"
+                member.value.write(to: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { newline(&output, indent) }
+            output += "}"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+
+    private func newline(_ output: inout String, _ indent: Int) {
+        output += "\n"
+        output += String(repeating: "  ", count: indent)
+    }
+
+    private static func writeString(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
