@@ -6,6 +6,8 @@ enum SettingKey: String {
     case idleLockMinutes = "idle_lock_minutes"
     /// The `NameKey.version` the stored search terms were made with.
     case nameKeyVersion = "name_key_version"
+    /// The protocol (`id version`) the stored due dates were worked out with.
+    case careRules = "care_rules"
 }
 
 extension AppDatabase {

@@ -115,7 +115,9 @@ extension AppDatabase {
             let values: [(any DatabaseValueConvertible)?] = [id] + PatientRecords.values(details, villageId: villageId, terms: terms) + [time, time, time]
             try db.execute(sql: "INSERT INTO patient (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
                            arguments: StatementArguments(values))
-            try PatientSearchIndex.insert(db, rowid: db.lastInsertedRowID, terms: terms)
+            let pk = db.lastInsertedRowID
+            try PatientSearchIndex.insert(db, rowid: pk, terms: terms)
+            try db.markCareStale(patientPk: pk)
             // The record itself is version 1 of what was registered; the audit keeps who did it and whether
             // likely duplicates were overridden, without a second copy of the patient's details.
             let detail = candidates.isEmpty ? nil : ["confirmed_new_despite": candidates.map(\.patient.id).joined(separator: ",")]
@@ -149,6 +151,8 @@ extension AppDatabase {
                 try PatientSearchIndex.delete(db, rowid: pk, terms: oldTerms)
                 try PatientSearchIndex.insert(db, rowid: pk, terms: newTerms)
             }
+            // A new birth date or sex changes what she is due for.
+            try db.markCareStale(patientPk: pk)
             let old = PatientRecords.auditFields(PatientDetails(patient: before), villageName: before.village?.name)
             let new = PatientRecords.auditFields(details, villageName: details.village)
             var changes: [String: String] = [:]
@@ -177,6 +181,7 @@ extension AppDatabase {
             let time = now
             try db.execute(sql: "UPDATE patient SET status = ?, status_date = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                            arguments: [status.code, date, time, id])
+            try db.markCareStale(patientId: id)
             var detail = ["status": status.code]
             detail["date"] = date
             detail["reason"] = reason
@@ -187,7 +192,7 @@ extension AppDatabase {
     }
 
     /// Merges two records of one person. The kept record takes every identifier it lacks from the other
-    /// (and, as they come, its visits); the other becomes a pointer to the kept one, which search and sync
+    /// and its screenings and referrals; the other becomes a pointer to the kept one, which search and sync
     /// follow. Always with a reason, audited on both.
     @discardableResult
     public func mergePatients(keep keepId: String, other otherId: String, reason: String, by actor: AuditActor) throws(StoreError) -> Patient {
@@ -223,6 +228,9 @@ extension AppDatabase {
             }
             try db.execute(sql: "UPDATE patient SET status = 'merged', merged_into = ?, status_date = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                            arguments: [keepId, time.utcDay.iso8601, time, otherId])
+            try db.moveCareRecords(from: otherId, to: keepId, by: actor, at: time)
+            try db.markCareStale(patientId: keepId)
+            try db.markCareStale(patientId: otherId)
             let detail = ["kept": keepId, "merged": otherId, "reason": reason]
             try db.appendAudit(.patientMerged, by: actor, at: time, recordType: "patient", recordId: keepId, detail: detail)
             try db.appendAudit(.patientMerged, by: actor, at: time, recordType: "patient", recordId: otherId, detail: detail)

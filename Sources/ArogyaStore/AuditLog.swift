@@ -32,6 +32,9 @@ enum AuditAction: String {
     case patientMarked = "patient.mark"
     case patientMerged = "patient.merge"
     case villageAdded = "facility.village_add"
+    case screeningRecorded = "screening.record"
+    case referralOutcome = "referral.outcome"
+    case screeningMoved = "screening.move"
 }
 
 extension Database {

@@ -146,6 +146,108 @@ enum Migrations {
                     tokenize='ascii');
                 """)
         }
+        migrator.registerMigration("v3-screening") { db in
+            try db.execute(sql: """
+                -- A screening or a follow-up visit: what was recorded (input, the JSON of `protocol evaluate`),
+                -- what the protocol decided with its reasons (decision), and the columns the card, the due list
+                -- and reports read without parsing JSON.
+                CREATE TABLE screening (
+                    pk INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    patient_id TEXT NOT NULL REFERENCES patient(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('screening', 'follow_up')),
+                    -- The local calendar day it was done.
+                    screened_on TEXT NOT NULL,
+                    protocol_id TEXT NOT NULL,
+                    protocol_version TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    decision TEXT NOT NULL,
+                    -- The rounded means; NULL when BP was not measured.
+                    bp_systolic INTEGER,
+                    bp_diastolic INTEGER,
+                    bp_category TEXT,
+                    glucose_type TEXT,
+                    -- NULL with glucose_meter 'LO' or 'HI' when the meter could not measure.
+                    glucose_mg_dl REAL,
+                    glucose_meter TEXT CHECK (glucose_meter IS NULL OR glucose_meter IN ('LO', 'HI')),
+                    glucose_category TEXT,
+                    cbac_score INTEGER,
+                    -- 1 when the exam was recorded (normal or with findings; for VIA a result), 0 when not.
+                    oral_done INTEGER NOT NULL DEFAULT 0 CHECK (oral_done IN (0, 1)),
+                    breast_done INTEGER NOT NULL DEFAULT 0 CHECK (breast_done IN (0, 1)),
+                    cervical_done INTEGER NOT NULL DEFAULT 0 CHECK (cervical_done IN (0, 1)),
+                    -- Known conditions at the time ("hypertension,diabetes") and, for sex "other", the exams chosen.
+                    known TEXT NOT NULL DEFAULT '',
+                    exams_chosen TEXT NOT NULL DEFAULT '',
+                    refer INTEGER NOT NULL CHECK (refer IN (0, 1)),
+                    urgent INTEGER NOT NULL CHECK (urgent IN (0, 1)),
+                    -- The next visit asked for, when sooner than the routine interval.
+                    follow_up_on TEXT,
+                    -- Follow-up visits: medicines given (free text) and adherence.
+                    medicines TEXT,
+                    adherence TEXT CHECK (adherence IS NULL OR adherence IN ('regular', 'missed_some', 'stopped')),
+                    recorded_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+                ) STRICT;
+                CREATE INDEX screening_patient ON screening(patient_id, screened_on);
+
+                -- One per place a screening sent the person to. Open until an outcome other than
+                -- 'not_reached' is recorded.
+                CREATE TABLE referral (
+                    pk INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    screening_id TEXT NOT NULL REFERENCES screening(id),
+                    patient_id TEXT NOT NULL REFERENCES patient(id),
+                    place TEXT NOT NULL,
+                    urgent INTEGER NOT NULL CHECK (urgent IN (0, 1)),
+                    -- The sentences that asked for it, a JSON list, in the language of the worker who saved it.
+                    reasons TEXT NOT NULL,
+                    -- What it is about: "hypertension", "diabetes", "oral", "tb", …, comma-separated.
+                    conditions TEXT NOT NULL,
+                    referred_on TEXT NOT NULL,
+                    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('reached', 'confirmed', 'treatment_started', 'not_reached')),
+                    outcome_on TEXT,
+                    outcome_note TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+                ) STRICT;
+                CREATE INDEX referral_patient ON referral(patient_id);
+
+                -- When each patient falls due, kept by CareSchedule from the tables above (derived: never
+                -- uploaded, rebuilt when the protocol changes). Days since 1970. The three tier columns are
+                -- indexed so that a page of the due list is an index range, not a pass over every patient.
+                CREATE TABLE care_due (
+                    patient_pk INTEGER PRIMARY KEY REFERENCES patient(pk),
+                    -- The village's rowid (small), so that a due list for one village reads only the index.
+                    village INTEGER,
+                    urgent_on INTEGER,
+                    follow_on INTEGER,
+                    screen_on INTEGER,
+                    hypertension_on INTEGER,
+                    diabetes_on INTEGER,
+                    oral_on INTEGER,
+                    breast_on INTEGER,
+                    cervical_on INTEGER,
+                    follow_up_on INTEGER,
+                    referral_on INTEGER,
+                    referral_urgent INTEGER NOT NULL DEFAULT 0
+                ) STRICT;
+                -- Each tier's index also holds what the query filters on (village, the earlier tiers), so that
+                -- counting a tier never reads the table.
+                CREATE INDEX care_due_urgent ON care_due(urgent_on, village) WHERE urgent_on IS NOT NULL;
+                CREATE INDEX care_due_follow ON care_due(follow_on, village, urgent_on) WHERE follow_on IS NOT NULL;
+                CREATE INDEX care_due_screen ON care_due(screen_on, village, urgent_on, follow_on) WHERE screen_on IS NOT NULL;
+
+                -- Patients whose care_due row must be worked out again: every change to a patient, her
+                -- screenings or her referrals adds her here in the same transaction; the due list and the
+                -- card work these out (with the protocol) before they read.
+                CREATE TABLE care_stale (patient_pk INTEGER PRIMARY KEY) STRICT;
+                INSERT INTO care_stale (patient_pk) SELECT pk FROM patient;
+                """)
+        }
         return migrator
     }
 }

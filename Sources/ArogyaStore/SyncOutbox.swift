@@ -7,6 +7,10 @@ public enum SyncRecordType: String, CaseIterable, Sendable {
     case account
     case facility
     case patient
+    /// A screening or follow-up visit with its decisions; becomes FHIR Observations and a DiagnosticReport.
+    case screening
+    /// A referral and its outcome; becomes a FHIR ServiceRequest.
+    case referral
 }
 
 extension AppDatabase {

@@ -16,7 +16,7 @@ public final class AppHarness {
     public init(store: AppDatabase, clock: WallClock = .fixed(Fixtures.now), size: Size = .minimum,
                 glyphs: Glyphs = .unicode, buildDate: CivilDate? = CivilDate(year: 2026, month: 11, day: 1)) throws {
         self.store = store
-        let context = AppContext(store: store, strings: Fixtures.strings, clock: clock, localTime: Fixtures.utcLocalTime,
+        let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
                                  buildDate: buildDate)
         app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
                        size: size, glyphs: glyphs)

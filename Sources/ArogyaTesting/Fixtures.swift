@@ -12,15 +12,18 @@ public enum Fixtures {
         return table
     }()
 
-    /// The national protocol file from `assets/protocols/`.
-    public static let nationalProtocol: ScreeningProtocol = {
+    /// The protocol files from `assets/protocols/`.
+    public static let protocolLibrary: ProtocolLibrary = {
         guard let assets = AssetDirectory.locate() else { fatalError("assets not found: tests run from the package") }
         do {
-            return try ProtocolLibrary.load(from: assets).protocolFor(state: nil)
+            return try ProtocolLibrary.load(from: assets)
         } catch {
             fatalError("the protocol files do not load: \(error)")
         }
     }()
+
+    /// The national protocol file.
+    public static let nationalProtocol: ScreeningProtocol = protocolLibrary.protocolFor(state: nil)
 
     /// 2026-11-22T09:30:00Z, a Sunday.
     public static let now = Timestamp(iso8601: "2026-11-22T09:30:00.000Z")!

@@ -148,6 +148,15 @@ struct ProtocolChoice: ParsableArguments {
     }
 
     func resolve(_ environment: CommandEnvironment) throws -> ScreeningProtocol {
+        try Self.resolve(file: file, state: state, environment)
+    }
+
+    /// The facility's own protocol, for commands that act on its records.
+    static func facilityProtocol(_ environment: CommandEnvironment) throws -> ScreeningProtocol {
+        try resolve(file: nil, state: nil, environment)
+    }
+
+    private static func resolve(file: String?, state: String?, _ environment: CommandEnvironment) throws -> ScreeningProtocol {
         try environment.run { () throws -> ScreeningProtocol in
             do {
                 if let file { return try ProtocolLibrary.loadFile(file) }
@@ -163,7 +172,7 @@ struct ProtocolChoice: ParsableArguments {
 
     /// The facility's state, read only when the database already exists: evaluating a screening must not
     /// create a database as a side effect.
-    private func facilityState(_ environment: CommandEnvironment) throws -> String? {
+    private static func facilityState(_ environment: CommandEnvironment) throws -> String? {
         guard FileManager.default.fileExists(atPath: environment.databasePath) else { return nil }
         let store = try AppDatabase.open(path: environment.databasePath, mode: .mustExist)
         return try store.facility()?.state?.code

@@ -16,6 +16,14 @@ struct UICommand: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment.make(database, root: root)
+        // A broken protocol file is refused here, with its place and reason, before anyone screens with it.
+        let protocols = try environment.run { () throws -> ProtocolLibrary in
+            do {
+                return try ProtocolLibrary.load(from: try ProtocolChoice.assets())
+            } catch let error as ProtocolLibrary.LoadError {
+                throw Failure.runtime(error.description)
+            }
+        }
         // Open and check the database before curses takes the screen, so that a refusal is one plain line.
         let store = try environment.openStore(.createIfMissing)
         let (facility, idleMinutes) = try environment.run { (try store.facility(), try store.idleLockMinutes()) }
@@ -30,7 +38,7 @@ struct UICommand: ParsableCommand {
                 try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings[.cliNotATerminal])
             }
             defer { terminal.restore() }
-            let context = AppContext(store: store, strings: environment.strings)
+            let context = AppContext(store: store, strings: environment.strings, protocols: protocols)
             let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,
                                size: terminal.size, glyphs: terminal.glyphs)
             let runner = try TerminalRunner(app: app, terminal: terminal,

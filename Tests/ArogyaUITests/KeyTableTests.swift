@@ -10,7 +10,7 @@ struct KeyTableTests {
     /// One of every screen, for checks that must hold for all of them.
     static func everyScreen() throws -> [any Screen] {
         let store = try Fixtures.setUpStore()
-        let context = AppContext(store: store, strings: Fixtures.strings, clock: .fixed(Fixtures.now), localTime: Fixtures.utcLocalTime)
+        let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: .fixed(Fixtures.now), localTime: Fixtures.utcLocalTime)
         let priya = try #require(try store.account(username: "priya"))
         let asha = try #require(try store.account(username: "asha"))
         return [

@@ -57,3 +57,24 @@ public struct Referral: Hashable, Sendable {
     /// The reasons that ask for it, as positions in the decision's `reasons`.
     public let reasonIndices: [Int]
 }
+
+extension ScreeningReason {
+    /// What the reason is about, for grouping referrals and counting: `hypertension`, `diabetes`, a symptom's
+    /// group (`tb`, `leprosy`, `oral`…), an exam, or `mental_health`. A referral confirmed for `hypertension`
+    /// or `diabetes` makes the condition known.
+    public func topic(in rules: ScreeningProtocol) -> String {
+        switch kind {
+        case .bloodPressureHigh, .bloodPressureVeryHigh, .bloodPressureInPregnancy, .bloodPressureWithSymptom,
+             .bloodPressureLow, .bloodPressureUncontrolled, .bloodPressureControlled:
+            return KnownCondition.hypertension.rawValue
+        case .glucoseLow, .glucoseMeterLow, .glucoseMeterHigh, .glucoseVeryHigh, .glucoseHighlySuggestive, .glucoseHigh,
+             .glucoseImpaired, .glucoseUncontrolled, .glucoseControlled:
+            return KnownCondition.diabetes.rawValue
+        case .cbacPriority: return "cbac"
+        case .depression: return "mental_health"
+        case .symptom(let code): return rules.symptomsByCode[code]?.exam?.rawValue ?? rules.symptomsByCode[code]?.group ?? code
+        case .examFindings(let exam, _), .examNotDone(let exam, _): return exam.rawValue
+        case .viaPositive, .viaSuspicious, .viaDeferred: return Exam.cervical.rawValue
+        }
+    }
+}

@@ -113,6 +113,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public func adding(days: Int) -> CivilDate { CivilDate(daysSince1970: daysSince1970 + days) }
 
+    /// The same day `years` later. The 29th of February becomes the 1st of March in a common year, the day
+    /// on which `Ages.years` first counts the extra year, so "due at 30" and "aged 30" agree.
+    public func adding(years: Int) -> CivilDate {
+        let target = year + years
+        if let same = CivilDate(year: target, month: month, day: day) { return same }
+        return CivilDate(year: target, month: 3, day: 1)!
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    public func days(until other: CivilDate) -> Int { other.daysSince1970 - daysSince1970 }
+
     /// `2026-11-22`
     public var iso8601: String {
         let yearText = String(year)

@@ -6,17 +6,20 @@ import ArogyaStore
 public struct AppContext: Sendable {
     public let store: AppDatabase
     public let strings: StringTable
+    /// The protocol files, read and checked at start; the facility's state picks one for new screenings.
+    public let protocols: ProtocolLibrary
     public let clock: WallClock
     /// Converts an instant to local wall time for display (the C library's, honouring TZ).
     public let localTime: @Sendable (Timestamp) -> LocalTime
     /// The day this binary was built, for the clock check.
     public let buildDate: CivilDate?
 
-    public init(store: AppDatabase, strings: StringTable, clock: WallClock = .system,
+    public init(store: AppDatabase, strings: StringTable, protocols: ProtocolLibrary, clock: WallClock = .system,
                 localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
                 buildDate: CivilDate? = ClockCheck.buildDate) {
         self.store = store
         self.strings = strings
+        self.protocols = protocols
         self.clock = clock
         self.localTime = localTime
         self.buildDate = buildDate

@@ -1,0 +1,264 @@
+import ArogyaCore
+import Foundation
+import GRDB
+
+/// A saved screening as the card and the supervisor see it.
+public struct ScreeningSummary: Hashable, Sendable, Identifiable {
+    public let id: String
+    public let patientId: String
+    public let kind: ScreeningVisit.Kind
+    public let day: CivilDate
+    public let protocolID: String
+    public let protocolVersion: String
+    public let bloodPressure: PressurePair?
+    public let bloodPressureCategory: BloodPressureCategory?
+    /// "Random 212", "Fasting LO".
+    public let glucoseType: GlucoseTestType?
+    public let glucoseValue: GlucoseValue?
+    public let cbacScore: Int?
+    public let refer: Bool
+    public let urgent: Bool
+    public let followUpOn: CivilDate?
+    /// The sentences saved with it, urgent first.
+    public let reasons: [String]
+    public let recordedBy: String
+    public let medicines: String?
+    public let adherence: Adherence?
+}
+
+/// A referral as saved, with its outcome when one is recorded.
+public struct ReferralRecord: Hashable, Sendable, Identifiable {
+    public let id: String
+    public let screeningId: String
+    public let patientId: String
+    public let place: String
+    public let urgent: Bool
+    public let reasons: [String]
+    public let topics: [String]
+    public let referredOn: CivilDate
+    public let outcome: ReferralOutcome?
+    public let outcomeOn: CivilDate?
+    public let outcomeNote: String?
+    public let version: Int
+
+    /// Still waiting for her to go.
+    public var isOpen: Bool { outcome?.keepsReferralOpen ?? true }
+}
+
+/// What saving a screening produced.
+public struct SavedScreening: Sendable {
+    public let summary: ScreeningSummary
+    public let decision: ScreeningDecision
+    public let referrals: [ReferralRecord]
+}
+
+extension AppDatabase {
+    /// Saves a screening in one transaction: the readings and findings, the protocol's decisions with their
+    /// reasons (judged here, from the input, so the two can never disagree), one referral per place, an audit
+    /// row for each, and outbox rows for upload. The patient's due dates are worked out again.
+    public func recordScreening(_ visit: ScreeningVisit, reasonText: ScreeningReasonText,
+                                by actor: AuditActor) throws(StoreError) -> SavedScreening {
+        let rules = reasonText.rules
+        let decision = ScreeningEngine(protocol: rules).evaluate(visit.input)
+        let sentences = reasonText.sentences(decision)
+        return try write { db in
+            guard let patient = try Row.fetchOne(db, sql: "SELECT pk, status FROM patient WHERE id = ?", arguments: [visit.patientId]) else {
+                throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": visit.patientId]))
+            }
+            if (patient["status"] as String) == "merged" { throw StoreError.refused(UserMessage(.errorPatientMerged)) }
+            let time = now
+            let id = UUIDv7.string(at: time)
+            let input = visit.input
+            let followUpOn = decision.followUpDays < rules.followUpDays.routine ? visit.day.adding(days: decision.followUpDays) : nil
+            var glucoseNumber: Double?
+            var glucoseMeter: String?
+            switch input.glucose?.value {
+            case .milligramsPerDecilitre(let value)?: glucoseNumber = value
+            case .meterLow?: glucoseMeter = "LO"
+            case .meterHigh?: glucoseMeter = "HI"
+            case nil: break
+            }
+            let cervicalDone = [VIAResult.negative, .positive, .suspicious].contains { $0 == input.via }
+            try db.execute(sql: """
+                INSERT INTO screening (id, patient_id, kind, screened_on, protocol_id, protocol_version, input, decision,
+                    bp_systolic, bp_diastolic, bp_category, glucose_type, glucose_mg_dl, glucose_meter, glucose_category,
+                    cbac_score, oral_done, breast_done, cervical_done, known, exams_chosen, refer, urgent, follow_up_on,
+                    medicines, adherence, recorded_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments([
+                    id, visit.patientId, visit.kind.rawValue, visit.day.iso8601, rules.id, rules.version,
+                    input.json.serialized(pretty: false), decision.json(reasonText: reasonText).serialized(pretty: false),
+                    decision.bloodPressure?.mean.systolic, decision.bloodPressure?.mean.diastolic,
+                    decision.bloodPressure?.category.rawValue, input.glucose?.type.rawValue, glucoseNumber, glucoseMeter,
+                    decision.glucose?.category.rawValue, decision.cbacScore,
+                    Self.examDone(input.oral), Self.examDone(input.breast), cervicalDone,
+                    KnownCondition.allCases.filter(input.known.contains).map(\.rawValue).joined(separator: ","),
+                    input.sex == .other ? Exam.allCases.filter(input.examsChosen.contains).map(\.rawValue).joined(separator: ",") : "",
+                    decision.refer, decision.urgent, followUpOn?.iso8601,
+                    visit.medicines, visit.adherence?.rawValue, actor.description, time, time,
+                ] as [(any DatabaseValueConvertible)?]))
+            try db.appendAudit(.screeningRecorded, by: actor, at: time, recordType: SyncRecordType.screening.rawValue, recordId: id,
+                               detail: ["patient": visit.patientId, "kind": visit.kind.rawValue,
+                                        "protocol": "\(rules.id) \(rules.version)",
+                                        "refer": decision.refer ? "yes" : "no", "urgent": decision.urgent ? "yes" : "no"])
+            try db.enqueueForSync(recordType: SyncRecordType.screening.rawValue, recordId: id, version: 1, at: time)
+
+            var referrals: [ReferralRecord] = []
+            for referral in decision.referrals {
+                let referralId = UUIDv7.string(at: time)
+                let reasons = referral.reasonIndices.map { sentences[$0] }
+                var topics: [String] = []
+                for index in referral.reasonIndices {
+                    let topic = decision.reasons[index].topic(in: rules)
+                    if !topics.contains(topic) { topics.append(topic) }
+                }
+                try db.execute(sql: """
+                    INSERT INTO referral (id, screening_id, patient_id, place, urgent, reasons, conditions, referred_on,
+                        created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [referralId, id, visit.patientId, referral.place, referral.urgent,
+                                     JSONValue.array(reasons.map { .string($0) }).serialized(pretty: false),
+                                     topics.joined(separator: ","), visit.day.iso8601, time, time])
+                try db.appendAudit(.screeningRecorded, by: actor, at: time, recordType: SyncRecordType.referral.rawValue,
+                                   recordId: referralId, detail: ["screening": id, "place": referral.place,
+                                                                  "urgent": referral.urgent ? "yes" : "no"])
+                try db.enqueueForSync(recordType: SyncRecordType.referral.rawValue, recordId: referralId, version: 1, at: time)
+                referrals.append(ReferralRecord(id: referralId, screeningId: id, patientId: visit.patientId, place: referral.place,
+                                                urgent: referral.urgent, reasons: reasons, topics: topics, referredOn: visit.day,
+                                                outcome: nil, outcomeOn: nil, outcomeNote: nil, version: 1))
+            }
+            try db.execute(sql: "UPDATE patient SET last_seen_at = ? WHERE id = ?", arguments: [time, visit.patientId])
+            try db.markCareStale(patientPk: patient["pk"])
+            let summary = try Self.screeningSummaries(db, where: "s.id = ?", [id]).first!
+            return SavedScreening(summary: summary, decision: decision, referrals: referrals)
+        }
+    }
+
+    /// Records what became of a referral. "Not reached" keeps it open and due again; any other outcome
+    /// closes it. A confirmed hypertension or diabetes referral makes the condition known.
+    @discardableResult
+    public func recordReferralOutcome(referralId: String, _ outcome: ReferralOutcome, on day: CivilDate, note: String?,
+                                      by actor: AuditActor) throws(StoreError) -> ReferralRecord {
+        try write { db in
+            guard let before = try Self.referrals(db, where: "id = ?", [referralId]).first else {
+                throw StoreError.refused(UserMessage(.errorUnknownReferral, ["id": referralId]))
+            }
+            let time = now
+            try db.execute(sql: """
+                UPDATE referral SET outcome = ?, outcome_on = ?, outcome_note = ?, updated_at = ?, version = version + 1
+                WHERE id = ?
+                """, arguments: [outcome.rawValue, day.iso8601, note, time, referralId])
+            var detail = ["outcome": outcome.rawValue, "on": day.iso8601]
+            detail["note"] = note
+            try db.appendAudit(.referralOutcome, by: actor, at: time, recordType: SyncRecordType.referral.rawValue,
+                               recordId: referralId, detail: detail)
+            try db.enqueueForSync(recordType: SyncRecordType.referral.rawValue, recordId: referralId, version: before.version + 1, at: time)
+            try db.markCareStale(patientId: before.patientId)
+            return try Self.referrals(db, where: "id = ?", [referralId]).first!
+        }
+    }
+
+    /// A patient's screenings and follow-up visits, newest first.
+    public func screenings(patientId: String, limit: Int = 50) throws(StoreError) -> [ScreeningSummary] {
+        try read { db in
+            try Self.screeningSummaries(db, where: "s.patient_id = ? ORDER BY s.screened_on DESC, s.pk DESC LIMIT ?", [patientId, limit])
+        }
+    }
+
+    /// A patient's referrals, open ones first, then newest first.
+    public func referrals(patientId: String) throws(StoreError) -> [ReferralRecord] {
+        try read { db in
+            try Self.referrals(db, where: "patient_id = ?", [patientId])
+                .sorted { ($0.isOpen ? 0 : 1, $1.referredOn, $1.id) < ($1.isOpen ? 0 : 1, $0.referredOn, $0.id) }
+        }
+    }
+
+    // MARK: Rows
+
+    static func examDone(_ outcome: ExamOutcome?) -> Bool {
+        switch outcome {
+        case .normal?, .findings?: return true
+        case .notDone?, nil: return false
+        }
+    }
+
+    static func screeningSummaries(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [ScreeningSummary] {
+        try Row.fetchAll(db, sql: "SELECT s.* FROM screening s WHERE " + condition, arguments: StatementArguments(arguments)).map { row in
+            let systolic: Int? = row["bp_systolic"]
+            let diastolic: Int? = row["bp_diastolic"]
+            let glucoseType = (row["glucose_type"] as String?).flatMap(GlucoseTestType.init(rawValue:))
+            var glucoseValue: GlucoseValue?
+            if let number = row["glucose_mg_dl"] as Double? { glucoseValue = .milligramsPerDecilitre(number) }
+            switch row["glucose_meter"] as String? {
+            case "LO"?: glucoseValue = .meterLow
+            case "HI"?: glucoseValue = .meterHigh
+            default: break
+            }
+            let decision = (try? JSONParser.parse(row["decision"] as String)) ?? .null
+            var reasons: [String] = []
+            if case .array(let items)? = decision["reasons"] {
+                reasons = items.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+            }
+            return ScreeningSummary(
+                id: row["id"], patientId: row["patient_id"],
+                kind: ScreeningVisit.Kind(rawValue: row["kind"]) ?? .screening,
+                day: CivilDate(iso8601: row["screened_on"])!,
+                protocolID: row["protocol_id"], protocolVersion: row["protocol_version"],
+                bloodPressure: systolic.flatMap { s in diastolic.map { PressurePair(s, $0) } },
+                bloodPressureCategory: (row["bp_category"] as String?).flatMap(BloodPressureCategory.init(rawValue:)),
+                glucoseType: glucoseType, glucoseValue: glucoseValue,
+                cbacScore: row["cbac_score"], refer: row["refer"], urgent: row["urgent"],
+                followUpOn: (row["follow_up_on"] as String?).flatMap(CivilDate.init(iso8601:)),
+                reasons: reasons, recordedBy: row["recorded_by"], medicines: row["medicines"],
+                adherence: (row["adherence"] as String?).flatMap(Adherence.init(rawValue:)))
+        }
+    }
+
+    static func referrals(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [ReferralRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM referral WHERE " + condition, arguments: StatementArguments(arguments)).map { row in
+            let reasonsJSON = (try? JSONParser.parse(row["reasons"] as String)) ?? .array([])
+            var reasons: [String] = []
+            if case .array(let items) = reasonsJSON {
+                reasons = items.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+            }
+            let topics = (row["conditions"] as String).split(separator: ",").map(String.init)
+            return ReferralRecord(
+                id: row["id"], screeningId: row["screening_id"], patientId: row["patient_id"], place: row["place"],
+                urgent: row["urgent"], reasons: reasons, topics: topics,
+                referredOn: CivilDate(iso8601: row["referred_on"])!,
+                outcome: (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)),
+                outcomeOn: (row["outcome_on"] as String?).flatMap(CivilDate.init(iso8601:)),
+                outcomeNote: row["outcome_note"], version: row["version"])
+        }
+    }
+}
+
+extension Database {
+    /// Marks a patient's due dates for working out again, in the transaction that changed her.
+    func markCareStale(patientPk: Int64) throws {
+        try execute(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) VALUES (?)", arguments: [patientPk])
+    }
+
+    func markCareStale(patientId: String) throws {
+        try execute(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) SELECT pk FROM patient WHERE id = ?", arguments: [patientId])
+    }
+
+    /// On a merge, the other record's screenings and referrals move to the kept one: each is a new version
+    /// of the record, queued for upload, with one audit row saying how many moved.
+    func moveCareRecords(from otherId: String, to keepId: String, by actor: AuditActor, at time: Timestamp) throws {
+        var moved = 0
+        for (table, type) in [("screening", SyncRecordType.screening), ("referral", .referral)] {
+            let rows = try Row.fetchAll(self, sql: "SELECT id, version FROM \(table) WHERE patient_id = ?", arguments: [otherId])
+            for row in rows {
+                try enqueueForSync(recordType: type.rawValue, recordId: row["id"], version: (row["version"] as Int) + 1, at: time)
+            }
+            try execute(sql: "UPDATE \(table) SET patient_id = ?, updated_at = ?, version = version + 1 WHERE patient_id = ?",
+                        arguments: [keepId, time, otherId])
+            moved += rows.count
+        }
+        if moved > 0 {
+            try appendAudit(.screeningMoved, by: actor, at: time, recordType: "patient", recordId: keepId,
+                            detail: ["from": otherId, "records": String(moved)])
+        }
+    }
+}
