@@ -6,8 +6,11 @@ extension AppDatabase {
     /// Registers many patients at once, as `arogya demo` does: each written as a registration would be
     /// (patient, search terms, audit row, outbox row), without the duplicate check, `batchSize` to a
     /// transaction. People and their search terms are made on a second thread while the first writes.
-    /// `progress` is told the running count after each batch.
-    public func registerInBulk<S: Sequence & Sendable>(_ people: S, batchSize: Int = 5_000, by actor: AuditActor,
+    /// With a `history`, each person's screenings, follow-ups and referrals are judged and written too, as
+    /// `recordScreening` would write them. `progress` is told the running count after each batch.
+    public func registerInBulk<S: Sequence & Sendable>(_ people: S, history: SyntheticHistory? = nil,
+                                                       reasonText: ScreeningReasonText? = nil,
+                                                       batchSize: Int = 5_000, by actor: AuditActor,
                                                        progress: (Int) -> Void) throws(StoreError) -> Int
         where S.Element == SyntheticPopulation.Person {
         // A million registrations insert into a dozen indexes in random order: with SQLite's default 2 MB
@@ -18,12 +21,20 @@ extension AppDatabase {
         let producer = Thread {
             var iterator = people.makeIterator()
             var generator = SystemRandomNumberGenerator()
+            var history = history
             while true {
                 var batch: [PreparedPerson] = []
                 batch.reserveCapacity(batchSize)
                 while batch.count < batchSize, let person = iterator.next() {
+                    let id = UUIDv7.make(at: person.createdAt, using: &generator).uuidString.lowercased()
+                    var visits: [(ScreeningRows, Timestamp)] = []
+                    if var generatorOfHistory = history, let reasonText {
+                        visits = Self.prepareVisits(&generatorOfHistory, person: person, patientId: id, reasonText: reasonText,
+                                                    actor: actor, random: &generator)
+                        history = generatorOfHistory
+                    }
                     batch.append(PreparedPerson(person: person, terms: NameKey.searchTerms(name: person.details.name, nameAlt: person.details.nameAlt),
-                                                id: UUIDv7.make(at: person.createdAt, using: &generator).uuidString.lowercased()))
+                                                id: id, visits: visits))
                 }
                 guard batches.put(batch.isEmpty ? nil : batch) else { return }
                 if batch.isEmpty { return }
@@ -40,11 +51,31 @@ extension AppDatabase {
         return written
     }
 
-    /// A person with what can be worked out before the write: her search terms and her id.
+    /// A person with what can be worked out before the write: her search terms, her id, her visits as rows.
     struct PreparedPerson: Sendable {
         let person: SyntheticPopulation.Person
         let terms: String
         let id: String
+        let visits: [(ScreeningRows, Timestamp)]
+    }
+
+    /// A person's synthetic visits, judged by the protocol and turned into rows, each at mid-morning in
+    /// India on its day.
+    static func prepareVisits(_ history: inout SyntheticHistory, person: SyntheticPopulation.Person, patientId: String,
+                              reasonText: ScreeningReasonText, actor: AuditActor,
+                              random: inout SystemRandomNumberGenerator) -> [(ScreeningRows, Timestamp)] {
+        let engine = ScreeningEngine(protocol: reasonText.rules)
+        let visits = history.visits(birthDate: person.details.birthDate, sex: person.details.sex, registeredOn: person.createdAt.utcDay)
+        return visits.map { visit in
+            let time = Timestamp(millisecondsSince1970: Int64(visit.day.daysSince1970) * 86_400_000 + 16_200_000)
+            let record = ScreeningVisit(patientId: patientId, kind: visit.kind, day: visit.day, input: visit.input,
+                                        medicines: visit.medicines, adherence: visit.adherence)
+            var rows = ScreeningRows(visit: record, decision: engine.evaluate(visit.input), reasonText: reasonText,
+                                     id: UUIDv7.make(at: time, using: &random).uuidString.lowercased(),
+                                     referralIds: { UUIDv7.string(at: time) }, recordedBy: actor, at: time)
+            if let outcome = visit.referralOutcome { rows = rows.withOutcome(outcome) }
+            return (rows, time)
+        }
     }
 
     static func insertBatch(_ db: Database, _ batch: [PreparedPerson], actor: AuditActor) throws {
@@ -80,12 +111,19 @@ extension AppDatabase {
             }
             try insertPatient.execute(arguments: StatementArguments(
                 [id] + PatientRecords.values(details, villageId: villageId, terms: terms) + [person.lastSeenAt, person.createdAt, person.createdAt]))
-            try insertTerms.execute(arguments: [db.lastInsertedRowID, terms])
+            let pk = db.lastInsertedRowID
+            try insertTerms.execute(arguments: [pk, terms])
             let entry = AuditChain.Entry(at: person.createdAt.iso8601, actor: actor.description, action: AuditAction.patientRegistered.rawValue,
                                          recordType: "patient", recordId: id, detail: nil)
             previousHash = AuditChain.link(previous: previousHash, entry: entry)
             try insertAudit.execute(arguments: [entry.at, entry.actor, entry.action, id, nil as String?, previousHash])
             try insertOutbox.execute(arguments: [id, person.createdAt])
+            try db.markCareStale(patientPk: pk)
+            if !prepared.visits.isEmpty {
+                for (rows, time) in prepared.visits { try rows.insert(db, by: actor, at: time) }
+                // The visits' audit rows were chained by appendAudit; carry on from the last of them.
+                previousHash = try db.lastAuditHash()
+            }
         }
     }
 }

@@ -58,79 +58,20 @@ extension AppDatabase {
     /// row for each, and outbox rows for upload. The patient's due dates are worked out again.
     public func recordScreening(_ visit: ScreeningVisit, reasonText: ScreeningReasonText,
                                 by actor: AuditActor) throws(StoreError) -> SavedScreening {
-        let rules = reasonText.rules
-        let decision = ScreeningEngine(protocol: rules).evaluate(visit.input)
-        let sentences = reasonText.sentences(decision)
+        let decision = ScreeningEngine(protocol: reasonText.rules).evaluate(visit.input)
         return try write { db in
             guard let patient = try Row.fetchOne(db, sql: "SELECT pk, status FROM patient WHERE id = ?", arguments: [visit.patientId]) else {
                 throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": visit.patientId]))
             }
             if (patient["status"] as String) == "merged" { throw StoreError.refused(UserMessage(.errorPatientMerged)) }
             let time = now
-            let id = UUIDv7.string(at: time)
-            let input = visit.input
-            let followUpOn = decision.followUpDays < rules.followUpDays.routine ? visit.day.adding(days: decision.followUpDays) : nil
-            var glucoseNumber: Double?
-            var glucoseMeter: String?
-            switch input.glucose?.value {
-            case .milligramsPerDecilitre(let value)?: glucoseNumber = value
-            case .meterLow?: glucoseMeter = "LO"
-            case .meterHigh?: glucoseMeter = "HI"
-            case nil: break
-            }
-            let cervicalDone = [VIAResult.negative, .positive, .suspicious].contains { $0 == input.via }
-            try db.execute(sql: """
-                INSERT INTO screening (id, patient_id, kind, screened_on, protocol_id, protocol_version, input, decision,
-                    bp_systolic, bp_diastolic, bp_category, glucose_type, glucose_mg_dl, glucose_meter, glucose_category,
-                    cbac_score, oral_done, breast_done, cervical_done, known, exams_chosen, refer, urgent, follow_up_on,
-                    medicines, adherence, recorded_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: StatementArguments([
-                    id, visit.patientId, visit.kind.rawValue, visit.day.iso8601, rules.id, rules.version,
-                    input.json.serialized(pretty: false), decision.json(reasonText: reasonText).serialized(pretty: false),
-                    decision.bloodPressure?.mean.systolic, decision.bloodPressure?.mean.diastolic,
-                    decision.bloodPressure?.category.rawValue, input.glucose?.type.rawValue, glucoseNumber, glucoseMeter,
-                    decision.glucose?.category.rawValue, decision.cbacScore,
-                    Self.examDone(input.oral), Self.examDone(input.breast), cervicalDone,
-                    KnownCondition.allCases.filter(input.known.contains).map(\.rawValue).joined(separator: ","),
-                    input.sex == .other ? Exam.allCases.filter(input.examsChosen.contains).map(\.rawValue).joined(separator: ",") : "",
-                    decision.refer, decision.urgent, followUpOn?.iso8601,
-                    visit.medicines, visit.adherence?.rawValue, actor.description, time, time,
-                ] as [(any DatabaseValueConvertible)?]))
-            try db.appendAudit(.screeningRecorded, by: actor, at: time, recordType: SyncRecordType.screening.rawValue, recordId: id,
-                               detail: ["patient": visit.patientId, "kind": visit.kind.rawValue,
-                                        "protocol": "\(rules.id) \(rules.version)",
-                                        "refer": decision.refer ? "yes" : "no", "urgent": decision.urgent ? "yes" : "no"])
-            try db.enqueueForSync(recordType: SyncRecordType.screening.rawValue, recordId: id, version: 1, at: time)
-
-            var referrals: [ReferralRecord] = []
-            for referral in decision.referrals {
-                let referralId = UUIDv7.string(at: time)
-                let reasons = referral.reasonIndices.map { sentences[$0] }
-                var topics: [String] = []
-                for index in referral.reasonIndices {
-                    let topic = decision.reasons[index].topic(in: rules)
-                    if !topics.contains(topic) { topics.append(topic) }
-                }
-                try db.execute(sql: """
-                    INSERT INTO referral (id, screening_id, patient_id, place, urgent, reasons, conditions, referred_on,
-                        created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [referralId, id, visit.patientId, referral.place, referral.urgent,
-                                     JSONValue.array(reasons.map { .string($0) }).serialized(pretty: false),
-                                     topics.joined(separator: ","), visit.day.iso8601, time, time])
-                try db.appendAudit(.screeningRecorded, by: actor, at: time, recordType: SyncRecordType.referral.rawValue,
-                                   recordId: referralId, detail: ["screening": id, "place": referral.place,
-                                                                  "urgent": referral.urgent ? "yes" : "no"])
-                try db.enqueueForSync(recordType: SyncRecordType.referral.rawValue, recordId: referralId, version: 1, at: time)
-                referrals.append(ReferralRecord(id: referralId, screeningId: id, patientId: visit.patientId, place: referral.place,
-                                                urgent: referral.urgent, reasons: reasons, topics: topics, referredOn: visit.day,
-                                                outcome: nil, outcomeOn: nil, outcomeNote: nil, version: 1))
-            }
+            let rows = ScreeningRows(visit: visit, decision: decision, reasonText: reasonText, id: UUIDv7.string(at: time),
+                                     referralIds: { UUIDv7.string(at: time) }, recordedBy: actor, at: time)
+            try rows.insert(db, by: actor, at: time)
             try db.execute(sql: "UPDATE patient SET last_seen_at = ? WHERE id = ?", arguments: [time, visit.patientId])
             try db.markCareStale(patientPk: patient["pk"])
-            let summary = try Self.screeningSummaries(db, where: "s.id = ?", [id]).first!
-            return SavedScreening(summary: summary, decision: decision, referrals: referrals)
+            let summary = try Self.screeningSummaries(db, where: "s.id = ?", [rows.id]).first!
+            return SavedScreening(summary: summary, decision: decision, referrals: rows.records())
         }
     }
 
@@ -174,13 +115,6 @@ extension AppDatabase {
     }
 
     // MARK: Rows
-
-    static func examDone(_ outcome: ExamOutcome?) -> Bool {
-        switch outcome {
-        case .normal?, .findings?: return true
-        case .notDone?, nil: return false
-        }
-    }
 
     static func screeningSummaries(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [ScreeningSummary] {
         try Row.fetchAll(db, sql: "SELECT s.* FROM screening s WHERE " + condition, arguments: StatementArguments(arguments)).map { row in

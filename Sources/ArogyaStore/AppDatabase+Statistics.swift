@@ -38,6 +38,18 @@ extension AppDatabase {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 }
     }
 
+    /// Screenings and follow-up visits, and referrals, stored.
+    public func screeningCounts() throws(StoreError) -> (screenings: Int, followUps: Int, referrals: Int) {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM screening WHERE kind = 'screening') AS s,
+                       (SELECT count(*) FROM screening WHERE kind = 'follow_up') AS f,
+                       (SELECT count(*) FROM referral) AS r
+                """)!
+            return (row["s"], row["f"], row["r"])
+        }
+    }
+
     /// Whether the patient is among everything the query matches (not only the candidates ranked).
     public func patientMatches(_ query: PatientQuery, id: String) throws(StoreError) -> Bool {
         try read { db in

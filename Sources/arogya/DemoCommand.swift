@@ -15,7 +15,9 @@ struct DemoCommand: ParsableCommand {
             Households in the facility's villages and neighbouring ones, names in Devanagari and Latin with the \
             spellings people really use, ages following India's age pyramid, mobiles, about half with ABHA \
             numbers. The same seed makes the same people. Each is registered as a worker would (audited and \
-            queued for upload), without the duplicate check.
+            queued for upload), without the duplicate check. Unless --no-history, about 40% of those aged 30 or \
+            more have been screened in the last two years by the facility's protocol, with hypertension in about \
+            a quarter and diabetes in about a tenth, monthly follow-ups for the known cases, and referrals.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -26,6 +28,9 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The seed: the same seed makes the same population.")
     var seed: UInt64 = 1
+
+    @Flag(inversion: .prefixedNo, help: "Also make a screening history (screenings, follow-ups, referrals).")
+    var history = true
 
     func validate() throws {
         guard (1...10_000_000).contains(patients) else { throw ValidationError("--patients must be from 1 to 10000000") }
@@ -38,12 +43,17 @@ struct DemoCommand: ParsableCommand {
             guard let facility = try store.facility() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
             return facility
         }
-        let population = SyntheticPopulation(count: patients, seed: seed, facilityVillages: facility.villages.map(\.name),
-                                              today: store.clock.now())
+        let now = store.clock.now()
+        let population = SyntheticPopulation(count: patients, seed: seed, facilityVillages: facility.villages.map(\.name), today: now)
+        let rules = try ProtocolChoice.facilityProtocol(environment)
+        let reasonText = ScreeningReasonText(strings: environment.strings, protocol: rules)
+        let synthetic = history ? SyntheticHistory(protocol: rules, seed: seed, today: LocalTime(now).date) : nil
+        let before = try environment.run { try store.screeningCounts() }
         let started = Date()
-        let bar = ProgressBar(total: patients, showsOnTerminal: isatty(STDERR_FILENO) == 1)
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        let bar = ProgressBar(total: patients, showsOnTerminal: onTerminal)
         let written = try environment.run {
-            try store.registerInBulk(population, by: .commandLine(unixUser: "demo")) { count in
+            try store.registerInBulk(population, history: synthetic, reasonText: reasonText, by: .commandLine(unixUser: "demo")) { count in
                 bar.update(count, elapsed: Date().timeIntervalSince(started))
             }
         }
@@ -51,6 +61,23 @@ struct DemoCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         environment.say(.cliDemoDone, ["count": String(written), "seconds": String(format: "%.1f", seconds),
                                        "rate": String(Int(Double(written) / max(seconds, 0.001)))])
+        if history {
+            let after = try environment.run { try store.screeningCounts() }
+            environment.say(.cliDemoHistory, ["screenings": String(after.screenings - before.screenings),
+                                              "follow_ups": String(after.followUps - before.followUps),
+                                              "referrals": String(after.referrals - before.referrals)])
+        }
+        // Work out everyone's due dates now, so that the first due list is as quick as the rest.
+        let careStarted = Date()
+        var careBar: ProgressBar?
+        _ = try environment.run {
+            try store.refreshCare(protocol: rules) { done, total in
+                if careBar == nil { careBar = ProgressBar(total: total, showsOnTerminal: onTerminal) }
+                careBar?.update(done, elapsed: Date().timeIntervalSince(careStarted))
+            }
+        }
+        careBar?.finish()
+        environment.say(.cliDemoCare, ["seconds": String(format: "%.1f", Date().timeIntervalSince(careStarted))])
     }
 }
 

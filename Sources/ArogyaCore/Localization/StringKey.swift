@@ -510,4 +510,6 @@ public enum StringKey: String, CaseIterable, Sendable {
     case cliDueColumnVillage = "cli.due.column.village"
     case cliDueColumnMobile = "cli.due.column.mobile"
     case cliDueColumnDue = "cli.due.column.due"
+    case cliDemoHistory = "cli.demo_history"
+    case cliDemoCare = "cli.demo_care"
 }
