@@ -170,7 +170,7 @@ extension AppDatabase {
 extension Database {
     /// Marks a patient's due dates for working out again, in the transaction that changed her.
     func markCareStale(patientPk: Int64) throws {
-        try execute(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) VALUES (?)", arguments: [patientPk])
+        try cachedStatement(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) VALUES (?)").execute(arguments: [patientPk])
     }
 
     func markCareStale(patientId: String) throws {

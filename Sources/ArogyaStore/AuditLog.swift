@@ -45,33 +45,31 @@ extension Database {
         let entry = AuditChain.Entry(at: time.iso8601, actor: actor.description, action: action.rawValue,
                                      recordType: recordType, recordId: recordId, detail: detailText)
         let previous = try lastAuditHash()
-        try execute(
-            sql: """
+        try cachedStatement(sql: """
                 INSERT INTO audit_log (at, actor, action, record_type, record_id, detail, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [entry.at, entry.actor, entry.action, recordType, recordId, detailText,
                         AuditChain.link(previous: previous, entry: entry)])
     }
 
     /// The link the next audit row chains to.
     func lastAuditHash() throws -> String {
-        try String.fetchOne(self, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
+        try String.fetchOne(cachedStatement(sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")) ?? AuditChain.genesis
     }
 
     /// The detail column's JSON: keys sorted, so that the same fields always hash the same.
     static func auditDetailJSON(_ fields: [String: String]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
+        JSONValue.object(fields.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }).serialized(pretty: false)
     }
 
     /// Queues a record version for upload. Call inside the write that made that version.
     func enqueueForSync(recordType: String, recordId: String, version: Int, at time: Timestamp) throws {
-        try execute(
-            sql: """
+        try cachedStatement(sql: """
                 INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at)
                 VALUES (?, ?, ?, 'pending', ?)
                 ON CONFLICT (record_type, record_id, version) DO NOTHING
-                """,
+                """).execute(
             arguments: [recordType, recordId, version, time])
     }
 }

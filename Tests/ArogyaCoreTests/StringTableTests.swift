@@ -61,3 +61,18 @@ struct StringTableTests {
         #expect(AssetDirectory.locate() != nil)
     }
 }
+
+@Suite("String templates")
+struct StringTemplateTests {
+    @Test("Given templates with names in braces, when filled, then each known name is replaced and the rest kept", arguments: [
+        ("Mean BP {bp} ≥ {limit}", ["bp": "152/96", "limit": "140/90"], "Mean BP 152/96 ≥ 140/90"),
+        ("{a}{a}", ["a": "x"], "xx"),
+        ("no names", ["a": "x"], "no names"),
+        ("{unknown} stays", ["a": "x"], "{unknown} stays"),
+        ("open { never closed", ["a": "x"], "open { never closed"),
+        ("नाम {name}।", ["name": "लक्ष्मी"], "नाम लक्ष्मी।"),
+    ])
+    func fill(template: String, arguments: [String: String], expected: String) {
+        #expect(StringTable.fill(template, arguments) == expected)
+    }
+}

@@ -67,11 +67,28 @@ public struct StringTable: Sendable {
 
     public func text(_ key: StringKey, _ arguments: [String: String] = [:]) -> String {
         let template = self[key]
-        guard !arguments.isEmpty, template.contains("{") else { return template }
-        var result = template
-        for (name, value) in arguments {
-            result = result.replacingOccurrences(of: "{\(name)}", with: value)
+        guard !arguments.isEmpty else { return template }
+        return Self.fill(template, arguments)
+    }
+
+    /// Replaces each `{name}` with its value in one pass; a name without a value is left as written, so a
+    /// missing argument shows rather than vanishes. (Reasons are worded for every screening the demo makes,
+    /// so this runs hundreds of thousands of times.)
+    static func fill(_ template: String, _ arguments: [String: String]) -> String {
+        var result = ""
+        result.reserveCapacity(template.utf8.count + 16)
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                rest = rest[open...]
+                break
+            }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let value = arguments[name] { result += value } else { result += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
         }
+        result += rest
         return result
     }
 
