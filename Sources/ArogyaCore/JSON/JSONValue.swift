@@ -66,7 +66,7 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Whole numbers without a fraction (`140`, not `140.0`); others as Swift prints them, which is the
     /// shortest text that reads back as the same number.
-    static func format(_ number: Double) -> String {
+    public static func format(_ number: Double) -> String {
         if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
         return String(number)
     }

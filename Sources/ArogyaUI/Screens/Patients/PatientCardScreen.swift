@@ -1,14 +1,18 @@
 import ArogyaCore
 import ArogyaStore
 
-/// One patient: who she is, her identifiers, consent, and her visits and screenings (none until the
-/// screening version). From here she is edited, marked deceased or moved, or merged with a second record.
+/// One patient: who she is, her identifiers and consent, and her care: known conditions and BP control,
+/// what is due or overdue, open referrals, and her latest screenings. From here she is screened, seen for
+/// a follow-up, her referral's outcome recorded, or her record edited, marked or merged.
 @MainActor
 final class PatientCardScreen: KeyedScreen {
-    enum Action: Sendable { case edit, screening, markDeceased, markMoved, markActive, merge, openMerged, back }
+    enum Action: Sendable { case edit, screening, followUp, referralOutcome, markDeceased, markMoved, markActive, merge, openMerged, back }
 
-    struct State: Equatable {
+    struct State {
         var patient: Patient?
+        var care: CareSummary?
+        var screenings: [ScreeningSummary] = []
+        var rules: ScreeningProtocol?
         var isLoading = true
         var message: UserMessage?
         var notice: UserMessage?
@@ -33,23 +37,34 @@ final class PatientCardScreen: KeyedScreen {
     let keyTable = KeyTable<Action>([
         KeyBinding(.edit, keys: [.char("e"), .function(4)], label: .actionEdit, help: .helpCardEdit),
         KeyBinding(.screening, keys: [.char("s"), .function(5)], label: .actionScreening, help: .helpCardScreening),
+        KeyBinding(.followUp, keys: [.char("f"), .function(6)], label: .actionFollowUp, help: .helpCardFollowUp),
+        KeyBinding(.referralOutcome, keys: [.char("r"), .function(8)], label: .actionReferral, help: .helpCardReferralOutcome),
         KeyBinding(.markDeceased, keys: [.char("d")], label: .actionMarkDeceased, help: .helpCardDeceased, inFooter: false),
         KeyBinding(.markMoved, keys: [.char("m")], label: .actionMarkMoved, help: .helpCardMoved, inFooter: false),
         KeyBinding(.markActive, keys: [.char("a")], label: .actionMarkActive, help: .helpCardActive, inFooter: false),
-        KeyBinding(.merge, keys: [.char("g"), .function(7)], label: .actionMerge, help: .helpCardMerge),
+        KeyBinding(.merge, keys: [.char("g"), .function(7)], label: .actionMerge, help: .helpCardMerge, inFooter: false),
         KeyBinding(.openMerged, keys: [.char("o")], label: .actionOpenMerged, help: .helpCardOpenMerged, inFooter: false),
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
     ])
 
     struct Loaded: Sendable {
         let patient: Patient?
+        let care: CareSummary?
+        let screenings: [ScreeningSummary]
+        let rules: ScreeningProtocol
     }
 
     func appeared() -> Effect {
         state.today = context.localTime(context.clock.now()).date
         let store = context.store
-        let id = patientId
-        return .run(storeWork { Loaded(patient: try store.patient(id: id)) })
+        let protocols = context.protocols
+        let (id, today) = (patientId, state.today)
+        return .run(storeWork {
+            let rules = protocols.protocolFor(state: try store.facility()?.state?.code)
+            guard let patient = try store.patient(id: id) else { return Loaded(patient: nil, care: nil, screenings: [], rules: rules) }
+            return Loaded(patient: patient, care: try store.careSummary(patientId: id, today: today, protocol: rules),
+                          screenings: try store.screenings(patientId: id, limit: 4), rules: rules)
+        })
     }
 
     func perform(_ action: Action) -> Effect {
@@ -69,9 +84,26 @@ final class PatientCardScreen: KeyedScreen {
         case .edit:
             state.notice = nil
             return .push(PatientFormScreen(context: context, account: account, editing: patient))
-        case .screening:
-            state.message = UserMessage(.homeNotYet, ["screen": context.strings[.homeScreening]])
-            return .none
+        case .screening, .followUp:
+            guard let rules = state.rules, patient.status == .active else {
+                state.message = UserMessage(.screeningPatientNotActive)
+                return .none
+            }
+            let known = state.care?.known ?? []
+            if action == .followUp && known.isEmpty {
+                state.message = UserMessage(.followUpNeedsKnown)
+                return .none
+            }
+            state.notice = nil
+            return .push(ScreeningScreen(context: context, account: account, patient: patient,
+                                         kind: action == .followUp ? .followUp : .screening, known: known, rules: rules))
+        case .referralOutcome:
+            guard let rules = state.rules, let open = state.care?.openReferrals, !open.isEmpty else {
+                state.message = UserMessage(.referralNoneOpen)
+                return .none
+            }
+            state.notice = nil
+            return .push(ReferralOutcomeScreen(context: context, account: account, patient: patient, referrals: open, rules: rules))
         case .markDeceased:
             return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .deceased))
         case .markMoved:
@@ -93,11 +125,16 @@ final class PatientCardScreen: KeyedScreen {
         case let loaded as Loaded:
             state.isLoading = false
             state.patient = loaded.patient
+            state.care = loaded.care
+            state.screenings = loaded.screenings
+            state.rules = loaded.rules
             if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }
         case let picked as PickedPatient:
             guard let patient = state.patient else { return .none }
             return .push(MergePatientScreen(context: context, account: account, keep: patient, other: picked.patient))
         case let saved as PatientSaved:
+            state.notice = saved.notice
+        case let saved as ScreeningSaved:
             state.notice = saved.notice
         case let failure as UserMessage:
             state.message = failure
@@ -166,9 +203,8 @@ enum PatientCardView {
         }
         if column == 1 { y += 1 }
         y += 1
-        canvas.put(strings[.patientVisits], at: Point(x: content.x, y: y), style: .heading)
-        y += 1
-        canvas.put(strings[.patientNoVisits], at: Point(x: content.x + 2, y: y), style: .hint, maxWidth: content.width - 2)
+        y = CareSectionView.render(state, strings: strings, into: &canvas, area: Rect(x: content.x, y: y, width: content.width,
+                                                                                     height: content.maxY - 1 - y))
         if case .merged = patient.status {
             y += 2
             canvas.put(strings[.patientMergedHint], at: Point(x: content.x, y: y), style: .warning, maxWidth: content.width)

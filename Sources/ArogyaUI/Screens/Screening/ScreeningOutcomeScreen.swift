@@ -1,0 +1,157 @@
+import ArogyaCore
+import ArogyaStore
+
+/// What the protocol concluded, before anything is saved: urgent flags first, the referrals and to whom,
+/// every reason in words, the next visit. Saving writes the screening, its referrals, the audit and the
+/// upload queue in one go; Esc goes back to change an answer.
+@MainActor
+final class ScreeningOutcomeScreen: KeyedScreen, AnswersParent {
+    enum Action: Sendable { case save, back, scrollDown, scrollUp }
+
+    struct State: Sendable {
+        let decision: ScreeningDecision
+        let reasons: [String]
+        var isSaving = false
+        var failure: UserMessage?
+        var scroll = 0
+    }
+
+    let context: AppContext
+    let account: Account
+    let patient: Patient
+    let draft: ScreeningDraft
+    let day: CivilDate
+    let medicines: String
+    private(set) var state: State
+    private(set) var answer: (any Sendable)?
+
+    init(context: AppContext, account: Account, patient: Patient, draft: ScreeningDraft, day: CivilDate, medicines: String) {
+        self.context = context
+        self.account = account
+        self.patient = patient
+        self.draft = draft
+        self.day = day
+        self.medicines = medicines
+        let decision = ScreeningEngine(protocol: draft.rules).evaluate(draft.input)
+        let text = ScreeningReasonText(strings: context.strings, protocol: draft.rules)
+        self.state = State(decision: decision, reasons: text.sentences(decision))
+    }
+
+    var title: String { context.strings[.outcomeTitle] + ": " + patient.name }
+    var hasUnsavedInput: Bool { !state.isSaving && answer == nil }
+
+    let keyTable = KeyTable<Action>([
+        KeyBinding(.save, keys: [.function(2), .ctrl("s"), .enter], label: .actionSave, help: .helpOutcomeSave),
+        KeyBinding(.scrollDown, keys: [.down, .pageDown], label: .actionMore, help: .helpScroll, inFooter: false),
+        KeyBinding(.scrollUp, keys: [.up, .pageUp], label: .actionMore, help: .helpScroll, inFooter: false),
+        KeyBinding(.back, keys: [.escape], label: .actionChangeAnswers, help: .helpOutcomeBack),
+    ])
+
+    func perform(_ action: Action) -> Effect {
+        guard !state.isSaving else { return .none }
+        switch action {
+        case .back:
+            return .pop
+        case .scrollDown:
+            state.scroll += 1
+        case .scrollUp:
+            state.scroll = max(0, state.scroll - 1)
+        case .save:
+            state.isSaving = true
+            state.failure = nil
+            let store = context.store
+            let visit = ScreeningVisit(patientId: patient.id, kind: draft.kind, day: day, input: draft.input,
+                                       medicines: medicines.isEmpty ? nil : TextSanitizer.singleLine(medicines),
+                                       adherence: draft.choice(.adherence).flatMap(Adherence.init(rawValue:)))
+            let text = ScreeningReasonText(strings: context.strings, protocol: draft.rules)
+            let actor = AuditActor.account(account.username)
+            return .run(storeWork { try store.recordScreening(visit, reasonText: text, by: actor) })
+        }
+        return .none
+    }
+
+    func receive(_ result: any Sendable) -> Effect {
+        state.isSaving = false
+        if let saved = result as? SavedScreening {
+            let referrals = saved.referrals.count
+            answer = ScreeningSaved(notice: UserMessage(referrals == 0 ? .outcomeSaved : .outcomeSavedWithReferrals,
+                                                        ["count": String(referrals)]))
+            return .pop
+        }
+        if let failure = result as? UserMessage { state.failure = failure }
+        return .none
+    }
+
+    func render(into canvas: inout Canvas, area: Rect) {
+        ScreeningOutcomeView.render(self, strings: context.strings, into: &canvas, area: area)
+    }
+}
+
+@MainActor
+enum ScreeningOutcomeView {
+    static func render(_ screen: ScreeningOutcomeScreen, strings: StringTable, into canvas: inout Canvas, area: Rect) {
+        let state = screen.state
+        let decision = state.decision
+        let rules = screen.draft.rules
+        let content = area.inset(dx: 2, dy: 0)
+        let glyphs = canvas.glyphs
+        var lines: [(String, Style)] = []
+
+        // The verdict first, in words as well as colour.
+        if decision.urgent {
+            lines.append((strings[.outcomeUrgent], .error))
+        } else if decision.refer {
+            lines.append((strings[.outcomeRefer], .warning))
+        } else {
+            lines.append((strings[.outcomeNoReferral], .success))
+        }
+        for referral in decision.referrals {
+            let place = rules.placeName(referral.place, language: strings.language)
+            lines.append(((referral.urgent ? "  ! " : "  " + glyphs.bullet + " ") + strings.text(referral.urgent ? .outcomeReferralUrgent : .outcomeReferral, ["place": place]),
+                          referral.urgent ? .error : .normal))
+        }
+        lines.append(("", .normal))
+        if !state.reasons.isEmpty {
+            lines.append((strings[.outcomeWhy], .heading))
+            for (reason, sentence) in zip(decision.reasons, state.reasons) {
+                let mark = reason.severity == .urgent ? "! " : (reason.severity == .refer ? glyphs.bullet + " " : "  ")
+                for (index, line) in wrap(sentence, width: content.width - 4).enumerated() {
+                    lines.append(((index == 0 ? "  " + mark : "    ") + line, reason.severity == .urgent ? .error : .normal))
+                }
+            }
+            lines.append(("", .normal))
+        }
+        var readings: [String] = []
+        if let bp = decision.bloodPressure {
+            readings.append(strings.text(.outcomeBp, ["bp": bp.mean.text, "category": ScreeningFormatting.bloodPressureCategory(bp.category, strings: strings)]))
+        }
+        if let glucose = decision.glucose, let reading = screen.draft.input.glucose {
+            readings.append(ScreeningFormatting.glucose(type: reading.type, value: reading.value, strings: strings) + " ("
+                            + ScreeningFormatting.glucoseCategory(glucose.category, strings: strings) + ")")
+        }
+        if let score = decision.cbacScore {
+            readings.append(strings.text(.outcomeCbac, ["score": String(score)]) + (decision.cbacPriority == true ? " " + strings[.outcomePriority] : ""))
+        }
+        if let bmi = decision.bodyMassIndex { readings.append(strings.text(.outcomeBmi, ["bmi": JSONValue.format(bmi)])) }
+        if !readings.isEmpty { lines.append((readings.joined(separator: glyphs.separator), .normal)) }
+        let next = screen.day.adding(days: decision.followUpDays)
+        lines.append((decision.followUpDays == 0 ? strings[.outcomeNextVisitToday]
+                       : strings.text(.outcomeNextVisit, ["date": PatientFormatting.date(next, strings: strings), "days": String(decision.followUpDays)]),
+                      .normal))
+        var footnote = strings.text(.outcomeProtocol, ["id": rules.id, "version": rules.version])
+        let unanswered = screen.draft.parts.filter(\.isYesNoList).flatMap { screen.draft.unanswered(in: $0) }.count
+        if unanswered > 0 { footnote += glyphs.separator + strings.text(.outcomeUnanswered, ["count": String(unanswered)]) }
+        lines.append((footnote, .hint))
+
+        let messageRows = 2
+        let room = content.maxY - messageRows - content.y - 1
+        let first = min(state.scroll, max(0, lines.count - room))
+        for (offset, line) in lines.dropFirst(first).prefix(room).enumerated() {
+            canvas.put(line.0, at: Point(x: content.x, y: content.y + 1 + offset), style: line.1, maxWidth: content.width)
+        }
+        if first + room < lines.count { canvas.put(glyphs.arrowDown, at: Point(x: content.maxX - 1, y: content.y + room), style: .hint) }
+        let message: StatusLineView.Message? = state.isSaving ? .working(strings[.statusSaving])
+            : state.failure.map { .problem(strings.text($0)) } ?? .working(strings[.outcomeSaveHint])
+        StatusLineView.render(message, into: &canvas, row: content.maxY - messageRows, x: content.x, width: content.width, rows: messageRows)
+    }
+}
