@@ -1,3 +1,4 @@
+import ArogyaCore
 import Foundation
 
 /// Finds and runs the built `arogya` binary, as an admin's script would.
@@ -7,6 +8,9 @@ public enum BuiltProduct {
         let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return (testBinary as NSString).deletingLastPathComponent + "/arogya"
     }
+
+    /// The `assets` folder of the source tree the tests run from.
+    public static var assets: String { AssetDirectory.locate()!.root }
 
     public struct Result {
         public let status: Int32

@@ -125,7 +125,7 @@ struct TerminalEndToEndTests {
         try session.type("43210")
         try session.waitFor("1 found")
         try session.keys("Enter")
-        screen = try session.waitFor("Visits and screenings")
+        screen = try session.waitFor("Never screened.")
         #expect(screen.contains("Female, ~45 y"))
 
         // Registering her again, spelt another way, is stopped by the duplicate check.
@@ -140,7 +140,7 @@ struct TerminalEndToEndTests {
         screen = try session.waitFor("Possible duplicates")
         #expect(screen.contains("similar name, age 45 vs 46, same village"))
         try session.keys("Enter")
-        try session.waitFor("Visits and screenings")
+        try session.waitFor("Never screened.")
         try session.keys("Escape", "Escape", "Escape", "q")
         try session.waitFor("[exited with 0]")
     }

@@ -393,8 +393,6 @@ public enum StringKey: String, CaseIterable, Sendable {
     case patientDateHint = "patient.date_hint"
     case patientRegistered = "patient.registered"
     case patientVersion = "patient.version"
-    case patientVisits = "patient.visits"
-    case patientNoVisits = "patient.no_visits"
     case patientMergedHint = "patient.merged_hint"
     case patientRegisterTitle = "patient.register_title"
     case patientEditTitle = "patient.edit_title"

@@ -145,7 +145,7 @@ enum DueView {
         }
         // Columns: days overdue, tier, name with sex and age, village, what is due.
         let header = DisplayWidth.pad(strings[.dueColumnDays], to: 5) + DisplayWidth.pad(strings[.dueColumnTier], to: 10)
-            + DisplayWidth.pad(strings[.dueColumnPatient], to: 24) + DisplayWidth.pad(strings[.dueColumnVillage], to: 10) + strings[.dueColumnDue]
+            + DisplayWidth.pad(strings[.dueColumnPatient], to: 23) + DisplayWidth.pad(strings[.dueColumnVillage], to: 10) + strings[.dueColumnDue]
         if !page.rows.isEmpty { canvas.put(header, at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width) }
         y += 1
         for (index, row) in page.rows.enumerated() where y < content.maxY - 2 {
@@ -161,7 +161,7 @@ enum DueView {
                 + (patient.birthDateEstimated ? "~" : "") + String(patient.age(on: state.today))
             let items = row.items.map { ScreeningFormatting.careItem($0.item, strings: strings) }.joined(separator: ", ")
             let line = (selected ? "> " : "  ") + DisplayWidth.pad(String(row.daysOverdue(on: state.today)), to: 5)
-                + DisplayWidth.pad(tier, to: 10) + DisplayWidth.pad(canvas.truncate(who, to: 23), to: 24)
+                + DisplayWidth.pad(tier, to: 10) + DisplayWidth.pad(canvas.truncate(who, to: 22), to: 23)
                 + DisplayWidth.pad(canvas.truncate(canvas.shown(patient.village?.name ?? "-"), to: 9), to: 10) + items
             let style: Style = selected ? .selected : (row.tier == .urgent ? .error : .normal)
             canvas.put(line, at: Point(x: content.x - 2, y: y), style: style, maxWidth: content.width + 2)
