@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a release of arogya for a clinic machine that has no Swift toolchain:
 #   dist/arogya-VERSION-linux-ARCH/bin/arogya          (Swift runtime and Foundation linked in, stripped)
-#   dist/arogya-VERSION-linux-ARCH/share/arogya/...    (text tables, later protocol files)
+#   dist/arogya-VERSION-linux-ARCH/share/arogya/...    (text tables and screening protocol files)
 # and a .tar.gz of that folder. On the target it needs only Debian's libc6, libsqlite3-0, libncursesw6
 # (with libtinfo6), libstdc++6 and libgcc-s1, which a standard Debian or Ubuntu already has.
 set -euo pipefail

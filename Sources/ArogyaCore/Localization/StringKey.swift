@@ -692,4 +692,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case unitMgDl = "unit.mg_dl"
     case unitMmHg = "unit.mm_hg"
     case actionReferral = "action.referral"
+    case screeningQCurrentMedicines = "screening.q.current_medicines"
+    case screeningQAge = "screening.q.age"
+    case screeningAgePoints = "screening.age_points"
 }

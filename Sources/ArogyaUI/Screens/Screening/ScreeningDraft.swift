@@ -296,6 +296,10 @@ extension ScreeningDraft {
         add(.pulse, .vitals, strings[.screeningQPulse], .number(NumberRule(
             range: Double(validation.pulsePerMinute.lowerBound)...Double(validation.pulsePerMinute.upperBound),
             plausible: Double(plausible.pulsePerMinute.lowerBound)...Double(plausible.pulsePerMinute.upperBound))))
+        if kind == .screening {
+            // What she already takes, as she tells it; a follow-up visit asks for the medicines given instead.
+            add(.medicines, .vitals, strings[.screeningQCurrentMedicines], .text(maxLength: 120))
+        }
 
         if kind == .screening {
             if sex == .other {

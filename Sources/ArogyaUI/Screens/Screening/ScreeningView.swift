@@ -38,6 +38,12 @@ enum ScreeningView {
         // The rows of this part, with a checklist's options under it when it has the focus.
         var rows: [(text: String, style: Style, isFocus: Bool)] = []
         let labelWidth = Self.labelWidth(for: part, width: content.width)
+        if part == .riskFactors {
+            // Age is not asked: it comes from the date of birth, with its points.
+            let points = draft.rules.cbac.agePoints(draft.age)
+            rows.append(("  " + DisplayWidth.pad(strings[.screeningQAge], to: labelWidth - 2) + " "
+                         + strings.text(.screeningAgePoints, ["age": String(draft.age), "points": String(points)]), .hint, false))
+        }
         for question in draft.visibleQuestions where question.part == part {
             let focused = question.id == state.focus
             let marker = focused ? "> " : "  "
@@ -129,6 +135,7 @@ enum ScreeningView {
             let ticked = options.filter { draft.ticked(question.id).contains($0.value) }
             return open + (ticked.isEmpty ? " " + glyphs.bullet + " " : ticked.map(\.label).joined(separator: ", ")) + close
         case .text:
+            if !focused && medicines.isEmpty { return "  " + glyphs.bullet }
             return open + medicines.text + (focused ? "_" : "") + close
         }
     }
