@@ -85,6 +85,13 @@ extension AppDatabase {
         return done
     }
 
+    /// The columns of a visit that the schedule reads (`careHistory`).
+    static let careVisitSelection = """
+        SELECT patient_id, pk, screened_on, bp_systolic, glucose_type, oral_done, breast_done, cervical_done,
+               known, exams_chosen, follow_up_on
+        FROM screening
+        """
+
     static func workOutCare(_ db: Database, patientPks: [Int64], rules: ScreeningProtocol) throws {
         let marks = databaseQuestionMarks(count: patientPks.count)
         let patients = try Row.fetchAll(db, sql: """
@@ -97,11 +104,8 @@ extension AppDatabase {
         var referrals: [String: [Row]] = [:]
         if !ids.isEmpty {
             let idMarks = databaseQuestionMarks(count: ids.count)
-            for row in try Row.fetchAll(db, sql: """
-                SELECT patient_id, pk, screened_on, bp_systolic, glucose_type, oral_done, breast_done, cervical_done,
-                       known, exams_chosen, follow_up_on
-                FROM screening WHERE patient_id IN (\(idMarks)) ORDER BY patient_id, screened_on, pk
-                """, arguments: StatementArguments(ids)) {
+            for row in try Row.fetchAll(db, sql: Self.careVisitSelection + " WHERE patient_id IN (\(idMarks)) ORDER BY patient_id, screened_on, pk",
+                                        arguments: StatementArguments(ids)) {
                 visits[row["patient_id"], default: []].append(row)
             }
             for row in try Row.fetchAll(db, sql: """
@@ -228,11 +232,8 @@ extension AppDatabase {
             let patient = try Row.fetchOne(db, sql: """
                 SELECT p.pk, p.id, p.sex, p.birth_date, p.status, p.created_at FROM patient p WHERE p.pk = ?
                 """, arguments: [pk])!
-            let visits = try Row.fetchAll(db, sql: """
-                SELECT patient_id, pk, screened_on, bp_systolic, glucose_type, oral_done, breast_done, cervical_done,
-                       known, exams_chosen, follow_up_on
-                FROM screening WHERE patient_id = ? ORDER BY screened_on, pk
-                """, arguments: [patientId])
+            let visits = try Row.fetchAll(db, sql: Self.careVisitSelection + " WHERE patient_id = ? ORDER BY screened_on, pk",
+                                          arguments: [patientId])
             let referralRows = try Row.fetchAll(db, sql: "SELECT * FROM referral WHERE patient_id = ?", arguments: [patientId])
             let history = Self.careHistory(patient: patient, visits: visits, referrals: referralRows)
             let lastBP = try Row.fetchOne(db, sql: """

@@ -87,3 +87,30 @@ public final class TmuxSession {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
+
+extension TmuxSession {
+    /// At the sign-in screen with `priya` listed: types her PIN and waits for home.
+    public func signInAsPriya(pin: String = "4826") throws {
+        try waitFor("> priya")
+        try type(pin)
+        try keys("Enter")
+        try waitFor("Namaste")
+    }
+
+    /// From home: searches Patients for `query`, which must find one patient, and opens her card.
+    @discardableResult
+    public func openPatient(_ query: String) throws -> String {
+        try keys("1")
+        try waitFor("> Find")
+        try type(query)
+        try waitFor("1 found")
+        try keys("Enter")
+        return try waitFor("Care")
+    }
+
+    /// From a patient's card opened by `openPatient`: back past the search (cleared, then left) to home.
+    public func backHomeFromCard() throws {
+        try keys("Escape", "Escape", "Escape")
+        try waitFor("Namaste")
+    }
+}

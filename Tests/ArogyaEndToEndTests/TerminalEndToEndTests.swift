@@ -90,10 +90,7 @@ struct TerminalEndToEndTests {
                                           "--village", "Rampur", "--village", "Sitapur"], stdin: "4826\n")
         #expect(setup.status == 0)
         let session = try TmuxSession(name: "arogya-patients-\(getpid())", command: [BuiltProduct.arogya, "--db", database])
-        try session.waitFor("> priya")
-        try session.type("4826")
-        try session.keys("Enter")
-        try session.waitFor("Namaste")
+        try session.signInAsPriya()
         try session.keys("1")
         try session.waitFor("> Find")
 

@@ -105,6 +105,24 @@ struct ScreeningScreenTests {
         #expect(harness.screen.contains("> BP 2 systolic"))
     }
 
+    @Test("Given the meter's LO, when L is typed for glucose, then it is urgent and asks for Enter; L in a BP field is refused")
+    func meterWords() async throws {
+        let harness = try await card()
+        await harness.press(.char("s"), .pageDown, .pageDown, .pageDown, .pageDown, .pageDown)
+        await harness.type("nnnl")
+        #expect(harness.screen.contains("! Digits only."))
+        #expect(harness.screen.contains("> BP 1 systolic"))
+        for _ in 0..<6 { await harness.press(.tab) }
+        await harness.press(.tab)
+        #expect(harness.screen.contains("> Blood glucose "))
+        await harness.type("L")
+        await harness.press(.tab)
+        #expect(harness.screen.contains("! LO is in the urgent range: Enter keeps it, or type it again."))
+        await harness.press(.enter, .function(10))
+        #expect(harness.screen.contains("URGENT: refer today"))
+        #expect(harness.screen.contains("Random blood glucose reads LO on the meter: dangerously low"))
+    }
+
     @Test("Given a systolic without its diastolic, when the outcome is asked for, then the form says so at the field")
     func halfReading() async throws {
         let harness = try await card()

@@ -216,8 +216,11 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
                     return .none
                 }
                 text.append(".")
-            case .char("l"), .char("L") where rule.allowsMeterWords: text = "LO"
-            case .char("h"), .char("H") where rule.allowsMeterWords: text = "HI"
+            // (A `where` after two patterns would bind only the second, so each letter is its own case.)
+            case .char("l") where rule.allowsMeterWords: text = "LO"
+            case .char("L") where rule.allowsMeterWords: text = "LO"
+            case .char("h") where rule.allowsMeterWords: text = "HI"
+            case .char("H") where rule.allowsMeterWords: text = "HI"
             case .backspace:
                 if text == "LO" || text == "HI" { text = "" } else if !text.isEmpty { text.removeLast() }
             case .delete, .ctrl("u"): text = ""
