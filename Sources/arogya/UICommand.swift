@@ -27,6 +27,16 @@ struct UICommand: ParsableCommand {
         // Open and check the database before curses takes the screen, so that a refusal is one plain line.
         let store = try environment.openStore(.createIfMissing)
         let (facility, idleMinutes) = try environment.run { (try store.facility(), try store.idleLockMinutes()) }
+        // Due dates waiting to be worked out (after an upgrade, or a new protocol for the state) are done now,
+        // with a line saying so, rather than behind the first card she opens.
+        let rules = protocols.protocolFor(state: facility?.state?.code)
+        _ = try environment.run {
+            try store.refreshCare(protocol: rules) { done, total in
+                guard total > 5_000 else { return }
+                let line = environment.strings.text(.cliCareProgress, ["done": String(done), "total": String(total)])
+                FileHandle.standardError.write(Data(("\r" + line + (done == total ? "\n" : "")).utf8))
+            }
+        }
         let variables = ProcessInfo.processInfo.environment
         let ending: TerminalRunner.Ending = try MainActor.assumeIsolated {
             let terminal: CursesTerminal

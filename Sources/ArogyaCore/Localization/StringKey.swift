@@ -695,4 +695,5 @@ public enum StringKey: String, CaseIterable, Sendable {
     case screeningQCurrentMedicines = "screening.q.current_medicines"
     case screeningQAge = "screening.q.age"
     case screeningAgePoints = "screening.age_points"
+    case cliCareProgress = "cli.care_progress"
 }
