@@ -1,6 +1,6 @@
 @testable import ArogyaUI
 import ArogyaCore
-import ArogyaStore
+@testable import ArogyaStore
 import ArogyaTesting
 import Testing
 
@@ -22,6 +22,27 @@ struct KeyTableTests {
             HelpScreen(context: context, screenTitle: "Home", hints: []),
             ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y", tag: "x"),
             QuitConfirmation(context: context, screenTitles: ["Add user"]),
+        ] + (try screeningScreens(store: store, context: context, account: priya))
+    }
+
+    /// The screening screens, for a woman registered for the purpose.
+    static func screeningScreens(store: AppDatabase, context: AppContext, account: Account) throws -> [any Screen] {
+        let today = CivilDate(year: 2026, month: 11, day: 22)!
+        guard case .registered(let patient) = try store.registerPatient(
+            PatientDetails(name: "Sunita Devi", sex: .female, birthDate: CivilDate(year: 1976, month: 3, day: 10)!, birthDateEstimated: false,
+                           consent: Consent(given: true, method: .verbal, date: today)),
+            confirmedNew: true, today: today, by: .account("asha")) else { return [] }
+        let rules = Fixtures.nationalProtocol
+        let draft = ScreeningDraft(rules: rules, kind: .screening, sex: .female, age: 50, known: [], strings: Fixtures.strings)
+        let referral = ReferralRecord(id: "r", screeningId: "s", patientId: patient.id, place: "mo_phc", urgent: false, reasons: [],
+                                      topics: [], referredOn: today, outcome: nil, outcomeOn: nil, outcomeNote: nil, version: 1)
+        return [
+            PatientCardScreen(context: context, account: account, patientId: patient.id),
+            ScreeningScreen(context: context, account: account, patient: patient, kind: .screening, known: [], rules: rules),
+            ScreeningScreen(context: context, account: account, patient: patient, kind: .followUp, known: [.hypertension], rules: rules),
+            ScreeningOutcomeScreen(context: context, account: account, patient: patient, draft: draft, day: today, medicines: ""),
+            ReferralOutcomeScreen(context: context, account: account, patient: patient, referrals: [referral], rules: rules),
+            DueScreen(context: context, account: account),
         ]
     }
 
