@@ -73,10 +73,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Shared by all test targets: snapshot assertion, fixtures, a tmux driver.
+        // Starts another program with none of our descriptors open in it (tests and benchmarks).
+        .target(name: "CSpawn"),
+        // Shared by all test targets: snapshot assertion, fixtures, a tmux driver, a child-process runner.
         .target(
             name: "ArogyaTesting",
-            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI", "CSpawn", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
 

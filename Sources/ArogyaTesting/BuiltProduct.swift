@@ -20,26 +20,10 @@ public enum BuiltProduct {
 
     /// Runs `arogya` with arguments and standard input; waits for it.
     public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arogya)
-        process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { _, new in new }
         variables["AROGYA_DB"] = environment["AROGYA_DB"]
-        process.environment = variables
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+        let result = try ChildProcess.run(arogya, arguments, environment: variables, stdin: stdin)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -67,20 +67,14 @@ public final class TmuxSession {
         }
     }
 
+    /// The tests' own tmux server: never the user's, whose settings or state could change what a test sees.
+    public static let socketName = "arogya-tests"
+
     @discardableResult
     static func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw TmuxError.failed(text) }
-        return text
+        let result = try ChildProcess.run("tmux", ["-L", socketName, "-f", "/dev/null"] + arguments, timeout: 30)
+        guard result.status == 0 else { throw TmuxError.failed(result.stdout + result.stderr) }
+        return result.stdout
     }
 
     static func quote(_ text: String) -> String {

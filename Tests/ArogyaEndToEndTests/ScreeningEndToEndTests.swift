@@ -36,8 +36,9 @@ struct ScreeningEndToEndTests {
         try session.type("6")
         try session.keys("Tab", "Tab")
         try session.type("r212")
-        var screen = try session.waitFor("Mean BP 152/96 high")
-        #expect(screen.contains("Blood glucose                                212 mg/dL"))
+        // The keys are read as they come: wait for the last typed value before reading the rest.
+        var screen = try session.waitFor("Blood glucose                                212 mg/dL")
+        #expect(screen.contains("Mean BP 152/96 high"))
         try session.keys("PageDown")
         try session.waitFor("> Oral visual examination")
         try session.type("n")

@@ -63,6 +63,24 @@ struct PatientScreenTests {
         assertSnapshot(harness.screen, named: "patient-card")
     }
 
+    @Test("Given Enter pressed before the search for the typed digits has ended, when it ends, then her card opens")
+    func enterBeforeResults() async throws {
+        let harness = try await patientsScreen()
+        harness.typeAhead(Array("43210").map { Key.char($0) } + [.enter])
+        #expect(harness.topScreenName == "PatientsScreen")
+        await harness.settle()
+        #expect(harness.topScreenName == "PatientCardScreen")
+        #expect(harness.screen.contains("Lakshmi Devi"))
+    }
+
+    @Test("Given Enter pressed during a search, when she types on before it ends, then nothing opens by itself")
+    func typingOnCancelsEarlyEnter() async throws {
+        let harness = try await patientsScreen()
+        harness.typeAhead(Array("laxmi").map { Key.char($0) } + [.enter, .char("x")])
+        await harness.settle()
+        #expect(harness.topScreenName == "PatientsScreen")
+    }
+
     @Test("Given one letter, when typed, then it asks for more instead of searching")
     func tooShort() async throws {
         let harness = try await patientsScreen()

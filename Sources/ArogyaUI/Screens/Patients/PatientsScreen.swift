@@ -22,6 +22,8 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
         /// A search is running; `searchAgain` asks for one more with the newest text when it ends.
         var searching = false
         var searchAgain = false
+        /// Enter was pressed before the results for the typed text arrived: open the best match then.
+        var openWhenFound = false
         var message: UserMessage?
         var today: CivilDate
 
@@ -32,7 +34,8 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
 
         static func == (lhs: State, rhs: State) -> Bool {
             lhs.query == rhs.query && lhs.results == rhs.results && lhs.recent == rhs.recent && lhs.selected == rhs.selected
-                && lhs.searching == rhs.searching && lhs.searchAgain == rhs.searchAgain && lhs.message == rhs.message && lhs.today == rhs.today
+                && lhs.searching == rhs.searching && lhs.searchAgain == rhs.searchAgain && lhs.openWhenFound == rhs.openWhenFound
+                && lhs.message == rhs.message && lhs.today == rhs.today
         }
     }
 
@@ -93,6 +96,12 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
         case .pageUp: state.selected = max(0, state.selected - 5)
         case .pageDown: state.selected = min(max(0, count - 1), state.selected + 5)
         case .open:
+            // A fast typist presses Enter before her last keys have been searched: the results for what
+            // she typed decide, not the list of a few keys ago.
+            if state.searching && !state.query.isEmpty {
+                state.openWhenFound = true
+                return .none
+            }
             guard state.rows.indices.contains(state.selected) else { return .none }
             let patient = state.rows[state.selected].patient
             switch mode {
@@ -117,6 +126,7 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
         case .clearOrBack:
             if state.query.isEmpty { return .pop }
             state.query.clear()
+            state.openWhenFound = false
             state.results = []
             state.selected = 0
             state.message = nil
@@ -138,6 +148,7 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
         case .changed:
             state.selected = 0
             state.message = nil
+            state.openWhenFound = false
             return state.query.isEmpty ? loadRecent() : search()
         case .refused(let message):
             state.message = message
@@ -184,10 +195,15 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
                 state.searchAgain = false
                 return state.query.isEmpty ? .none : search()
             }
+            if state.openWhenFound {
+                state.openWhenFound = false
+                return perform(.open)
+            }
         case let recent as RecentLoaded:
             state.recent = recent.patients
         case let failure as UserMessage:
             state.searching = false
+            state.openWhenFound = false
             state.message = failure
         default:
             break
