@@ -12,11 +12,14 @@ let package = Package(
     products: [
         .executable(name: "arogya", targets: ["arogya"]),
         .executable(name: "arogya-bench", targets: ["arogya-bench"]),
+        .executable(name: "arogya-hub", targets: ["arogya-hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The curses shim: the only C surface of the terminal. See DECISIONS.md (2026-11-22, curses shim).
@@ -58,8 +61,39 @@ let package = Package(
         .executableTarget(
             name: "arogya",
             dependencies: [
-                "ArogyaCore", "ArogyaStore", "ArogyaUI", "ArogyaTerminal",
+                "ArogyaCore", "ArogyaStore", "ArogyaUI", "ArogyaTerminal", "ArogyaSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The terminal's side of sync: the hub client, retries, and the push-then-pull engine.
+        .target(
+            name: "ArogyaSync",
+            dependencies: ["ArogyaCore", "ArogyaStore"],
+            swiftSettings: strictSettings
+        ),
+        // The sync server: its store, the sync API and FHIR documents. Never linked into the terminal.
+        .target(
+            name: "ArogyaHub",
+            dependencies: [
+                "ArogyaCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "arogya-hub",
+            dependencies: [
+                "ArogyaCore", "ArogyaHub",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -90,6 +124,14 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "ArogyaTerminalTests", dependencies: ["ArogyaTerminal", "CNcursesw", "ArogyaTesting"]),
-        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "arogya"]),
+        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "arogya", "arogya-hub"]),
+        .testTarget(
+            name: "ArogyaHubTests",
+            dependencies: [
+                "ArogyaHub", "ArogyaCore", "ArogyaTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

@@ -8,6 +8,9 @@ enum SettingKey: String {
     case nameKeyVersion = "name_key_version"
     /// The protocol (`id version`) the stored due dates were worked out with.
     case careRules = "care_rules"
+    /// The hub this terminal syncs with, and the hub's sequence number its last pull reached.
+    case hubURL = "hub_url"
+    case syncCursor = "sync_cursor"
 }
 
 extension AppDatabase {

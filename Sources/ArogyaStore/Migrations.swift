@@ -248,6 +248,52 @@ enum Migrations {
                 INSERT INTO care_stale (patient_pk) SELECT pk FROM patient;
                 """)
         }
+        migrator.registerMigration("v4-sync") { db in
+            try db.execute(sql: """
+                -- The hub's version of each record as this terminal last learnt it: the base of its next edit.
+                CREATE TABLE sync_record (
+                    record_type TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    hub_version INTEGER NOT NULL,
+                    PRIMARY KEY (record_type, record_id)
+                ) WITHOUT ROWID, STRICT;
+
+                -- Records pulled before what they point to (a screening before its patient): kept here and
+                -- applied once it arrives, so that a pulled record never stalls a sync.
+                CREATE TABLE sync_parked (
+                    record_type TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    hub_version INTEGER NOT NULL,
+                    payload TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    parked_at TEXT NOT NULL,
+                    PRIMARY KEY (record_type, record_id)
+                ) WITHOUT ROWID, STRICT;
+
+                -- Workers of the facility's other terminals: their names for what they recorded. They cannot
+                -- sign in here (no PIN ever travels).
+                CREATE TABLE remote_account (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    username TEXT NOT NULL,
+                    full_name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    active INTEGER NOT NULL
+                ) STRICT;
+
+                -- Each sync: when, how it ended, what moved, and the hub's clock.
+                CREATE TABLE sync_run (
+                    id INTEGER PRIMARY KEY,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('ok', 'rejections', 'failed')),
+                    pushed INTEGER NOT NULL DEFAULT 0,
+                    pulled INTEGER NOT NULL DEFAULT 0,
+                    server_time TEXT,
+                    clock_offset_ms INTEGER,
+                    message TEXT
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

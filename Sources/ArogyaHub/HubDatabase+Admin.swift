@@ -1,0 +1,117 @@
+import ArogyaCore
+import Crypto
+import Foundation
+import GRDB
+
+extension HubDatabase {
+    public func addFacility(id: String, name: String) throws {
+        let trimmedID = id.trimmingCharacters(in: .whitespaces)
+        let trimmedName = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmedID.isEmpty, trimmedID.count <= 64, !trimmedID.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw HubError.invalid("a facility ID is 1 to 64 characters without spaces, such as its HFR ID")
+        }
+        guard !trimmedName.isEmpty else { throw HubError.invalid("the facility needs a name") }
+        try writer.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [trimmedID]) == true {
+                throw HubError.facilityExists(trimmedID)
+            }
+            try db.execute(sql: "INSERT INTO facility (id, name, created_at) VALUES (?, ?, ?)",
+                           arguments: [trimmedID, trimmedName, clock.now().iso8601])
+        }
+    }
+
+    public func addDevice(facility: String, label: String?) throws -> (device: HubDevice, token: String) {
+        let token = DeviceToken.generate()
+        let now = clock.now()
+        let device = HubDevice(id: UUIDv7.string(at: now), facilityID: facility, label: label)
+        try writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [facility]) == true else {
+                throw HubError.unknownFacility(facility)
+            }
+            try db.execute(sql: "INSERT INTO device (id, facility_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [device.id, facility, DeviceToken.hash(token), label, now.iso8601])
+        }
+        return (device, token)
+    }
+
+    public func revokeDevice(_ id: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE device SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [clock.now().iso8601, id])
+            guard db.changesCount == 1 else { throw HubError.unknownDevice(id) }
+        }
+    }
+
+    public func device(forToken token: String) throws -> HubDevice? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, facility_id, label FROM device WHERE token_hash = ? AND revoked_at IS NULL",
+                             arguments: [DeviceToken.hash(token)])
+                .map { HubDevice(id: $0["id"], facilityID: $0["facility_id"], label: $0["label"]) }
+        }
+    }
+
+    public func facilityName(_ id: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT name FROM facility WHERE id = ?", arguments: [id]) }
+    }
+
+    public func stats() throws -> HubStats {
+        try writer.read { db in
+            let counts = try Row.fetchAll(db, sql: """
+                SELECT facility_id, type, count(*) AS n FROM record GROUP BY facility_id, type ORDER BY facility_id, type
+                """).map { HubStats.Count(facility: $0["facility_id"], type: $0["type"], records: $0["n"]) }
+            let devices = try Row.fetchAll(db, sql: """
+                SELECT id, facility_id, label, revoked_at, last_push_at, last_pull_at FROM device ORDER BY facility_id, created_at
+                """).map { row in
+                HubStats.Device(id: row["id"], facility: row["facility_id"], label: row["label"],
+                                revoked: (row["revoked_at"] as String?) != nil,
+                                lastPush: (row["last_push_at"] as String?).flatMap(Timestamp.init(iso8601:)),
+                                lastPull: (row["last_pull_at"] as String?).flatMap(Timestamp.init(iso8601:)))
+            }
+            let conflicts = try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0
+            let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM duplicate_pair") ?? 0
+            return HubStats(counts: counts, devices: devices, openConflicts: conflicts, duplicatePairs: duplicates)
+        }
+    }
+
+    public func conflicts() throws -> [HubConflict] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.facility_id, c.type, c.record_id, c.found_at,
+                       cur.hub_version AS current_version, cur.device_id AS current_device,
+                       kept.hub_version AS kept_version, kept.device_id AS kept_device
+                FROM conflict c
+                JOIN record_version cur ON cur.seq = c.current_seq
+                JOIN record_version kept ON kept.seq = c.kept_seq
+                ORDER BY c.id
+                """).map { row in
+                HubConflict(facility: row["facility_id"], type: row["type"], recordID: row["record_id"],
+                            foundAt: Timestamp(iso8601: row["found_at"]) ?? Timestamp(millisecondsSince1970: 0),
+                            current: (row["current_version"], row["current_device"]), kept: (row["kept_version"], row["kept_device"]))
+            }
+        }
+    }
+
+    public func duplicates() throws -> [HubDuplicate] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM duplicate_pair ORDER BY found_at, patient_a").map { row in
+                HubDuplicate(facility: row["facility_id"], patientA: row["patient_a"], patientB: row["patient_b"], reason: row["reason"],
+                             foundAt: Timestamp(iso8601: row["found_at"]) ?? Timestamp(millisecondsSince1970: 0))
+            }
+        }
+    }
+}
+
+/// Device tokens: 32 random bytes, shown once as base64url; the hub keeps only their SHA-256. A token this
+/// long cannot be guessed, so a plain hash (not a slow one, as for a PIN) is enough and keeps every
+/// request cheap to check.
+public enum DeviceToken {
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,233 @@
+import ArogyaCore
+import Crypto
+import Foundation
+import GRDB
+
+extension HubDatabase {
+    /// Applies a pushed batch in one transaction. Per record:
+    /// - the same device's same version with the same content is `identical` (a resend after a lost answer);
+    /// - a record new to the hub, or whose current version is the edit's base, or that only this device has
+    ///   written since (a device never conflicts with itself), is `accepted`;
+    /// - otherwise another device changed it meanwhile: this edit becomes current (the later arrival wins),
+    ///   the overtaken version is kept and listed as a `conflict`, and nothing is dropped;
+    /// - a record that cannot be read or whose payload lacks what its type needs is `rejected` with why.
+    public func push(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)],
+                     from device: HubDevice) throws -> SyncWire.PushResponse {
+        let now = clock.now()
+        let results = try writer.write { db -> [SyncWire.Result] in
+            var results: [SyncWire.Result] = []
+            results.reserveCapacity(items.count)
+            for item in items {
+                switch item.record {
+                case .failure(let problem):
+                    let identity = SyncWire.identity(of: item.raw)
+                    results.append(SyncWire.Result(type: identity.type, id: identity.id, status: .rejected, hubVersion: nil,
+                                                   reason: problem.description))
+                case .success(let record):
+                    if let problem = HubPayloadCheck.problem(with: record) {
+                        results.append(SyncWire.Result(type: record.type, id: record.id, status: .rejected, hubVersion: nil, reason: problem))
+                    } else {
+                        results.append(try apply(record, from: device, at: now, in: db))
+                    }
+                }
+            }
+            try db.execute(sql: "UPDATE device SET last_push_at = ? WHERE id = ?", arguments: [now.iso8601, device.id])
+            return results
+        }
+        return SyncWire.PushResponse(serverTime: now, results: results)
+    }
+
+    private func apply(_ record: SyncWire.Record, from device: HubDevice, at now: Timestamp, in db: Database) throws -> SyncWire.Result {
+        let payload = record.payload.serialized(pretty: false)
+        let hash = SHA256.hash(data: Array(payload.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key: StatementArguments = [device.facilityID, record.type, record.id]
+        if let resent = try Int.fetchOne(db, sql: """
+            SELECT hub_version FROM record_version
+            WHERE facility_id = ? AND type = ? AND id = ? AND device_id = ? AND device_version = ? AND payload_hash = ?
+            ORDER BY seq DESC LIMIT 1
+            """, arguments: key + [device.id, record.version, hash]) {
+            return SyncWire.Result(type: record.type, id: record.id, status: .identical, hubVersion: resent)
+        }
+        let current = try Row.fetchOne(db, sql: """
+            SELECT seq, hub_version, device_id, device_version FROM record WHERE facility_id = ? AND type = ? AND id = ?
+            """, arguments: key)
+        var status = SyncWire.Status.accepted
+        let newVersion: Int
+        if let current {
+            let currentVersion: Int = current["hub_version"]
+            let ownLineage = (current["device_id"] as String) == device.id && (current["device_version"] as Int) < record.version
+            if currentVersion != record.baseVersion && !ownLineage { status = .conflict }
+            newVersion = currentVersion + 1
+        } else {
+            newVersion = record.baseVersion + 1
+        }
+        try db.execute(sql: """
+            INSERT INTO record_version (facility_id, type, id, hub_version, device_id, device_version, base_version,
+                                        updated_at, received_at, payload, payload_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: key + [newVersion, device.id, record.version, record.baseVersion, record.updatedAt.iso8601,
+                                   now.iso8601, payload, hash])
+        let seq = db.lastInsertedRowID
+        let links = HubPayloadCheck.links(of: record)
+        try db.execute(sql: """
+            INSERT INTO record (facility_id, type, id, seq, hub_version, device_id, device_version, patient_id, parent_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (facility_id, type, id) DO UPDATE SET
+                seq = excluded.seq, hub_version = excluded.hub_version, device_id = excluded.device_id,
+                device_version = excluded.device_version, patient_id = excluded.patient_id, parent_id = excluded.parent_id
+            """, arguments: key + [seq, newVersion, device.id, record.version, links.patient, links.parent])
+        if status == .conflict, let current {
+            try db.execute(sql: """
+                INSERT INTO conflict (facility_id, type, record_id, kept_seq, current_seq, found_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: key + [current["seq"] as Int64, seq, now.iso8601])
+        }
+        if record.type == "patient" { try noteIdentifiers(of: record, facility: device.facilityID, at: now, in: db) }
+        return SyncWire.Result(type: record.type, id: record.id, status: status, hubVersion: newVersion)
+    }
+
+    /// Keeps the patient's ABHA number and address, and flags any other patient of the facility with the
+    /// same one as a likely duplicate pair. Both are kept: only a supervisor merges.
+    private func noteIdentifiers(of record: SyncWire.Record, facility: String, at now: Timestamp, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM patient_identifier WHERE facility_id = ? AND patient_id = ?", arguments: [facility, record.id])
+        // A merged record points at the one it was merged into: it is no longer a second registration.
+        if case .string("merged")? = record.payload["status"] { return }
+        for kind in ["abha_number", "abha_address"] {
+            guard case .string(let value)? = record.payload[kind], !value.isEmpty else { continue }
+            let others = try String.fetchAll(db, sql: """
+                SELECT patient_id FROM patient_identifier WHERE facility_id = ? AND kind = ? AND value = ? AND patient_id != ?
+                """, arguments: [facility, kind, value, record.id])
+            for other in others {
+                let (a, b) = other < record.id ? (other, record.id) : (record.id, other)
+                try db.execute(sql: """
+                    INSERT INTO duplicate_pair (facility_id, patient_a, patient_b, reason, found_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """, arguments: [facility, a, b, "same \(kind == "abha_number" ? "ABHA number" : "ABHA address")", now.iso8601])
+            }
+            try db.execute(sql: "INSERT INTO patient_identifier (facility_id, kind, value, patient_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [facility, kind, value, record.id])
+        }
+    }
+
+    /// Current records written by the facility's other devices after `after`, ordered by the hub's
+    /// sequence (never by time, which ties). The cursor moves past the device's own records too, so it
+    /// never reads them again.
+    public func pull(for device: HubDevice, after: Int64, limit: Int) throws -> SyncWire.PullResponse {
+        let now = clock.now()
+        let size = max(1, min(limit, SyncWire.maximumPage))
+        return try writer.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.seq, v.type, v.id, v.hub_version, v.device_id, v.updated_at, v.payload
+                FROM record r JOIN record_version v ON v.seq = r.seq
+                WHERE r.facility_id = ? AND r.seq > ? AND r.device_id != ?
+                ORDER BY r.seq LIMIT ?
+                """, arguments: [device.facilityID, after, device.id, size + 1])
+            let more = rows.count > size
+            var records: [SyncWire.Record] = []
+            records.reserveCapacity(min(rows.count, size))
+            for row in rows.prefix(size) {
+                let payload = try JSONParser.parse(row["payload"] as String)
+                records.append(SyncWire.Record(type: row["type"], id: row["id"], version: row["hub_version"], baseVersion: 0,
+                                               updatedAt: Timestamp(iso8601: row["updated_at"]) ?? now, payload: payload,
+                                               device: row["device_id"], sequence: row["seq"]))
+            }
+            let next: Int64
+            if more, let last = records.last?.sequence {
+                next = last
+            } else {
+                // Nothing more from the others: skip past whatever this device wrote itself.
+                next = max(after, try Int64.fetchOne(db, sql: "SELECT max(seq) FROM record WHERE facility_id = ?",
+                                                      arguments: [device.facilityID]) ?? 0)
+            }
+            try db.execute(sql: "UPDATE device SET last_pull_at = ? WHERE id = ?", arguments: [now.iso8601, device.id])
+            return SyncWire.PullResponse(serverTime: now, records: records, next: next, more: more)
+        }
+    }
+
+    public func record(type: String, id: String, facility: String) throws -> StoredRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT v.* FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = ? AND r.type = ? AND r.id = ?
+                """, arguments: [facility, type, id]).map(Self.stored)
+        }
+    }
+
+    public func records(type: String, patient: String, facility: String) throws -> [StoredRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.* FROM record r JOIN record_version v ON v.seq = r.seq
+                WHERE r.facility_id = ? AND r.type = ? AND r.patient_id = ? ORDER BY v.updated_at, r.seq
+                """, arguments: [facility, type, patient]).map(Self.stored)
+        }
+    }
+
+    public func records(type: String, parent: String, facility: String) throws -> [StoredRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.* FROM record r JOIN record_version v ON v.seq = r.seq
+                WHERE r.facility_id = ? AND r.type = ? AND r.parent_id = ? ORDER BY r.seq
+                """, arguments: [facility, type, parent]).map(Self.stored)
+        }
+    }
+
+    public func latestRecord(type: String, facility: String) throws -> StoredRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT v.* FROM record r JOIN record_version v ON v.seq = r.seq
+                WHERE r.facility_id = ? AND r.type = ? ORDER BY r.seq DESC LIMIT 1
+                """, arguments: [facility, type]).map(Self.stored)
+        }
+    }
+
+    private static func stored(_ row: Row) throws -> StoredRecord {
+        let epoch = Timestamp(millisecondsSince1970: 0)
+        return StoredRecord(type: row["type"], id: row["id"], hubVersion: row["hub_version"], deviceID: row["device_id"],
+                            updatedAt: Timestamp(iso8601: row["updated_at"]) ?? epoch,
+                            receivedAt: Timestamp(iso8601: row["received_at"]) ?? epoch,
+                            payload: try JSONParser.parse(row["payload"] as String))
+    }
+}
+
+/// What each record type's payload must hold for the hub to keep it, and what it points to.
+enum HubPayloadCheck {
+    static func problem(with record: SyncWire.Record) -> String? {
+        let payload = record.payload
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = payload[key], !value.trimmingCharacters(in: .whitespaces).isEmpty { return value }
+            return nil
+        }
+        func id(_ key: String) -> String? { text(key).flatMap { SyncWire.isRecordID($0) ? $0 : nil } }
+        switch record.type {
+        case "patient":
+            if text("name") == nil { return "payload.name: missing" }
+            guard let sex = text("sex"), ["female", "male", "other"].contains(sex) else { return "payload.sex: expected female, male or other" }
+            guard let born = text("birth_date"), CivilDate(iso8601: born) != nil else { return "payload.birth_date: expected a date such as 1980-01-31" }
+        case "screening":
+            if id("patient_id") == nil { return "payload.patient_id: missing or not a record id" }
+            guard let day = text("screened_on"), CivilDate(iso8601: day) != nil else { return "payload.screened_on: expected a date" }
+        case "referral":
+            if id("patient_id") == nil { return "payload.patient_id: missing or not a record id" }
+            if id("screening_id") == nil { return "payload.screening_id: missing or not a record id" }
+        case "account":
+            if payload["pin_hash"] != nil { return "payload.pin_hash: a PIN hash never leaves the terminal" }
+            if text("username") == nil || text("full_name") == nil { return "payload: an account needs username and full_name" }
+            guard let role = text("role"), ["worker", "supervisor"].contains(role) else { return "payload.role: expected worker or supervisor" }
+        case "facility":
+            if text("name") == nil { return "payload.name: missing" }
+        default:
+            return "unknown record type"
+        }
+        return nil
+    }
+
+    static func links(of record: SyncWire.Record) -> (patient: String?, parent: String?) {
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = record.payload[key] { return value }
+            return nil
+        }
+        switch record.type {
+        case "screening": return (text("patient_id"), nil)
+        case "referral": return (text("patient_id"), text("screening_id"))
+        default: return (nil, nil)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArogyaCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The hub's HTTP API: health, the sync API for devices, and FHIR documents of what they uploaded.
+/// Every route but `/health` needs a device's Bearer token and sees only that device's facility.
+public enum HubRoutes {
+    /// Largest request body: a full batch of 500 records with room to spare.
+    static let maximumBody = 16 * 1024 * 1024
+
+    public static func router(storage: any HubStorage, clock: WallClock = .system) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // Middleware first: it applies only to routes added after it.
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.get("/health") { _, _ in
+            json(.object([("status", .string("ok")), ("server_time", .string(clock.now().iso8601))]))
+        }
+        router.post("/v1/sync/push") { request, _ in
+            let device = try authenticate(request, storage)
+            let body = try await request.body.collect(upTo: maximumBody)
+            let document: JSONValue
+            do {
+                document = try JSONParser.parse(Array(body.readableBytesView))
+            } catch {
+                throw HTTPError(.badRequest, message: "the body is not valid JSON: \(error)")
+            }
+            let items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)]
+            do {
+                items = try SyncWire.pushRecords(document)
+            } catch {
+                throw HTTPError(.badRequest, message: "\(error)")
+            }
+            return json(try storage.push(items, from: device).json)
+        }
+        router.get("/v1/sync/pull") { request, _ in
+            let device = try authenticate(request, storage)
+            let parameters = request.uri.queryParameters
+            let after = try parameters["after"].map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else { throw HTTPError(.badRequest, message: "after: expected a whole number ≥ 0") }
+                return value
+            } ?? 0
+            let limit = try parameters["limit"].map { text -> Int in
+                guard let value = Int(text), (1...SyncWire.maximumPage).contains(value) else {
+                    throw HTTPError(.badRequest, message: "limit: expected 1 to \(SyncWire.maximumPage)")
+                }
+                return value
+            } ?? 500
+            return json(try storage.pull(for: device, after: after, limit: limit).json)
+        }
+        router.get("/fhir/Patient/{id}") { request, context in
+            let device = try authenticate(request, storage)
+            let id = try context.parameters.require("id")
+            let patient = try found(storage.record(type: "patient", id: id, facility: device.facilityID), "Patient", id)
+            return fhir(FHIRDocument.patient(patient))
+        }
+        router.get("/fhir/Bundle/{id}") { request, context in
+            let device = try authenticate(request, storage)
+            let id = try context.parameters.require("id")
+            let builder = FHIRDocumentSource(storage: storage, facility: device.facilityID)
+            return fhir(try builder.screeningBundle(screeningID: id))
+        }
+        router.get("/fhir/Bundle") { request, _ in
+            let device = try authenticate(request, storage)
+            guard let patient = request.uri.queryParameters["patient"].map(String.init), !patient.isEmpty else {
+                throw HTTPError(.badRequest, message: "patient: give the patient's id, as /fhir/Bundle?patient=ID")
+            }
+            let builder = FHIRDocumentSource(storage: storage, facility: device.facilityID)
+            return fhir(try builder.searchset(patientID: patient, now: clock.now()))
+        }
+        return router
+    }
+
+    /// The device whose Bearer token the request carries; 401 when there is none or it is not valid.
+    static func authenticate(_ request: Request, _ storage: any HubStorage) throws -> HubDevice {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "a device token is needed: Authorization: Bearer TOKEN")
+        }
+        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let device = try storage.device(forToken: token) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "this device token is not valid or was revoked")
+        }
+        return device
+    }
+
+    static func found(_ record: StoredRecord?, _ kind: String, _ id: String) throws -> StoredRecord {
+        guard let record else { throw HTTPError(.notFound, message: "no \(kind) \(id) at this facility") }
+        return record
+    }
+
+    static func json(_ value: JSONValue, contentType: String = "application/json") -> Response {
+        Response(status: .ok, headers: [.contentType: contentType],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized(pretty: false))))
+    }
+
+    static func fhir(_ value: JSONValue) -> Response { json(value, contentType: "application/fhir+json") }
+}

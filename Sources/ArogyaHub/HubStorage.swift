@@ -1,0 +1,87 @@
+import ArogyaCore
+
+/// What the hub needs of its storage. SQLite (`HubDatabase`) implements it; a PostgreSQL store can
+/// follow without touching the routes.
+public protocol HubStorage: Sendable {
+    func addFacility(id: String, name: String) throws
+    /// Adds a device to a facility and returns it with its token, which is not kept and cannot be shown again.
+    func addDevice(facility: String, label: String?) throws -> (device: HubDevice, token: String)
+    func revokeDevice(_ id: String) throws
+    /// The device a bearer token belongs to, when it is known and not revoked.
+    func device(forToken token: String) throws -> HubDevice?
+
+    /// Applies a batch in one transaction and answers for each record, in order.
+    func push(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)], from device: HubDevice) throws -> SyncWire.PushResponse
+    /// Records written by the device's facility's other devices after `after`, in sequence order.
+    func pull(for device: HubDevice, after: Int64, limit: Int) throws -> SyncWire.PullResponse
+
+    /// The current version of a record of the facility, or nil.
+    func record(type: String, id: String, facility: String) throws -> StoredRecord?
+    /// Current records of a type about a patient (screenings, referrals), oldest first.
+    func records(type: String, patient: String, facility: String) throws -> [StoredRecord]
+    /// Current referrals made at a screening.
+    func records(type: String, parent: String, facility: String) throws -> [StoredRecord]
+    /// The most recently written record of a type (the facility's own description).
+    func latestRecord(type: String, facility: String) throws -> StoredRecord?
+    /// The name the hub's admin gave the facility.
+    func facilityName(_ id: String) throws -> String?
+
+    func stats() throws -> HubStats
+    func conflicts() throws -> [HubConflict]
+    func duplicates() throws -> [HubDuplicate]
+}
+
+public struct HubDevice: Equatable, Sendable {
+    public let id: String
+    public let facilityID: String
+    public let label: String?
+}
+
+/// A record's current version as the hub holds it.
+public struct StoredRecord: Sendable {
+    public let type: String
+    public let id: String
+    public let hubVersion: Int
+    public let deviceID: String
+    public let updatedAt: Timestamp
+    public let receivedAt: Timestamp
+    public let payload: JSONValue
+}
+
+public struct HubStats: Sendable {
+    public struct Count: Sendable {
+        public let facility: String
+        public let type: String
+        public let records: Int
+    }
+    public struct Device: Sendable {
+        public let id: String
+        public let facility: String
+        public let label: String?
+        public let revoked: Bool
+        public let lastPush: Timestamp?
+        public let lastPull: Timestamp?
+    }
+    public let counts: [Count]
+    public let devices: [Device]
+    public let openConflicts: Int
+    public let duplicatePairs: Int
+}
+
+public struct HubConflict: Sendable {
+    public let facility: String
+    public let type: String
+    public let recordID: String
+    public let foundAt: Timestamp
+    /// The version now current and the one it overtook, each with the device that wrote it.
+    public let current: (hubVersion: Int, device: String)
+    public let kept: (hubVersion: Int, device: String)
+}
+
+public struct HubDuplicate: Sendable {
+    public let facility: String
+    public let patientA: String
+    public let patientB: String
+    public let reason: String
+    public let foundAt: Timestamp
+}

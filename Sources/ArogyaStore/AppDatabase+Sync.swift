@@ -1,0 +1,185 @@
+import ArogyaCore
+import GRDB
+
+/// What is waiting for upload and what the hub said about it, for `sync status` and the Upload screen.
+public struct SyncStatus: Sendable {
+    public struct Problem: Sendable, Equatable {
+        public let type: String
+        public let id: String
+        public let state: String
+        public let message: String
+        public let at: Timestamp?
+    }
+    public let hubURL: String?
+    public let pendingByType: [String: Int]
+    public var pending: Int { pendingByType.values.reduce(0, +) }
+    /// The last sync that reached the hub, with the hub's clock then and how far ours was from it.
+    public let lastSuccess: Timestamp?
+    public let lastServerTime: Timestamp?
+    public let clockOffsetMilliseconds: Int64?
+    public let lastFailure: (at: Timestamp, message: String)?
+    public let rejected: [Problem]
+    public let conflicts: [Problem]
+    public let parked: Int
+}
+
+/// What one push did.
+public struct PushTally: Sendable, Equatable {
+    public var accepted = 0
+    public var identical = 0
+    public var conflicts = 0
+    public var rejected = 0
+    public init() {}
+}
+
+extension AppDatabase {
+    public func hubURL() throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.hubURL.rawValue]) }
+    }
+
+    public func setHubURL(_ url: String, by actor: AuditActor) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, arguments: [SettingKey.hubURL.rawValue, url, now])
+            try db.appendAudit(.settingChanged, by: actor, at: now, recordType: "setting", recordId: SettingKey.hubURL.rawValue,
+                               detail: ["value": url])
+        }
+    }
+
+    /// The next records to upload, oldest change first, each at its current version with the hub version
+    /// it started from. Their outbox rows become "sent" (and count an attempt) in the same transaction,
+    /// so a sync killed before the answer resends them, and the hub answers "identical".
+    public func nextUploadBatch(limit: Int = SyncWire.maximumBatch, after lastOutboxID: Int64 = 0) throws(StoreError) -> (records: [SyncWire.Record], lastOutboxID: Int64) {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT record_type, record_id, min(id) AS first FROM sync_outbox
+                WHERE state IN ('pending', 'sent') GROUP BY record_type, record_id HAVING min(id) > ?
+                ORDER BY first LIMIT ?
+                """, arguments: [lastOutboxID, limit])
+            var records: [SyncWire.Record] = []
+            var last = lastOutboxID
+            for row in rows {
+                let type: String = row["record_type"], id: String = row["record_id"]
+                last = max(last, row["first"])
+                guard let current = try SyncPayloads.current(type: type, id: id, in: db) else {
+                    try db.execute(sql: """
+                        UPDATE sync_outbox SET state = 'rejected', server_message = 'the record is no longer on this terminal'
+                        WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
+                        """, arguments: [type, id])
+                    continue
+                }
+                let base = try Int.fetchOne(db, sql: "SELECT hub_version FROM sync_record WHERE record_type = ? AND record_id = ?",
+                                            arguments: [type, id]) ?? 0
+                records.append(SyncWire.Record(type: type, id: id, version: current.version, baseVersion: base,
+                                               updatedAt: current.updatedAt, payload: current.payload))
+                try db.execute(sql: """
+                    UPDATE sync_outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ?
+                    WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent') AND version <= ?
+                    """, arguments: [now, type, id, current.version])
+            }
+            return (records, last)
+        }
+    }
+
+    /// Records the hub's answers: the outbox rows up to the pushed version take its verdict, and the
+    /// hub's version becomes the base of the next edit. Rows of edits made since stay pending.
+    public func recordPushResults(_ response: SyncWire.PushResponse, for pushed: [SyncWire.Record]) throws(StoreError) -> PushTally {
+        try write { db in
+            var tally = PushTally()
+            let versions = Dictionary(pushed.map { ($0.type + "/" + $0.id, $0.version) }, uniquingKeysWith: max)
+            for result in response.results {
+                guard let version = versions[result.type + "/" + result.id] else { continue }
+                let state: String
+                var message: String? = nil
+                switch result.status {
+                case .accepted: state = "accepted"; tally.accepted += 1
+                case .identical: state = "accepted"; tally.identical += 1
+                case .conflict:
+                    state = "conflict"; tally.conflicts += 1
+                    message = "another terminal changed this record too; this version is now current and the other is kept at the hub"
+                case .rejected: state = "rejected"; tally.rejected += 1; message = result.reason ?? "rejected"
+                }
+                try db.execute(sql: """
+                    UPDATE sync_outbox SET state = ?, server_message = ?
+                    WHERE record_type = ? AND record_id = ? AND state = 'sent' AND version <= ?
+                    """, arguments: [state, message, result.type, result.id, version])
+                if let hubVersion = result.hubVersion {
+                    try db.execute(sql: """
+                        INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)
+                        ON CONFLICT DO UPDATE SET hub_version = max(hub_version, excluded.hub_version)
+                        """, arguments: [result.type, result.id, hubVersion])
+                }
+            }
+            return tally
+        }
+    }
+
+    /// Rejected records go back to the queue (after the worker has fixed them, or to try again).
+    @discardableResult
+    public func resendRejected() throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(sql: "UPDATE sync_outbox SET state = 'pending', server_message = NULL WHERE state = 'rejected'")
+            return db.changesCount
+        }
+    }
+
+    public func syncCursor() throws(StoreError) -> Int64 {
+        try read { db in
+            Int64(try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.syncCursor.rawValue]) ?? "0") ?? 0
+        }
+    }
+
+    public func startSyncRun() throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO sync_run (started_at) VALUES (?)", arguments: [now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishSyncRun(_ id: Int64, outcome: String, pushed: Int, pulled: Int, serverTime: Timestamp?, message: String?) throws(StoreError) {
+        try write { db in
+            let offset = serverTime.map { $0.millisecondsSince1970 - now.millisecondsSince1970 }
+            try db.execute(sql: """
+                UPDATE sync_run SET ended_at = ?, outcome = ?, pushed = ?, pulled = ?, server_time = ?, clock_offset_ms = ?, message = ?
+                WHERE id = ?
+                """, arguments: [now, outcome, pushed, pulled, serverTime, offset, message, id])
+        }
+    }
+
+    public func syncStatus() throws(StoreError) -> SyncStatus {
+        try read { db in
+            let counts = try Row.fetchAll(db, sql: """
+                SELECT record_type, count(DISTINCT record_id) AS n FROM sync_outbox WHERE state IN ('pending', 'sent') GROUP BY record_type
+                """)
+            let success = try Row.fetchOne(db, sql: """
+                SELECT ended_at, server_time, clock_offset_ms FROM sync_run WHERE outcome IN ('ok', 'rejections') ORDER BY id DESC LIMIT 1
+                """)
+            let failure = try Row.fetchOne(db, sql: """
+                SELECT ended_at, message FROM sync_run WHERE outcome = 'failed'
+                AND id > coalesce((SELECT max(id) FROM sync_run WHERE outcome IN ('ok', 'rejections')), 0) ORDER BY id DESC LIMIT 1
+                """)
+            func problems(_ state: String) throws -> [SyncStatus.Problem] {
+                try Row.fetchAll(db, sql: """
+                    SELECT record_type, record_id, server_message, max(last_attempt_at) AS at FROM sync_outbox WHERE state = ?
+                    GROUP BY record_type, record_id ORDER BY min(id)
+                    """, arguments: [state]).map {
+                    SyncStatus.Problem(type: $0["record_type"], id: $0["record_id"], state: state, message: $0["server_message"] ?? "",
+                                       at: ($0["at"] as String?).flatMap(Timestamp.init(iso8601:)))
+                }
+            }
+            return SyncStatus(
+                hubURL: try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.hubURL.rawValue]),
+                pendingByType: Dictionary(uniqueKeysWithValues: counts.map { ($0["record_type"] as String, $0["n"] as Int) }),
+                lastSuccess: (success?["ended_at"] as String?).flatMap(Timestamp.init(iso8601:)),
+                lastServerTime: (success?["server_time"] as String?).flatMap(Timestamp.init(iso8601:)),
+                clockOffsetMilliseconds: success?["clock_offset_ms"],
+                lastFailure: failure.flatMap { row in
+                    (row["ended_at"] as String?).flatMap(Timestamp.init(iso8601:)).map { ($0, row["message"] as String? ?? "") }
+                },
+                rejected: try problems("rejected"), conflicts: try problems("conflict"),
+                parked: try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_parked") ?? 0)
+        }
+    }
+}

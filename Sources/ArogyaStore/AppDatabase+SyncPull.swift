@@ -1,0 +1,131 @@
+import ArogyaCore
+import GRDB
+
+extension AppDatabase {
+    /// Applies a page of records pulled from the hub, and moves the cursor past it, in one transaction.
+    ///
+    /// A record with an edit here still waiting for upload is left as it is: the edit will reach the hub,
+    /// which keeps both versions. A record whose patient or screening has not arrived yet is parked and
+    /// applied when it does. Nothing here is ever deleted by a pull.
+    public func applyPulled(_ page: SyncWire.PullResponse) throws(StoreError) -> Int {
+        try write { db in
+            var applied = 0
+            for record in page.records {
+                let waiting = try Bool.fetchOne(db, sql: """
+                    SELECT 1 FROM sync_outbox WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
+                    """, arguments: [record.type, record.id]) ?? false
+                if waiting { continue }
+                if try apply(record, in: db) { applied += 1 }
+            }
+            applied += try applyParked(in: db)
+            try db.execute(sql: """
+                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, arguments: [SettingKey.syncCursor.rawValue, String(page.next), now])
+            return applied
+        }
+    }
+
+    /// Applies one pulled record; false when it was parked to wait for what it points to.
+    private func apply(_ record: SyncWire.Record, in db: Database) throws -> Bool {
+        let payload = record.payload
+        func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { return value }; return nil }
+        let missing: String?
+        switch record.type {
+        case "screening":
+            missing = try exists(db, "patient", text("patient_id")) ? nil : "its patient has not arrived yet"
+        case "referral":
+            missing = try exists(db, "screening", text("screening_id")) ? nil : "its screening has not arrived yet"
+        default:
+            missing = nil
+        }
+        if let missing {
+            try db.execute(sql: """
+                INSERT INTO sync_parked (record_type, record_id, hub_version, payload, reason, parked_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET hub_version = excluded.hub_version, payload = excluded.payload, reason = excluded.reason
+                """, arguments: [record.type, record.id, record.version, payload.serialized(pretty: false), missing, now])
+            return false
+        }
+        switch record.type {
+        case "patient": try applyPatient(record, in: db)
+        case "screening", "referral": try upsert(table: record.type, record: record, in: db)
+        case "account":
+            try db.execute(sql: """
+                INSERT INTO remote_account (id, username, full_name, role, active) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET username = excluded.username, full_name = excluded.full_name, role = excluded.role, active = excluded.active
+                """, arguments: [record.id, text("username") ?? "", text("full_name") ?? "", text("role") ?? "worker",
+                                 payload["active"] == .bool(false) ? 0 : 1])
+        default:
+            // Another terminal's description of the facility: this terminal keeps its own.
+            break
+        }
+        if record.type == "screening" || record.type == "referral", let patient = text("patient_id") {
+            try db.markCareStale(patientId: patient)
+        }
+        try db.execute(sql: """
+            INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)
+            ON CONFLICT DO UPDATE SET hub_version = excluded.hub_version
+            """, arguments: [record.type, record.id, record.version])
+        try db.execute(sql: "DELETE FROM sync_parked WHERE record_type = ? AND record_id = ?", arguments: [record.type, record.id])
+        return true
+    }
+
+    private func exists(_ db: Database, _ table: String, _ id: String?) throws -> Bool {
+        guard let id else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [id]) ?? false
+    }
+
+    /// Parked records whose patient or screening is here now.
+    private func applyParked(in db: Database) throws -> Int {
+        var applied = 0
+        // Patients unpark screenings, which unpark referrals: two rounds are enough.
+        for _ in 0..<2 {
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM sync_parked ORDER BY record_type DESC")
+            for row in rows {
+                guard let payload = try? JSONParser.parse(row["payload"] as String) else { continue }
+                let record = SyncWire.Record(type: row["record_type"], id: row["record_id"], version: row["hub_version"], baseVersion: 0,
+                                             updatedAt: now, payload: payload)
+                if try apply(record, in: db) { applied += 1 }
+            }
+        }
+        return applied
+    }
+
+    /// Writes the payload's columns that the table has, replacing the row with that id.
+    private func upsert(table: String, record: SyncWire.Record, in db: Database) throws {
+        let columns = try db.columns(in: table).map(\.name).filter { $0 != "pk" && $0 != "id" && $0 != "version" }
+        let present = columns.filter { record.payload[$0] != nil }
+        let values: [(any DatabaseValueConvertible)?] = [record.id] + present.map { SyncPayloads.column(record.payload[$0], column: $0) } + [record.version]
+        let names = ["id"] + present + ["version"]
+        try db.execute(sql: """
+            INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: names.count)))
+            ON CONFLICT (id) DO UPDATE SET \((present + ["version"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """, arguments: StatementArguments(values))
+    }
+
+    /// A patient from another terminal: her village made known here, her search keys worked out anew.
+    private func applyPatient(_ record: SyncWire.Record, in db: Database) throws {
+        var payload = record.payload
+        func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { return value }; return nil }
+        if case .object(var members) = payload {
+            let villageID = try resolveVillage(db, named: text("village"), by: .system, at: now)
+            members.removeAll { ["village_id", "search_terms", "mobile_reversed"].contains($0.key) }
+            let terms = PatientSearchIndex.terms(name: text("name") ?? "", nameAlt: text("name_alt"))
+            members += [("village_id", villageID.map(JSONValue.string) ?? .null), ("search_terms", .string(terms)),
+                        ("mobile_reversed", text("mobile").map { .string(String($0.reversed())) } ?? .null)]
+            payload = .object(members)
+        }
+        let old = try Row.fetchOne(db, sql: "SELECT pk, search_terms FROM patient WHERE id = ?", arguments: [record.id])
+        if let old { try PatientSearchIndex.delete(db, rowid: old["pk"], terms: old["search_terms"]) }
+        // A patient merged into one who has not arrived yet would break the link: keep the link's target for later.
+        if let target = text("merged_into"), !(try exists(db, "patient", target)), case .object(var members) = payload {
+            members.removeAll { $0.key == "merged_into" }
+            payload = .object(members)
+        }
+        try upsert(table: "patient", record: SyncWire.Record(type: record.type, id: record.id, version: record.version,
+                                                             baseVersion: 0, updatedAt: record.updatedAt, payload: payload), in: db)
+        let row = try Row.fetchOne(db, sql: "SELECT pk, search_terms FROM patient WHERE id = ?", arguments: [record.id])!
+        try PatientSearchIndex.insert(db, rowid: row["pk"], terms: row["search_terms"])
+        try db.markCareStale(patientPk: row["pk"])
+    }
+}

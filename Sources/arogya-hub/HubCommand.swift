@@ -1,0 +1,217 @@
+import ArgumentParser
+import ArogyaCore
+import ArogyaHub
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+
+@main
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arogya-hub",
+        abstract: "The facility's sync server: terminals upload to it, and it serves their records as FHIR.",
+        version: ArogyaVersion.current,
+        subcommands: [Serve.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self]
+    )
+}
+
+/// `--db PATH`, else `AROGYA_HUB_DB`, else `$XDG_DATA_HOME/arogya-hub/hub.sqlite`, else `~/.local/share/...`.
+struct HubDatabaseOption: ParsableArguments {
+    @Option(name: .customLong("db"), help: "The hub database file (default: $AROGYA_HUB_DB, else $XDG_DATA_HOME/arogya-hub/hub.sqlite, else ~/.local/share/arogya-hub/hub.sqlite).")
+    var path: String?
+
+    var resolved: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let path, !path.isEmpty { return path }
+        if let fromEnvironment = environment["AROGYA_HUB_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if let dataHome = environment["XDG_DATA_HOME"], dataHome.hasPrefix("/") { return dataHome + "/arogya-hub/hub.sqlite" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/arogya-hub/hub.sqlite"
+    }
+
+    func open() throws -> HubDatabase {
+        do {
+            return try HubDatabase(path: resolved)
+        } catch {
+            throw HubFailure("cannot open the hub database \(resolved): \(error)")
+        }
+    }
+}
+
+/// A failure printed as one line on standard error, with exit 1.
+struct HubFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func runReportingFailure(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as HubError {
+        FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
+        throw ExitCode(1)
+    } catch let error as HubFailure {
+        FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the sync API and FHIR documents until stopped (SIGTERM or Ctrl-C end it gracefully).")
+    @OptionGroup var database: HubDatabaseOption
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
+    @Option(name: .customLong("tls-cert"), help: "A PEM certificate chain: serve HTTPS with it.") var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "arogya-hub")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let storage: HubDatabase
+        do { storage = try database.open() } catch {
+            FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let router = HubRoutes.router(storage: storage)
+        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "arogya-hub")
+        let server: HTTPServerBuilder
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil):
+            server = .http1()
+        case (let certificate?, let key?):
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(certificate)
+                let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+                let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+                server = try HTTPServerBuilder.tls(.http1(), tlsConfiguration: tls)
+            } catch {
+                FileHandle.standardError.write(Data("arogya-hub: cannot use the certificate or key: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        default:
+            FileHandle.standardError.write(Data("arogya-hub: --tls-cert and --tls-key go together\n".utf8))
+            throw ExitCode(64)
+        }
+        let scheme = tlsCertificate == nil ? "http" : "https"
+        let runningLogger = logger
+        let app = Application(router: router, server: server, configuration: configuration,
+                              onServerRunning: { channel in
+                                  runningLogger.notice("serving", metadata: ["url": "\(scheme)://\(host):\(channel.localAddress?.port ?? port)",
+                                                                      "db": "\(database.resolved)"])
+                              }, logger: logger)
+        try await app.runService()
+        logger.notice("stopped")
+    }
+}
+
+struct Facilities: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Facilities whose terminals sync here.", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a facility (its ID is usually its HFR ID).")
+        @OptionGroup var database: HubDatabaseOption
+        @Argument(help: "The facility's ID.") var id: String
+        @Option(help: "The facility's name.") var name: String
+
+        func run() throws {
+            try runReportingFailure {
+                try database.open().addFacility(id: id, name: name)
+                print("added facility \(id): \(name)")
+            }
+        }
+    }
+}
+
+struct Devices: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Terminals allowed to sync.", subcommands: [Add.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a terminal to a facility and print its token, once.")
+        @OptionGroup var database: HubDatabaseOption
+        @Option(help: "The facility's ID.") var facility: String
+        @Option(help: "A label to recognise it by, such as the sub-centre's name.") var label: String?
+
+        func run() throws {
+            try runReportingFailure {
+                let (device, token) = try database.open().addDevice(facility: facility, label: label)
+                print("device \(device.id) added to \(facility)")
+                print("token (shown once; the hub keeps only its hash): \(token)")
+                print("on the terminal: arogya hub connect URL --token \(token)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cut a terminal off at once (a stolen or retired one).")
+        @OptionGroup var database: HubDatabaseOption
+        @Argument(help: "The device's ID.") var device: String
+
+        func run() throws {
+            try runReportingFailure {
+                try database.open().revokeDevice(device)
+                print("device \(device) revoked: its token no longer works")
+            }
+        }
+    }
+}
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Records by type and facility, and each device's last sync.")
+    @OptionGroup var database: HubDatabaseOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try runReportingFailure {
+            let stats = try database.open().stats()
+            if json {
+                print(HubReports.statsJSON(stats).serialized())
+            } else {
+                print(HubReports.statsText(stats), terminator: "")
+            }
+        }
+    }
+}
+
+struct Conflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Records two devices changed from the same version: both versions are kept.")
+    @OptionGroup var database: HubDatabaseOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try runReportingFailure {
+            let conflicts = try database.open().conflicts()
+            if json {
+                print(JSONValue.array(conflicts.map(HubReports.conflictJSON)).serialized())
+            } else if conflicts.isEmpty {
+                print("no conflicts")
+            } else {
+                for conflict in conflicts {
+                    print("\(conflict.facility)  \(conflict.type) \(conflict.recordID)  current v\(conflict.current.hubVersion) from \(conflict.current.device), kept v\(conflict.kept.hubVersion) from \(conflict.kept.device)  \(conflict.foundAt.iso8601)")
+                }
+            }
+        }
+    }
+}
+
+struct Duplicates: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Patients registered twice with the same ABHA number or address, for a supervisor to merge.")
+    @OptionGroup var database: HubDatabaseOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try runReportingFailure {
+            let pairs = try database.open().duplicates()
+            if json {
+                print(JSONValue.array(pairs.map { .object([("facility", .string($0.facility)), ("patient_a", .string($0.patientA)),
+                                                           ("patient_b", .string($0.patientB)), ("reason", .string($0.reason)),
+                                                           ("found_at", .string($0.foundAt.iso8601))]) }).serialized())
+            } else if pairs.isEmpty {
+                print("no likely duplicates")
+            } else {
+                for pair in pairs { print("\(pair.facility)  \(pair.patientA)  \(pair.patientB)  \(pair.reason)") }
+            }
+        }
+    }
+}
