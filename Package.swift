@@ -124,7 +124,7 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "ArogyaTerminalTests", dependencies: ["ArogyaTerminal", "CNcursesw", "ArogyaTesting"]),
-        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "arogya", "arogya-hub"]),
+        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "arogya", "arogya-hub", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ArogyaHubTests",
             dependencies: [

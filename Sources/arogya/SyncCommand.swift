@@ -73,7 +73,9 @@ struct SyncCommand: ParsableCommand {
         let client = try HubToken.client(store: store, environment: environment)
         if resendRejected { _ = try environment.run { try store.resendRejected() } }
         let report = try environment.run {
-            try blockingWait { try await SyncEngine(store: store, client: client).run() }
+            // AROGYA_SYNC_ATTEMPTS: tries per request (scripts that must fail fast set 1).
+            let attempts = ProcessInfo.processInfo.environment["AROGYA_SYNC_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 20)) } ?? 6
+            return try blockingWait { try await SyncEngine(store: store, client: client, retry: RetryPolicy(attempts: attempts)).run() }
         }
         let offset = report.serverTime.map { $0.millisecondsSince1970 - Timestamp(Date()).millisecondsSince1970 }
         if json {
@@ -107,6 +109,8 @@ struct SyncCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "What is waiting for upload, the last successful sync and the hub's clock.")
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
+        /// `sync` has a `--json` of its own, which takes the flag when it is written after `status`.
+        @ParentCommand var sync: SyncCommand
         @Flag(help: "Print JSON: {hub, pending: {TYPE: count}, pending_total, last_sync, server_time, clock_offset_ms, last_failure: {at, message}, rejected, conflicts, parked}.")
         var json = false
 
@@ -115,7 +119,7 @@ struct SyncCommand: ParsableCommand {
             let store = try environment.openStore(.mustExist)
             let status = try environment.run { try store.syncStatus() }
             let hub = status.hubURL.map { $0.replacingOccurrences(of: "#allow-insecure", with: "") }
-            if json {
+            if json || sync.json {
                 print(JSONValue.object([
                     ("hub", hub.map(JSONValue.string) ?? .null),
                     ("pending", .object(status.pendingByType.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),

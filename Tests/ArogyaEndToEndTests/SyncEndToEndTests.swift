@@ -1,0 +1,132 @@
+import ArogyaCore
+import ArogyaTesting
+import Foundation
+import GRDB
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `arogya-hub` on loopback and real terminals: register, screen, sync, and read the FHIR document.
+@Suite("Sync end to end", .serialized)
+struct SyncEndToEndTests {
+    static var hubBinary: String { (BuiltProduct.arogya as NSString).deletingLastPathComponent + "/arogya-hub" }
+
+    /// Starts `arogya-hub serve` on a free port and returns it with its base address.
+    func admin(_ folder: TemporaryFolder, _ arguments: [String]) throws -> String {
+        let result = try ChildProcess.run(Self.hubBinary, arguments + ["--db", folder.file("hub.sqlite")])
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return result.stdout
+    }
+
+    func startHub(_ folder: TemporaryFolder) throws -> (ChildProcess, String) {
+        let database = folder.file("hub.sqlite")
+        _ = try admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        let log = folder.file("hub.log")
+        let hub = try ChildProcess.launch(Self.hubBinary, ["serve", "--db", database, "--port", "0"], logPath: log)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "url=http://127.0.0.1:") {
+                let port = text[range.upperBound...].prefix { $0.isNumber }
+                return (hub, "http://127.0.0.1:\(port)")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        hub.signal(SIGKILL)
+        throw ChildProcess.SpawnError.timedOut("arogya-hub serve", seconds: 20, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    func terminal(_ folder: TemporaryFolder, _ name: String, hub: String) throws -> String {
+        let database = folder.file(name + ".sqlite")
+        let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya", "--village", "Rampur"], stdin: "4826\n")
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let added = try admin(folder, ["devices", "add", "--facility", "IN0001", "--label", name])
+        let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
+        let connect = try BuiltProduct.run(["hub", "connect", hub, "--token", token, "--db", database])
+        #expect(connect.status == 0, "\(connect.stderr)")
+        #expect(!connect.stdout.contains(token), "the token is never printed again")
+        return database
+    }
+
+    @Test("Given a hub and two terminals, when one registers and screens patients and both sync, then the hub has them, the other terminal finds them and the FHIR document comes back")
+    func registerScreenSyncAndFetch() throws {
+        let folder = try TemporaryFolder()
+        let (hub, address) = try startHub(folder)
+        defer { hub.signal(SIGTERM); hub.wait() }
+        let first = try terminal(folder, "first", hub: address)
+        let second = try terminal(folder, "second", hub: address)
+
+        // The demo registers and screens as workers would: every record waits in the outbox.
+        #expect(try BuiltProduct.run(["demo", "--db", first, "--patients", "60", "--seed", "7"]).status == 0)
+        let status = try BuiltProduct.run(["sync", "status", "--json", "--db", first])
+        let pending = try JSONParser.parse(status.stdout)
+        guard case .number(let waiting)? = pending["pending_total"] else { Issue.record("no pending_total: \(status.stdout)"); return }
+        #expect(waiting > 60)
+
+        let sync = try BuiltProduct.run(["sync", "--json", "--db", first])
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        let report = try JSONParser.parse(sync.stdout)
+        #expect(report["pushed"]?["accepted"] == .number(waiting))
+        // A second sync has nothing to send: nothing was lost or left behind.
+        let again = try JSONParser.parse(try BuiltProduct.run(["sync", "--json", "--db", first]).stdout)
+        #expect(again["pushed"]?["accepted"] == .number(0))
+
+        let pulled = try BuiltProduct.run(["sync", "--json", "--db", second])
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(try JSONParser.parse(pulled.stdout)["pulled"] == .number(waiting))
+
+        let stats = try JSONParser.parse(try admin(folder, ["stats", "--json"]))
+        guard case .array(let counts)? = stats["records"] else { Issue.record("no records in stats"); return }
+        #expect(counts.contains { $0["type"] == .string("patient") && $0["count"] == .number(60) })
+
+        // The other terminal finds a patient registered on the first.
+        let firstQueue = try DatabaseQueue(path: first)
+        let (patientName, screeningID) = try firstQueue.read { db in
+            (try String.fetchOne(db, sql: "SELECT name FROM patient ORDER BY pk LIMIT 1")!,
+             try String.fetchOne(db, sql: "SELECT id FROM screening ORDER BY pk LIMIT 1")!)
+        }
+        let found = try BuiltProduct.run(["patients", "search", patientName, "--db", second])
+        #expect(found.stdout.contains(patientName), "\(found.stdout)\(found.stderr)")
+
+        // The hub serves the screening as an ABDM document, to the same token only.
+        let token = try String(contentsOfFile: first + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let document = try fetch(address + "/fhir/Bundle/" + screeningID, token: token)
+        #expect(document.status == 200)
+        let bundle = try JSONParser.parse(document.body)
+        #expect(bundle["type"] == .string("document"))
+        #expect(try fetch(address + "/fhir/Bundle/" + screeningID, token: "wrong").status == 401)
+    }
+
+    @Test("Given a hub that is not running, when sync is asked for, then it exits 1 saying so and everything still waits")
+    func hubDown() throws {
+        let folder = try TemporaryFolder()
+        let database = folder.file("t.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya"], stdin: "4826\n").status == 0)
+        #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:9", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--db", database]).status == 0)
+        let sync = try BuiltProduct.run(["sync", "--db", database], environment: ["AROGYA_SYNC_ATTEMPTS": "1"])
+        #expect(sync.status == 1)
+        #expect(sync.stderr.contains("could not be reached"))
+        let status = try JSONParser.parse(try BuiltProduct.run(["sync", "status", "--json", "--db", database]).stdout)
+        #expect(status["pending_total"] == .number(2))
+        #expect(status["last_failure"] != .null)
+    }
+
+    @Test("Given a plain-HTTP hub on another machine, when connecting, then it is refused unless --allow-insecure")
+    func insecureRefused() throws {
+        let folder = try TemporaryFolder()
+        let database = folder.file("t.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya"], stdin: "4826\n").status == 0)
+        let refused = try BuiltProduct.run(["hub", "connect", "http://10.1.2.3:8080", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--db", database])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("plain HTTP"))
+        let allowed = try BuiltProduct.run(["hub", "connect", "http://10.1.2.3:8080", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--allow-insecure", "--db", database])
+        #expect(allowed.status == 0)
+    }
+
+    func fetch(_ url: String, token: String) throws -> (status: Int, body: String) {
+        let result = try ChildProcess.run("curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer " + token, url], timeout: 30)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+}

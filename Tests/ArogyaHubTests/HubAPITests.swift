@@ -1,0 +1,171 @@
+import ArogyaCore
+import ArogyaHub
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The hub's API in process, through Hummingbird's router test client.
+@Suite("Hub API")
+struct HubAPITests {
+    struct Hub {
+        let storage: HubDatabase
+        let tokenA: String
+        let tokenB: String
+        let tokenOther: String
+        let application: Application<RouterResponder<BasicRequestContext>>
+    }
+
+    static let clock = WallClock.fixed(Timestamp(iso8601: "2026-11-23T09:00:00.000Z")!)
+
+    func makeHub() throws -> Hub {
+        let storage = try HubDatabase(path: ":memory:", clock: Self.clock)
+        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        try storage.addFacility(id: "IN0002", name: "AAM Sitapur")
+        let a = try storage.addDevice(facility: "IN0001", label: "A").token
+        let b = try storage.addDevice(facility: "IN0001", label: "B").token
+        let other = try storage.addDevice(facility: "IN0002", label: "C").token
+        let application = Application(router: HubRoutes.router(storage: storage, clock: Self.clock))
+        return Hub(storage: storage, tokenA: a, tokenB: b, tokenOther: other, application: application)
+    }
+
+    static func patient(_ id: String, version: Int = 1, base: Int = 0, name: String = "Lakshmi Devi", abha: String? = nil) -> JSONValue {
+        var payload: [(key: String, value: JSONValue)] = [("name", .string(name)), ("sex", .string("female")), ("birth_date", .string("1980-01-01"))]
+        if let abha { payload.append(("abha_number", .string(abha))) }
+        return SyncWire.Record(type: "patient", id: id, version: version, baseVersion: base,
+                               updatedAt: Timestamp(iso8601: "2026-11-23T08:00:00.000Z")!, payload: .object(payload)).json
+    }
+
+    static func body(_ records: [JSONValue]) -> ByteBuffer {
+        ByteBuffer(string: JSONValue.object([("records", .array(records))]).serialized(pretty: false))
+    }
+
+    static func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer " + token] }
+
+    static func push(_ client: some TestClientProtocol, _ token: String, _ records: [JSONValue]) async throws -> SyncWire.PushResponse {
+        try await client.execute(uri: "/v1/sync/push", method: .post, headers: auth(token), body: body(records)) { response in
+            #expect(response.status == .ok)
+            return try SyncWire.PushResponse(reading: JSONField(try JSONParser.parse(String(buffer: response.body))))
+        }
+    }
+
+    static func pull(_ client: some TestClientProtocol, _ token: String, after: Int64, limit: Int) async throws -> SyncWire.PullResponse {
+        try await client.execute(uri: "/v1/sync/pull?after=\(after)&limit=\(limit)", method: .get, headers: auth(token)) { response in
+            #expect(response.status == .ok)
+            return try SyncWire.PullResponse(reading: JSONField(try JSONParser.parse(String(buffer: response.body))))
+        }
+    }
+
+    let idOne = "01a20606-aacb-789c-b598-fe76d4554001"
+    let idTwo = "01a20606-aacb-789c-b598-fe76d4554002"
+
+    @Test("Given the same batch sent twice, when pushed, then the second answer is identical for each and nothing is stored twice")
+    func idempotentResend() async throws {
+        let hub = try makeHub()
+        try await hub.application.test(.router) { client in
+            let batch = [Self.patient(idOne), Self.patient(idTwo)]
+            let first = try await Self.push(client, hub.tokenA, batch)
+            #expect(first.results.map(\.status) == [.accepted, .accepted])
+            let again = try await Self.push(client, hub.tokenA, batch)
+            #expect(again.results.map(\.status) == [.identical, .identical])
+            #expect(again.results.map(\.hubVersion) == [1, 1])
+        }
+        #expect(try hub.storage.stats().counts.map(\.records) == [2])
+    }
+
+    @Test("Given two devices editing the same version offline, when both push, then the later is current, the other is kept and listed")
+    func conflictKeepsBoth() async throws {
+        let hub = try makeHub()
+        try await hub.application.test(.router) { client in
+            _ = try await Self.push(client, hub.tokenA, [Self.patient(idOne)])
+            let fromA = try await Self.push(client, hub.tokenA, [Self.patient(idOne, version: 2, base: 1, name: "Lakshmi Devi A")])
+            #expect(fromA.results.first?.status == .accepted)
+            let fromB = try await Self.push(client, hub.tokenB, [Self.patient(idOne, version: 2, base: 1, name: "Laxmi Devi B")])
+            #expect(fromB.results.first?.status == .conflict)
+            #expect(fromB.results.first?.hubVersion == 3)
+            // A's next edit from its own latest is not a conflict with itself, but B's change is in between.
+            let pulled = try await Self.pull(client, hub.tokenA, after: 0, limit: 10)
+            #expect(pulled.records.first?.payload["name"] == .string("Laxmi Devi B"))
+        }
+        let conflicts = try hub.storage.conflicts()
+        #expect(conflicts.count == 1)
+        #expect(conflicts.first?.kept.hubVersion == 2)
+        #expect(conflicts.first?.current.hubVersion == 3)
+    }
+
+    @Test("Given many records written in one instant, when pulled a page at a time, then each arrives once, in order, and never the puller's own")
+    func cursorPaging() async throws {
+        let hub = try makeHub()
+        try await hub.application.test(.router) { client in
+            let ids = (0..<25).map { String(format: "01a20606-aacb-789c-b598-fe76d45540%02d", $0) }
+            _ = try await Self.push(client, hub.tokenA, ids.map { Self.patient($0) })
+            _ = try await Self.push(client, hub.tokenB, [Self.patient("01a20606-aacb-789c-b598-fe76d455ffff")])
+            var seen: [String] = []
+            var after: Int64 = 0
+            var pages = 0
+            while true {
+                let page = try await Self.pull(client, hub.tokenB, after: after, limit: 7)
+                seen += page.records.map(\.id)
+                after = page.next
+                pages += 1
+                if !page.more { break }
+            }
+            #expect(seen == ids)
+            #expect(pages == 4)
+            let nothingNew = try await Self.pull(client, hub.tokenB, after: after, limit: 7)
+            #expect(nothingNew.records.isEmpty && !nothingNew.more)
+        }
+    }
+
+    @Test("Given no token, a wrong token, a revoked one or another facility's, when asking, then 401 or 404 and never data")
+    func authentication() async throws {
+        let hub = try makeHub()
+        try await hub.application.test(.router) { client in
+            _ = try await Self.push(client, hub.tokenA, [Self.patient(idOne)])
+            try await client.execute(uri: "/v1/sync/pull", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/sync/pull", method: .get, headers: Self.auth("not-a-token")) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/fhir/Patient/\(idOne)", method: .get, headers: Self.auth(hub.tokenOther)) { response in
+                #expect(response.status == .notFound)
+                #expect(!String(buffer: response.body).contains("Lakshmi"))
+            }
+            let other = try await Self.pull(client, hub.tokenOther, after: 0, limit: 100)
+            #expect(other.records.isEmpty)
+            let deviceA = try #require(try hub.storage.device(forToken: hub.tokenA))
+            try hub.storage.revokeDevice(deviceA.id)
+            try await client.execute(uri: "/v1/sync/push", method: .post, headers: Self.auth(hub.tokenA), body: Self.body([Self.patient(idTwo)])) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("Given a batch with a malformed record and a PIN hash, when pushed, then those are rejected with why and the rest kept")
+    func rejections() async throws {
+        let hub = try makeHub()
+        try await hub.application.test(.router) { client in
+            let account = JSONValue.object([("type", .string("account")), ("id", .string(idTwo)), ("version", .number(1)),
+                                            ("updated_at", .string("2026-11-23T08:00:00.000Z")),
+                                            ("payload", .object([("username", .string("asha")), ("full_name", .string("Asha")),
+                                                                 ("role", .string("worker")), ("pin_hash", .string("x"))]))])
+            let broken = JSONValue.object([("type", .string("patient")), ("id", .string("not-an-id")), ("version", .number(1)),
+                                           ("updated_at", .string("yesterday")), ("payload", .object([]))])
+            let answer = try await Self.push(client, hub.tokenA, [Self.patient(idOne), broken, account])
+            #expect(answer.results.map(\.status) == [.accepted, .rejected, .rejected])
+            #expect(answer.results[1].reason?.contains("records[1].id") == true)
+            #expect(answer.results[2].reason?.contains("PIN hash") == true)
+        }
+    }
+
+    @Test("Given two registrations with the same ABHA number from two devices, when pushed, then both are kept and flagged as a pair")
+    func duplicateABHA() async throws {
+        let hub = try makeHub()
+        try await hub.application.test(.router) { client in
+            _ = try await Self.push(client, hub.tokenA, [Self.patient(idOne, abha: "91123456789012")])
+            let second = try await Self.push(client, hub.tokenB, [Self.patient(idTwo, name: "Laxmi", abha: "91123456789012")])
+            #expect(second.results.first?.status == .accepted)
+        }
+        let pairs = try hub.storage.duplicates()
+        #expect(pairs.map { [$0.patientA, $0.patientB] } == [[idOne, idTwo]])
+        #expect(pairs.first?.reason == "same ABHA number")
+    }
+}
