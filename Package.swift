@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "ArogyaCore", "ArogyaStore", "CPseudoTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -53,16 +53,19 @@ extension AppDatabase {
     /// so a sync killed before the answer resends them, and the hub answers "identical".
     public func nextUploadBatch(limit: Int = SyncWire.maximumBatch, after lastOutboxID: Int64 = 0) throws(StoreError) -> (records: [SyncWire.Record], lastOutboxID: Int64) {
         try write { db in
+            // Rows in queue order, read through the (state, id) index: a batch costs its own size, not the queue's.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT record_type, record_id, min(id) AS first FROM sync_outbox
-                WHERE state IN ('pending', 'sent') GROUP BY record_type, record_id HAVING min(id) > ?
-                ORDER BY first LIMIT ?
+                SELECT id, record_type, record_id FROM sync_outbox
+                WHERE state IN ('pending', 'sent') AND id > ? ORDER BY id LIMIT ?
                 """, arguments: [lastOutboxID, limit])
             var records: [SyncWire.Record] = []
             var last = lastOutboxID
+            var seen = Set<String>()
             for row in rows {
                 let type: String = row["record_type"], id: String = row["record_id"]
-                last = max(last, row["first"])
+                last = max(last, row["id"])
+                // Several edits of one record since the last sync go up once, at the current version.
+                guard seen.insert(type + "/" + id).inserted else { continue }
                 guard let current = try SyncPayloads.current(type: type, id: id, in: db) else {
                     try db.execute(sql: """
                         UPDATE sync_outbox SET state = 'rejected', server_message = 'the record is no longer on this terminal'

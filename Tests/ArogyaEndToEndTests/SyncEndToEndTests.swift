@@ -20,9 +20,14 @@ struct SyncEndToEndTests {
     }
 
     func startHub(_ folder: TemporaryFolder) throws -> (ChildProcess, String) {
-        let database = folder.file("hub.sqlite")
         _ = try admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
-        let log = folder.file("hub.log")
+        return try restartHub(folder)
+    }
+
+    /// Starts `arogya-hub serve` on the folder's hub database, with a log of its own.
+    func restartHub(_ folder: TemporaryFolder) throws -> (ChildProcess, String) {
+        let database = folder.file("hub.sqlite")
+        let log = folder.file("hub-\(UUID().uuidString).log")
         let hub = try ChildProcess.launch(Self.hubBinary, ["serve", "--db", database, "--port", "0"], logPath: log)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -96,6 +101,44 @@ struct SyncEndToEndTests {
         let bundle = try JSONParser.parse(document.body)
         #expect(bundle["type"] == .string("document"))
         #expect(try fetch(address + "/fhir/Bundle/" + screeningID, token: "wrong").status == 401)
+    }
+
+    @Test("Given syncs killed with SIGKILL mid-way, first the terminal's and then the hub's, when sync runs again, then the hub holds each record exactly once")
+    func killedMidSync() throws {
+        let folder = try TemporaryFolder()
+        var (hub, address) = try startHub(folder)
+        defer { hub.signal(SIGKILL); hub.wait() }
+        let database = try terminal(folder, "t", hub: address)
+        #expect(try BuiltProduct.run(["demo", "--db", database, "--patients", "1500", "--no-history"]).status == 0)
+        let expected = 1502
+
+        // The terminal killed while it pushes (at whatever point it has reached).
+        let first = try ChildProcess.launch(BuiltProduct.arogya, ["sync", "--db", database], logPath: folder.file("sync1.log"))
+        Thread.sleep(forTimeInterval: 1.0)
+        first.signal(SIGKILL)
+        first.wait()
+
+        // The hub killed while the next sync pushes; a new hub process on the same database.
+        let second = try ChildProcess.launch(BuiltProduct.arogya, ["sync", "--db", database], environment:
+            ProcessInfo.processInfo.environment.merging(["AROGYA_SYNC_ATTEMPTS": "1"]) { _, new in new }, logPath: folder.file("sync2.log"))
+        Thread.sleep(forTimeInterval: 1.0)
+        hub.signal(SIGKILL)
+        hub.wait()
+        second.wait()
+        (hub, address) = try restartHub(folder)
+        let token = try String(contentsOfFile: database + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try BuiltProduct.run(["hub", "connect", address, "--token", token, "--db", database]).status == 0)
+
+        let last = try BuiltProduct.run(["sync", "--json", "--db", database])
+        #expect(last.status == 0, "\(last.stdout)\(last.stderr)")
+        let status = try JSONParser.parse(try BuiltProduct.run(["sync", "status", "--json", "--db", database]).stdout)
+        #expect(status["pending_total"] == .number(0))
+        let hubQueue = try DatabaseQueue(path: folder.file("hub.sqlite"))
+        let (records, versions) = try hubQueue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM record")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM record_version")!)
+        }
+        #expect(records == expected)
+        #expect(versions == expected, "a resend was stored twice")
     }
 
     @Test("Given a hub that is not running, when sync is asked for, then it exits 1 saying so and everything still waits")
