@@ -97,7 +97,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Opens a pseudo-terminal, which Glibc's module map hides from Swift (benchmark only).
+        // C the benchmark needs: a pseudo-terminal (which Glibc's module map hides from Swift), line-buffered output.
         .target(name: "CPseudoTerminal"),
         .executableTarget(
             name: "arogya-bench",

@@ -2,6 +2,7 @@
 #include "CPseudoTerminal.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -18,4 +19,8 @@ int arogya_open_pty(char *name, size_t name_length, unsigned short rows, unsigne
     struct winsize size = { .ws_row = rows, .ws_col = columns };
     ioctl(master, TIOCSWINSZ, &size);
     return master;
+}
+
+void arogya_line_buffered_stdout(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
 }

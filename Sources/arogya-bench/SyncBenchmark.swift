@@ -36,7 +36,7 @@ struct SyncBenchmark: ParsableCommand {
 
         _ = try Self.run(hubBinary, ["facilities", "add", "IN0001", "--name", "AAM Bench", "--db", hubDB])
         let log = root + "/hub.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let hub = Process()
         hub.executableURL = URL(fileURLWithPath: hubBinary)
         hub.arguments = ["serve", "--db", hubDB, "--port", "0", "--log-level", "notice"]

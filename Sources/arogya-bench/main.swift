@@ -1,8 +1,6 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPseudoTerminal
 
 // A line at a time, so that figures already printed survive a run that is stopped.
-setvbuf(stdout, nil, _IOLBF, 0)
+arogya_line_buffered_stdout()
 ArogyaBench.main()
