@@ -112,6 +112,6 @@ public enum DeviceToken {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(token.utf8)).hexadecimal
     }
 }

@@ -39,18 +39,18 @@ extension HubDatabase {
 
     private func apply(_ record: SyncWire.Record, from device: HubDevice, at now: Timestamp, in db: Database) throws -> SyncWire.Result {
         let payload = record.payload.serialized(pretty: false)
-        let hash = SHA256.hash(data: Array(payload.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Array(payload.utf8)).hexadecimal
         let key: StatementArguments = [device.facilityID, record.type, record.id]
-        if let resent = try Int.fetchOne(db, sql: """
+        if let resent = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT hub_version FROM record_version
             WHERE facility_id = ? AND type = ? AND id = ? AND device_id = ? AND device_version = ? AND payload_hash = ?
             ORDER BY seq DESC LIMIT 1
-            """, arguments: key + [device.id, record.version, hash]) {
+            """), arguments: key + [device.id, record.version, hash]) {
             return SyncWire.Result(type: record.type, id: record.id, status: .identical, hubVersion: resent)
         }
-        let current = try Row.fetchOne(db, sql: """
+        let current = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT seq, hub_version, device_id, device_version FROM record WHERE facility_id = ? AND type = ? AND id = ?
-            """, arguments: key)
+            """), arguments: key)
         var status = SyncWire.Status.accepted
         let newVersion: Int
         if let current {
@@ -61,25 +61,25 @@ extension HubDatabase {
         } else {
             newVersion = record.baseVersion + 1
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO record_version (facility_id, type, id, hub_version, device_id, device_version, base_version,
                                         updated_at, received_at, payload, payload_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: key + [newVersion, device.id, record.version, record.baseVersion, record.updatedAt.iso8601,
+            """).execute(arguments: key + [newVersion, device.id, record.version, record.baseVersion, record.updatedAt.iso8601,
                                    now.iso8601, payload, hash])
         let seq = db.lastInsertedRowID
         let links = HubPayloadCheck.links(of: record)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO record (facility_id, type, id, seq, hub_version, device_id, device_version, patient_id, parent_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (facility_id, type, id) DO UPDATE SET
                 seq = excluded.seq, hub_version = excluded.hub_version, device_id = excluded.device_id,
                 device_version = excluded.device_version, patient_id = excluded.patient_id, parent_id = excluded.parent_id
-            """, arguments: key + [seq, newVersion, device.id, record.version, links.patient, links.parent])
+            """).execute(arguments: key + [seq, newVersion, device.id, record.version, links.patient, links.parent])
         if status == .conflict, let current {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO conflict (facility_id, type, record_id, kept_seq, current_seq, found_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: key + [current["seq"] as Int64, seq, now.iso8601])
+                """).execute(arguments: key + [current["seq"] as Int64, seq, now.iso8601])
         }
         if record.type == "patient" { try noteIdentifiers(of: record, facility: device.facilityID, at: now, in: db) }
         return SyncWire.Result(type: record.type, id: record.id, status: status, hubVersion: newVersion)
@@ -88,20 +88,20 @@ extension HubDatabase {
     /// Keeps the patient's ABHA number and address, and flags any other patient of the facility with the
     /// same one as a likely duplicate pair. Both are kept: only a supervisor merges.
     private func noteIdentifiers(of record: SyncWire.Record, facility: String, at now: Timestamp, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM patient_identifier WHERE facility_id = ? AND patient_id = ?", arguments: [facility, record.id])
+        try db.cachedStatement(sql: "DELETE FROM patient_identifier WHERE facility_id = ? AND patient_id = ?").execute(arguments: [facility, record.id])
         // A merged record points at the one it was merged into: it is no longer a second registration.
         if case .string("merged")? = record.payload["status"] { return }
         for kind in ["abha_number", "abha_address"] {
             guard case .string(let value)? = record.payload[kind], !value.isEmpty else { continue }
-            let others = try String.fetchAll(db, sql: """
+            let others = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT patient_id FROM patient_identifier WHERE facility_id = ? AND kind = ? AND value = ? AND patient_id != ?
-                """, arguments: [facility, kind, value, record.id])
+                """), arguments: [facility, kind, value, record.id])
             for other in others {
                 let (a, b) = other < record.id ? (other, record.id) : (record.id, other)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO duplicate_pair (facility_id, patient_a, patient_b, reason, found_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
-                    """, arguments: [facility, a, b, "same \(kind == "abha_number" ? "ABHA number" : "ABHA address")", now.iso8601])
+                    """).execute(arguments: [facility, a, b, "same \(kind == "abha_number" ? "ABHA number" : "ABHA address")", now.iso8601])
             }
             try db.execute(sql: "INSERT INTO patient_identifier (facility_id, kind, value, patient_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: [facility, kind, value, record.id])

@@ -242,7 +242,7 @@ extension AppDatabase {
 
     /// The id of the active village with this name, or nil.
     static func villageId(_ db: Database, named name: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT id FROM village WHERE name = ? COLLATE NOCASE AND active = 1", arguments: [name])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM village WHERE name = ? COLLATE NOCASE AND active = 1"), arguments: [name])
     }
 
     /// The id of the named village, adding it to the facility's list when it is new (a hamlet the

@@ -174,7 +174,7 @@ extension Database {
     }
 
     func markCareStale(patientId: String) throws {
-        try execute(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) SELECT pk FROM patient WHERE id = ?", arguments: [patientId])
+        try cachedStatement(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) SELECT pk FROM patient WHERE id = ?").execute(arguments: [patientId])
     }
 
     /// On a merge, the other record's screenings and referrals move to the kept one: each is a new version

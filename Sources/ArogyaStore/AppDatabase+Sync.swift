@@ -54,10 +54,10 @@ extension AppDatabase {
     public func nextUploadBatch(limit: Int = SyncWire.maximumBatch, after lastOutboxID: Int64 = 0) throws(StoreError) -> (records: [SyncWire.Record], lastOutboxID: Int64) {
         try write { db in
             // Rows in queue order, read through the (state, id) index: a batch costs its own size, not the queue's.
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, record_type, record_id FROM sync_outbox
                 WHERE state IN ('pending', 'sent') AND id > ? ORDER BY id LIMIT ?
-                """, arguments: [lastOutboxID, limit])
+                """), arguments: [lastOutboxID, limit])
             var records: [SyncWire.Record] = []
             var last = lastOutboxID
             var seen = Set<String>()
@@ -67,20 +67,20 @@ extension AppDatabase {
                 // Several edits of one record since the last sync go up once, at the current version.
                 guard seen.insert(type + "/" + id).inserted else { continue }
                 guard let current = try SyncPayloads.current(type: type, id: id, in: db) else {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         UPDATE sync_outbox SET state = 'rejected', server_message = 'the record is no longer on this terminal'
                         WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
-                        """, arguments: [type, id])
+                        """).execute(arguments: [type, id])
                     continue
                 }
                 let base = try Int.fetchOne(db, sql: "SELECT hub_version FROM sync_record WHERE record_type = ? AND record_id = ?",
                                             arguments: [type, id]) ?? 0
                 records.append(SyncWire.Record(type: type, id: id, version: current.version, baseVersion: base,
                                                updatedAt: current.updatedAt, payload: current.payload))
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE sync_outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ?
                     WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent') AND version <= ?
-                    """, arguments: [now, type, id, current.version])
+                    """).execute(arguments: [now, type, id, current.version])
             }
             return (records, last)
         }
@@ -104,15 +104,15 @@ extension AppDatabase {
                     message = "another terminal changed this record too; this version is now current and the other is kept at the hub"
                 case .rejected: state = "rejected"; tally.rejected += 1; message = result.reason ?? "rejected"
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE sync_outbox SET state = ?, server_message = ?
                     WHERE record_type = ? AND record_id = ? AND state = 'sent' AND version <= ?
-                    """, arguments: [state, message, result.type, result.id, version])
+                    """).execute(arguments: [state, message, result.type, result.id, version])
                 if let hubVersion = result.hubVersion {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)
                         ON CONFLICT DO UPDATE SET hub_version = max(hub_version, excluded.hub_version)
-                        """, arguments: [result.type, result.id, hubVersion])
+                        """).execute(arguments: [result.type, result.id, hubVersion])
                 }
             }
             return tally

@@ -11,17 +11,17 @@ extension AppDatabase {
         try write { db in
             var applied = 0
             for record in page.records {
-                let waiting = try Bool.fetchOne(db, sql: """
+                let waiting = try Bool.fetchOne(db.cachedStatement(sql: """
                     SELECT 1 FROM sync_outbox WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
-                    """, arguments: [record.type, record.id]) ?? false
+                    """), arguments: [record.type, record.id]) ?? false
                 if waiting { continue }
                 if try apply(record, in: db) { applied += 1 }
             }
             applied += try applyParked(in: db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [SettingKey.syncCursor.rawValue, String(page.next), now])
+                """).execute(arguments: [SettingKey.syncCursor.rawValue, String(page.next), now])
             return applied
         }
     }
@@ -40,20 +40,20 @@ extension AppDatabase {
             missing = nil
         }
         if let missing {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO sync_parked (record_type, record_id, hub_version, payload, reason, parked_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET hub_version = excluded.hub_version, payload = excluded.payload, reason = excluded.reason
-                """, arguments: [record.type, record.id, record.version, payload.serialized(pretty: false), missing, now])
+                """).execute(arguments: [record.type, record.id, record.version, payload.serialized(pretty: false), missing, now])
             return false
         }
         switch record.type {
         case "patient": try applyPatient(record, in: db)
         case "screening", "referral": try upsert(table: record.type, record: record, in: db)
         case "account":
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO remote_account (id, username, full_name, role, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET username = excluded.username, full_name = excluded.full_name, role = excluded.role, active = excluded.active
-                """, arguments: [record.id, text("username") ?? "", text("full_name") ?? "", text("role") ?? "worker",
+                """).execute(arguments: [record.id, text("username") ?? "", text("full_name") ?? "", text("role") ?? "worker",
                                  payload["active"] == .bool(false) ? 0 : 1])
         default:
             // Another terminal's description of the facility: this terminal keeps its own.
@@ -62,17 +62,17 @@ extension AppDatabase {
         if record.type == "screening" || record.type == "referral", let patient = text("patient_id") {
             try db.markCareStale(patientId: patient)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)
             ON CONFLICT DO UPDATE SET hub_version = excluded.hub_version
-            """, arguments: [record.type, record.id, record.version])
-        try db.execute(sql: "DELETE FROM sync_parked WHERE record_type = ? AND record_id = ?", arguments: [record.type, record.id])
+            """).execute(arguments: [record.type, record.id, record.version])
+        try db.cachedStatement(sql: "DELETE FROM sync_parked WHERE record_type = ? AND record_id = ?").execute(arguments: [record.type, record.id])
         return true
     }
 
     private func exists(_ db: Database, _ table: String, _ id: String?) throws -> Bool {
         guard let id else { return false }
-        return try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [id]) ?? false
+        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(table) WHERE id = ?"), arguments: [id]) ?? false
     }
 
     /// Parked records whose patient or screening is here now.
@@ -97,10 +97,10 @@ extension AppDatabase {
         let present = columns.filter { record.payload[$0] != nil }
         let values: [(any DatabaseValueConvertible)?] = [record.id] + present.map { SyncPayloads.column(record.payload[$0], column: $0) } + [record.version]
         let names = ["id"] + present + ["version"]
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: names.count)))
             ON CONFLICT (id) DO UPDATE SET \((present + ["version"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-            """, arguments: StatementArguments(values))
+            """).execute(arguments: StatementArguments(values))
     }
 
     /// A patient from another terminal: her village made known here, her search keys worked out anew.
@@ -115,7 +115,7 @@ extension AppDatabase {
                         ("mobile_reversed", text("mobile").map { .string(String($0.reversed())) } ?? .null)]
             payload = .object(members)
         }
-        let old = try Row.fetchOne(db, sql: "SELECT pk, search_terms FROM patient WHERE id = ?", arguments: [record.id])
+        let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT pk, search_terms FROM patient WHERE id = ?"), arguments: [record.id])
         if let old { try PatientSearchIndex.delete(db, rowid: old["pk"], terms: old["search_terms"]) }
         // A patient merged into one who has not arrived yet would break the link: keep the link's target for later.
         if let target = text("merged_into"), !(try exists(db, "patient", target)), case .object(var members) = payload {
@@ -124,7 +124,7 @@ extension AppDatabase {
         }
         try upsert(table: "patient", record: SyncWire.Record(type: record.type, id: record.id, version: record.version,
                                                              baseVersion: 0, updatedAt: record.updatedAt, payload: payload), in: db)
-        let row = try Row.fetchOne(db, sql: "SELECT pk, search_terms FROM patient WHERE id = ?", arguments: [record.id])!
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT pk, search_terms FROM patient WHERE id = ?"), arguments: [record.id])!
         try PatientSearchIndex.insert(db, rowid: row["pk"], terms: row["search_terms"])
         try db.markCareStale(patientPk: row["pk"])
     }

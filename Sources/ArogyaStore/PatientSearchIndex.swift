@@ -26,12 +26,12 @@ enum PatientSearchIndex {
     }
 
     static func insert(_ db: Database, rowid: Int64, terms: String) throws {
-        try db.execute(sql: "INSERT INTO patient_search (rowid, search_terms) VALUES (?, ?)", arguments: [rowid, terms])
+        try db.cachedStatement(sql: "INSERT INTO patient_search (rowid, search_terms) VALUES (?, ?)").execute(arguments: [rowid, terms])
     }
 
     /// An external-content index removes a row given the terms it was given, which the row still holds.
     static func delete(_ db: Database, rowid: Int64, terms: String) throws {
-        try db.execute(sql: "INSERT INTO patient_search (patient_search, rowid, search_terms) VALUES ('delete', ?, ?)",
-                       arguments: [rowid, terms])
+        try db.cachedStatement(sql: "INSERT INTO patient_search (patient_search, rowid, search_terms) VALUES ('delete', ?, ?)")
+            .execute(arguments: [rowid, terms])
     }
 }

@@ -20,21 +20,21 @@ enum SyncPayloads {
     /// The record as it is now: its version, last change and payload; nil when it is not here.
     static func current(type: String, id: String, in db: Database) throws -> (version: Int, updatedAt: Timestamp, payload: JSONValue)? {
         guard let excluded = privateColumns[type],
-              let row = try Row.fetchOne(db, sql: "SELECT * FROM \(type) WHERE id = ?", arguments: [id]) else { return nil }
+              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(type) WHERE id = ?"), arguments: [id]) else { return nil }
         var members: [(key: String, value: JSONValue)] = []
         for column in row.columnNames where !excluded.contains(column) && column != "version" {
             members.append((column, try json(row[column] as DatabaseValue, column: column)))
         }
         switch type {
         case "patient":
-            let village = try String.fetchOne(db, sql: "SELECT name FROM village WHERE id = ?", arguments: [row["village_id"] as String?])
+            let village = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM village WHERE id = ?"), arguments: [row["village_id"] as String?])
             members.append(("village", village.map(JSONValue.string) ?? .null))
         case "screening":
             // The author as an account, so that the hub can name her in documents.
-            let account = try String.fetchOne(db, sql: "SELECT id FROM account WHERE username = ?", arguments: [row["recorded_by"] as String])
+            let account = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE username = ?"), arguments: [row["recorded_by"] as String])
             members.append(("recorded_by_account", account.map(JSONValue.string) ?? .null))
         case "referral":
-            if let screening = try String.fetchOne(db, sql: "SELECT decision FROM screening WHERE id = ?", arguments: [row["screening_id"] as String]),
+            if let screening = try String.fetchOne(db.cachedStatement(sql: "SELECT decision FROM screening WHERE id = ?"), arguments: [row["screening_id"] as String]),
                let decision = try? JSONParser.parse(screening), case .array(let referrals)? = decision["referrals"],
                let place = referrals.first(where: { $0["to"] == .string(row["place"] as String) })?["place"] {
                 members.append(("place_name", place))

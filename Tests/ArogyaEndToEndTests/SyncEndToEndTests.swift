@@ -109,22 +109,29 @@ struct SyncEndToEndTests {
         var (hub, address) = try startHub(folder)
         defer { hub.signal(SIGKILL); hub.wait() }
         let database = try terminal(folder, "t", hub: address)
-        #expect(try BuiltProduct.run(["demo", "--db", database, "--patients", "1500", "--no-history"]).status == 0)
-        let expected = 1502
+        #expect(try BuiltProduct.run(["demo", "--db", database, "--patients", "6000", "--no-history"]).status == 0)
+        let expected = 6002
+        let hubFile = folder.file("hub.sqlite")
+        func recordsAtHub() -> Int {
+            (try? DatabaseQueue(path: hubFile).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0 }) ?? 0
+        }
 
-        // The terminal killed while it pushes (at whatever point it has reached).
+        // The terminal killed as soon as its first batches have reached the hub, well before the last.
         let first = try ChildProcess.launch(BuiltProduct.arogya, ["sync", "--db", database], logPath: folder.file("sync1.log"))
-        Thread.sleep(forTimeInterval: 1.0)
+        #expect(waitUntil { recordsAtHub() > 0 }, "the first sync never reached the hub")
         first.signal(SIGKILL)
         first.wait()
+        let afterFirst = recordsAtHub()
+        try #require(afterFirst < expected, "the first sync ended before it could be killed: make the queue longer")
 
         // The hub killed while the next sync pushes; a new hub process on the same database.
         let second = try ChildProcess.launch(BuiltProduct.arogya, ["sync", "--db", database], environment:
             ProcessInfo.processInfo.environment.merging(["AROGYA_SYNC_ATTEMPTS": "1"]) { _, new in new }, logPath: folder.file("sync2.log"))
-        Thread.sleep(forTimeInterval: 1.0)
+        #expect(waitUntil { recordsAtHub() > afterFirst }, "the second sync never reached the hub")
         hub.signal(SIGKILL)
         hub.wait()
-        second.wait()
+        #expect(second.wait() == 1, "the second sync should have failed with the hub gone")
+        try #require(recordsAtHub() < expected, "the second sync ended before the hub could be killed: make the queue longer")
         (hub, address) = try restartHub(folder)
         let token = try String(contentsOfFile: database + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try BuiltProduct.run(["hub", "connect", address, "--token", token, "--db", database]).status == 0)
@@ -133,7 +140,7 @@ struct SyncEndToEndTests {
         #expect(last.status == 0, "\(last.stdout)\(last.stderr)")
         let status = try JSONParser.parse(try BuiltProduct.run(["sync", "status", "--json", "--db", database]).stdout)
         #expect(status["pending_total"] == .number(0))
-        let hubQueue = try DatabaseQueue(path: folder.file("hub.sqlite"))
+        let hubQueue = try DatabaseQueue(path: hubFile)
         let (records, versions) = try hubQueue.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM record")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM record_version")!)
         }
@@ -171,5 +178,15 @@ struct SyncEndToEndTests {
         let result = try ChildProcess.run("curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer " + token, url], timeout: 30)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// Polls every 5 ms until the condition holds (true) or 60 s have passed (false).
+    private func waitUntil(_ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return false
     }
 }
