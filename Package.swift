@@ -49,7 +49,7 @@ let package = Package(
         // View-models, screens rendered into a Canvas, key tables. Knows nothing of curses.
         .target(
             name: "ArogyaUI",
-            dependencies: ["ArogyaCore", "ArogyaStore"],
+            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaSync"],
             swiftSettings: strictSettings
         ),
         // The only importer of CNcursesw: starts and restores the terminal, reads keys, flushes a Canvas.
@@ -113,7 +113,7 @@ let package = Package(
         // Shared by all test targets: snapshot assertion, fixtures, a tmux driver, a child-process runner.
         .target(
             name: "ArogyaTesting",
-            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI", "CSpawn", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaUI", "ArogyaSync", "CSpawn", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
 
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "ArogyaStoreTests", dependencies: ["ArogyaStore", "ArogyaTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ArogyaUITests",
-            dependencies: ["ArogyaUI", "ArogyaTesting"],
+            dependencies: ["ArogyaUI", "ArogyaSync", "ArogyaTesting"],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "ArogyaTerminalTests", dependencies: ["ArogyaTerminal", "CNcursesw", "ArogyaTesting"]),

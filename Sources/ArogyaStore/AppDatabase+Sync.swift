@@ -9,6 +9,9 @@ public struct SyncStatus: Sendable {
         public let state: String
         public let message: String
         public let at: Timestamp?
+        /// The patient the record is about (the record itself, or the one it belongs to), to open and fix.
+        public var patientId: String? = nil
+        public var patientName: String? = nil
     }
     public let hubURL: String?
     public let pendingByType: [String: Int]
@@ -108,6 +111,12 @@ extension AppDatabase {
                     UPDATE sync_outbox SET state = ?, server_message = ?
                     WHERE record_type = ? AND record_id = ? AND state = 'sent' AND version <= ?
                     """).execute(arguments: [state, message, result.type, result.id, version])
+                if state == "accepted" {
+                    // A fixed record accepted now: its earlier refusals and conflicts are settled.
+                    try db.cachedStatement(sql: """
+                        UPDATE sync_outbox SET state = 'accepted' WHERE record_type = ? AND record_id = ? AND state IN ('rejected', 'conflict')
+                        """).execute(arguments: [result.type, result.id])
+                }
                 if let hubVersion = result.hubVersion {
                     try db.cachedStatement(sql: """
                         INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)
@@ -119,12 +128,53 @@ extension AppDatabase {
         }
     }
 
-    /// Rejected records go back to the queue (after the worker has fixed them, or to try again).
+    /// Rejected records go back to the queue (after the worker has fixed them, or to try again): all of
+    /// them, or one record's.
     @discardableResult
-    public func resendRejected() throws(StoreError) -> Int {
+    public func resendRejected(type: String? = nil, id: String? = nil) throws(StoreError) -> Int {
         try write { db in
-            try db.execute(sql: "UPDATE sync_outbox SET state = 'pending', server_message = NULL WHERE state = 'rejected'")
+            try db.execute(sql: """
+                UPDATE sync_outbox SET state = 'pending', server_message = NULL
+                WHERE state = 'rejected' AND (? IS NULL OR record_type = ?) AND (? IS NULL OR record_id = ?)
+                """, arguments: [type, type, id, id])
             return db.changesCount
+        }
+    }
+
+    /// The patient a record is about, with her name: the patient herself, or a screening's or referral's.
+    static func patientOfRecord(type: String, id: String, in db: Database) throws -> (id: String, name: String)? {
+        let sql: String
+        switch type {
+        case "patient": sql = "SELECT id, name FROM patient WHERE id = ?"
+        case "screening", "referral":
+            sql = "SELECT p.id, p.name FROM \(type) r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?"
+        default: return nil
+        }
+        return try Row.fetchOne(db, sql: sql, arguments: [id]).map { ($0["id"], $0["name"]) }
+    }
+
+    /// Minutes between background syncs while the screen is open (0: only when asked); 5 unless set.
+    public static let defaultSyncIntervalMinutes = 5
+    public static let syncIntervalRange = 0...1440
+
+    public func syncIntervalMinutes() throws(StoreError) -> Int {
+        try read { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.syncIntervalMinutes.rawValue])
+            return stored.flatMap(Int.init).flatMap { Self.syncIntervalRange.contains($0) ? $0 : nil } ?? Self.defaultSyncIntervalMinutes
+        }
+    }
+
+    public func setSyncIntervalMinutes(_ minutes: Int, by actor: AuditActor) throws(StoreError) {
+        guard Self.syncIntervalRange.contains(minutes) else {
+            throw StoreError.refused(UserMessage(.syncIntervalRange, ["max": String(Self.syncIntervalRange.upperBound)]))
+        }
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, arguments: [SettingKey.syncIntervalMinutes.rawValue, String(minutes), now])
+            try db.appendAudit(.settingChanged, by: actor, at: now, recordType: "setting", recordId: SettingKey.syncIntervalMinutes.rawValue,
+                               detail: ["value": String(minutes)])
         }
     }
 
@@ -163,13 +213,19 @@ extension AppDatabase {
                 SELECT ended_at, message FROM sync_run WHERE outcome = 'failed'
                 AND id > coalesce((SELECT max(id) FROM sync_run WHERE outcome IN ('ok', 'rejections')), 0) ORDER BY id DESC LIMIT 1
                 """)
+            // Per record, the hub's answer to its newest version (SQLite takes the bare columns from the max(id) row).
             func problems(_ state: String) throws -> [SyncStatus.Problem] {
                 try Row.fetchAll(db, sql: """
-                    SELECT record_type, record_id, server_message, max(last_attempt_at) AS at FROM sync_outbox WHERE state = ?
-                    GROUP BY record_type, record_id ORDER BY min(id)
+                    SELECT record_type, record_id, server_message, last_attempt_at AS at, max(id) AS newest FROM sync_outbox WHERE state = ?
+                    GROUP BY record_type, record_id ORDER BY newest
                     """, arguments: [state]).map {
-                    SyncStatus.Problem(type: $0["record_type"], id: $0["record_id"], state: state, message: $0["server_message"] ?? "",
-                                       at: ($0["at"] as String?).flatMap(Timestamp.init(iso8601:)))
+                    var problem = SyncStatus.Problem(type: $0["record_type"], id: $0["record_id"], state: state,
+                                                     message: $0["server_message"] ?? "",
+                                                     at: ($0["at"] as String?).flatMap(Timestamp.init(iso8601:)))
+                    let patient = try Self.patientOfRecord(type: problem.type, id: problem.id, in: db)
+                    problem.patientId = patient?.id
+                    problem.patientName = patient?.name
+                    return problem
                 }
             }
             return SyncStatus(

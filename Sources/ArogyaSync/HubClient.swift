@@ -36,17 +36,24 @@ public struct HubClient: Sendable {
     public let baseURL: URL
     let token: String
     let timeout: TimeInterval
-    let session: URLSession
 
     public init(baseURL: URL, token: String, timeout: TimeInterval = 30) {
         self.baseURL = baseURL
         self.token = token
         self.timeout = timeout
+    }
+
+    /// A session of its own for each request, so that no connection is ever reused. On a reused
+    /// connection that the network drops, libcurl (under Foundation's URLSession on Linux) resends the
+    /// request by itself on a new connection, sends the headers, cannot rewind the body, and waits for
+    /// the timeout. Our retries resend whole requests instead; a connection per batch of 500 records
+    /// costs little. (A `Connection: close` header would do the same, but URLSession drops it.)
+    private func makeSession() -> URLSession {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 2
         configuration.httpMaximumConnectionsPerHost = 1
-        session = URLSession(configuration: configuration)
+        return URLSession(configuration: configuration)
     }
 
     /// A plain-HTTP address that is not this machine would send the token in clear over the network.
@@ -94,6 +101,8 @@ public struct HubClient: Sendable {
         }
         let data: Data
         let response: URLResponse
+        let session = makeSession()
+        defer { session.finishTasksAndInvalidate() }
         do {
             (data, response) = try await session.data(for: request)
         } catch {

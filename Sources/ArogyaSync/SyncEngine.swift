@@ -50,6 +50,7 @@ public struct SyncEngine: Sendable {
         let run = try store.startSyncRun()
         let total = try store.syncStatus().pending
         var sent = 0
+        progress(Progress(sent: 0, total: total, pulled: 0))
         do {
             var after: Int64 = 0
             while true {

@@ -1,5 +1,6 @@
 import ArogyaCore
 import ArogyaStore
+import ArogyaSync
 import ArogyaUI
 import Testing
 
@@ -14,12 +15,13 @@ public final class AppHarness {
     private var pending: [Job] = []
 
     public init(store: AppDatabase, clock: WallClock = .fixed(Fixtures.now), size: Size = .minimum,
-                glyphs: Glyphs = .unicode, buildDate: CivilDate? = CivilDate(year: 2026, month: 11, day: 1)) throws {
+                glyphs: Glyphs = .unicode, buildDate: CivilDate? = CivilDate(year: 2026, month: 11, day: 1),
+                sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0) throws {
         self.store = store
         let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
-                                 buildDate: buildDate)
+                                 buildDate: buildDate, sync: sync)
         app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
-                       size: size, glyphs: glyphs)
+                       size: size, glyphs: glyphs, syncIntervalMinutes: syncIntervalMinutes)
     }
 
     /// Starts the first screen. With `settle: false` its loading work stays pending, so that keys can

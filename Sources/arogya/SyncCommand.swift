@@ -24,27 +24,34 @@ struct HubCommandGroup: ParsableCommand {
         @Option(help: "The device token.") var token: String
         @Flag(name: .customLong("allow-insecure"), help: "Allow plain HTTP to a hub that is not on this machine (the token would cross the network in clear).")
         var allowInsecure = false
+        @Option(help: "Minutes between background syncs while the screen is open (0: only when asked on the Upload screen). Default 5.")
+        var syncEvery: Int?
         @OptionGroup var actorOptions: ActorOptions
 
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
+            let strings = environment.strings
             guard let address = URL(string: url), let scheme = address.scheme?.lowercased(), ["http", "https"].contains(scheme), address.host != nil else {
-                try CommandEnvironment.fail(code: 2, "arogya: \(url) is not an http:// or https:// address")
+                try CommandEnvironment.fail(code: 2, "arogya: " + strings.text(.cliHubBadAddress, ["url": url]))
             }
             let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
             guard trimmed.count >= 16, trimmed.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                try CommandEnvironment.fail(code: 2, "arogya: that does not look like a device token; copy it whole from `arogya-hub devices add`")
+                try CommandEnvironment.fail(code: 2, "arogya: " + strings[.cliHubBadToken])
             }
             if HubClient.isInsecure(address) && !allowInsecure {
-                try CommandEnvironment.fail(code: 2, "arogya: refusing to send the token over plain HTTP to \(address.host ?? url); use https://, or --allow-insecure on a network you trust")
+                try CommandEnvironment.fail(code: 2, "arogya: " + strings.text(.cliHubInsecure, ["host": address.host ?? url]))
+            }
+            if let syncEvery, !AppDatabase.syncIntervalRange.contains(syncEvery) {
+                try CommandEnvironment.fail(code: 2, "arogya: " + strings.text(.syncIntervalRange, ["max": String(AppDatabase.syncIntervalRange.upperBound)]))
             }
             let store = try environment.openStore(.mustExist)
             let actor = try environment.actor(actorOptions, store: store)
             try environment.run {
-                try HubToken.save(trimmed, beside: environment.databasePath)
-                try store.setHubURL(address.absoluteString + (allowInsecure ? "#allow-insecure" : ""), by: actor)
+                try HubConnection.saveToken(trimmed, beside: environment.databasePath)
+                try store.setHubURL(HubConnection.storedAddress(address, allowInsecure: allowInsecure), by: actor)
+                if let syncEvery { try store.setSyncIntervalMinutes(syncEvery, by: actor) }
             }
-            print("connected to \(address.absoluteString); the token is kept in \(HubToken.path(beside: environment.databasePath))")
+            environment.say(.cliHubConnected, ["url": address.absoluteString, "path": HubConnection.tokenPath(beside: environment.databasePath)])
         }
     }
 }
@@ -70,7 +77,7 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         let environment = try CommandEnvironment.make(database, root: root)
         let store = try environment.openStore(.mustExist)
-        let client = try HubToken.client(store: store, environment: environment)
+        let client = try ConnectedHub.client(store: store, environment: environment)
         if resendRejected { _ = try environment.run { try store.resendRejected() } }
         let report = try environment.run {
             // AROGYA_SYNC_ATTEMPTS: tries per request (scripts that must fail fast set 1).
@@ -93,11 +100,18 @@ struct SyncCommand: ParsableCommand {
             ]).serialized())
         } else {
             let p = report.pushed
-            print("pushed \(p.accepted + p.identical + p.conflicts + p.rejected) records in \(report.batches) batches: \(p.accepted) accepted, \(p.identical) already at the hub, \(p.conflicts) in conflict, \(p.rejected) rejected")
-            print("pulled \(report.pulled) records from the facility's other terminals")
-            for problem in report.rejected { print("rejected: \(problem.type) \(problem.id): \(problem.message)") }
-            for problem in report.conflicts { print("conflict: \(problem.type) \(problem.id): \(problem.message)") }
-            if let offset { print("hub clock \(report.serverTime!.iso8601); this terminal is \(SyncStatusText.offset(offset))") }
+            environment.say(.cliSyncPushed, ["total": String(p.accepted + p.identical + p.conflicts + p.rejected), "accepted": String(p.accepted),
+                                             "identical": String(p.identical), "conflicts": String(p.conflicts), "rejected": String(p.rejected)])
+            environment.say(.cliSyncPulled, ["count": String(report.pulled)])
+            for problem in report.rejected {
+                environment.say(.cliSyncRejectedRecord, ["type": problem.type, "id": problem.id, "reason": problem.message])
+            }
+            for problem in report.conflicts {
+                environment.say(.cliSyncConflictRecord, ["type": problem.type, "id": problem.id, "reason": problem.message])
+            }
+            if let offset, let serverTime = report.serverTime {
+                environment.say(.cliSyncHubClock, ["time": serverTime.iso8601, "offset": SyncStatusText.offset(offset, strings: environment.strings)])
+            }
             if let failure = report.failure {
                 FileHandle.standardError.write(Data("arogya: \(failure)\n".utf8))
             }
@@ -118,7 +132,7 @@ struct SyncCommand: ParsableCommand {
             let environment = try CommandEnvironment.make(database, root: root)
             let store = try environment.openStore(.mustExist)
             let status = try environment.run { try store.syncStatus() }
-            let hub = status.hubURL.map { $0.replacingOccurrences(of: "#allow-insecure", with: "") }
+            let hub = status.hubURL.map(HubConnection.displayAddress)
             if json || sync.json {
                 print(JSONValue.object([
                     ("hub", hub.map(JSONValue.string) ?? .null),
@@ -132,67 +146,51 @@ struct SyncCommand: ParsableCommand {
                     ("parked", .number(Double(status.parked))),
                 ]).serialized())
             } else {
-                print(SyncStatusText.render(status, hub: hub), terminator: "")
+                print(SyncStatusText.render(status, hub: hub, strings: environment.strings), terminator: "")
             }
         }
     }
 }
 
 enum SyncStatusText {
-    static func offset(_ milliseconds: Int64) -> String {
+    /// "in step with it", "3 min behind it"
+    static func offset(_ milliseconds: Int64, strings: StringTable) -> String {
         let seconds = abs(milliseconds) / 1000
-        if seconds < 2 { return "in step with it" }
-        let amount = seconds >= 120 ? "\(seconds / 60) min" : "\(seconds) s"
-        return milliseconds > 0 ? "\(amount) behind it" : "\(amount) ahead of it"
+        if seconds < 2 { return strings[.cliSyncInStep] }
+        let amount = seconds >= 120 ? strings.text(.cliMinutes, ["count": String(seconds / 60)]) : strings.text(.cliSeconds, ["count": String(seconds)])
+        return strings.text(milliseconds > 0 ? .cliSyncBehind : .cliSyncAhead, ["amount": amount])
     }
 
-    static func render(_ status: SyncStatus, hub: String?) -> String {
-        var text = "hub: \(hub ?? "not connected (arogya hub connect URL --token TOKEN)")\n"
-        text += "waiting for upload: \(status.pending)"
+    static func render(_ status: SyncStatus, hub: String?, strings: StringTable) -> String {
+        var lines: [String] = []
+        lines.append(strings.text(.cliSyncStatusHub, ["hub": hub ?? strings[.cliSyncStatusNoHub]]))
+        var waiting = String(status.pending)
         if !status.pendingByType.isEmpty {
-            text += " (" + status.pendingByType.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+            waiting += " (" + status.pendingByType.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
         }
-        text += "\nlast successful sync: \(status.lastSuccess?.iso8601 ?? "never")\n"
+        lines.append(strings.text(.cliSyncStatusWaiting, ["waiting": waiting]))
+        lines.append(strings.text(.cliSyncStatusLast, ["time": status.lastSuccess?.iso8601 ?? strings[.uploadNever]]))
         if let server = status.lastServerTime, let difference = status.clockOffsetMilliseconds {
-            text += "hub clock then: \(server.iso8601); this terminal was \(offset(difference))\n"
-            if abs(difference) > 5 * 60 * 1000 { text += "warning: this terminal's clock differs from the hub's by more than 5 minutes\n" }
+            lines.append(strings.text(.cliSyncStatusClock, ["time": server.iso8601, "offset": offset(difference, strings: strings)]))
+            if abs(difference) > 5 * 60 * 1000 { lines.append(strings[.cliSyncStatusClockWarning]) }
         }
-        if let failure = status.lastFailure { text += "last failure: \(failure.at.iso8601): \(failure.message)\n" }
-        text += "rejected: \(status.rejected.count)   in conflict: \(status.conflicts.count)   waiting for their patient: \(status.parked)\n"
-        return text
+        if let failure = status.lastFailure {
+            lines.append(strings.text(.cliSyncStatusFailure, ["time": failure.at.iso8601, "message": failure.message]))
+        }
+        lines.append(strings.text(.cliSyncStatusProblems, ["rejected": String(status.rejected.count), "conflicts": String(status.conflicts.count),
+                                                          "parked": String(status.parked)]))
+        return lines.joined(separator: "\n") + "\n"
     }
 }
 
-/// The device token, in a file beside the database that only its owner can read.
-enum HubToken {
-    static func path(beside database: String) -> String { database + ".hub-token" }
-
-    static func save(_ token: String, beside database: String) throws {
-        let file = path(beside: database)
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure.runtime("cannot write \(file): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        fchmod(descriptor, 0o600)
-        let bytes = Array((token + "\n").utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count else { throw Failure.runtime("cannot write \(file)") }
-    }
-
+/// The terminal's hub client, or a one-line refusal saying how to connect.
+enum ConnectedHub {
     static func client(store: AppDatabase, environment: CommandEnvironment) throws -> HubClient {
-        guard let stored = try environment.run({ try store.hubURL() }) else {
-            try CommandEnvironment.fail(code: 1, "arogya: no hub yet; connect with: arogya hub connect URL --token TOKEN")
+        let found = try environment.run { try HubConnection.client(store: store, databasePath: environment.databasePath) }
+        switch found {
+        case .success(let client): return client
+        case .failure(let problem): try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings.text(problem.message))
         }
-        let allowInsecure = stored.hasSuffix("#allow-insecure")
-        guard let url = URL(string: stored.replacingOccurrences(of: "#allow-insecure", with: "")) else {
-            try CommandEnvironment.fail(code: 1, "arogya: the stored hub address \(stored) is not valid; connect again")
-        }
-        if HubClient.isInsecure(url) && !allowInsecure {
-            try CommandEnvironment.fail(code: 1, "arogya: refusing to send the token over plain HTTP to \(url.host ?? stored)")
-        }
-        guard let token = try? String(contentsOfFile: path(beside: environment.databasePath), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            try CommandEnvironment.fail(code: 1, "arogya: the device token is missing; connect again with: arogya hub connect URL --token TOKEN")
-        }
-        return HubClient(baseURL: url, token: token)
     }
 }
 

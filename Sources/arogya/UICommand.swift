@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArogyaCore
 import ArogyaStore
+import ArogyaSync
 import ArogyaTerminal
 import ArogyaUI
 import Foundation
@@ -26,7 +27,9 @@ struct UICommand: ParsableCommand {
         }
         // Open and check the database before curses takes the screen, so that a refusal is one plain line.
         let store = try environment.openStore(.createIfMissing)
-        let (facility, idleMinutes) = try environment.run { (try store.facility(), try store.idleLockMinutes()) }
+        let (facility, idleMinutes, syncMinutes) = try environment.run {
+            (try store.facility(), try store.idleLockMinutes(), try store.syncIntervalMinutes())
+        }
         // Due dates waiting to be worked out (after an upgrade, or a new protocol for the state) are done now,
         // with a line saying so, rather than behind the first card she opens.
         let rules = protocols.protocolFor(state: facility?.state?.code)
@@ -48,9 +51,10 @@ struct UICommand: ParsableCommand {
                 try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings[.cliNotATerminal])
             }
             defer { terminal.restore() }
-            let context = AppContext(store: store, strings: environment.strings, protocols: protocols)
+            let sync = SyncCoordinator(store: store, databasePath: environment.databasePath)
+            let context = AppContext(store: store, strings: environment.strings, protocols: protocols, sync: sync)
             let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,
-                               size: terminal.size, glyphs: terminal.glyphs)
+                               size: terminal.size, glyphs: terminal.glyphs, syncIntervalMinutes: syncMinutes)
             let runner = try TerminalRunner(app: app, terminal: terminal,
                                             benchmarkExitScreen: variables["AROGYA_BENCH_EXIT_AT"])
             return runner.run()

@@ -18,7 +18,7 @@ struct KeyTableTests {
             HomeScreen(context: context, account: priya), UsersScreen(context: context, account: priya),
             AccountFormScreen(context: context, actor: priya), ResetPinScreen(context: context, actor: priya, target: asha),
             ChangePinScreen(context: context, account: asha, isForced: true), ChangePinScreen(context: context, account: asha, isForced: false),
-            SettingsScreen(context: context, account: priya),
+            SettingsScreen(context: context, account: priya), UploadScreen(context: context, account: priya),
             HelpScreen(context: context, screenTitle: "Home", hints: []),
             ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y", tag: "x"),
             QuitConfirmation(context: context, screenTitles: ["Add user"]),

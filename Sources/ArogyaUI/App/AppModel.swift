@@ -39,6 +39,9 @@ public final class AppModel {
     private var statusJobInFlight = false
     private var lastStatusRefresh: Double = -.infinity
     private var clockWarning: ClockCheck.Warning?
+    /// Seconds between background syncs (0: none), and when the next is due.
+    private let syncIntervalSeconds: Double
+    private var nextBackgroundSync: Double = .infinity
 
     private var nextJobId = 1
     private var jobTargets: [Int: JobTarget] = [:]
@@ -52,13 +55,20 @@ public final class AppModel {
     private enum JobTarget {
         case screen(WeakScreen)
         case status
+        case backgroundSync
     }
 
+    /// The first background sync waits this long after start, so that starting is never slowed by it.
+    static let firstBackgroundSyncDelay = 20.0
+
     /// Starts on the first-run setup when there is no facility yet, else on the login screen.
-    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, size: Size, glyphs: Glyphs) {
+    /// `syncIntervalMinutes`: background syncs while the program is open (0 for none; they also need `context.sync`).
+    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, size: Size, glyphs: Glyphs,
+                syncIntervalMinutes: Int = 0) {
         self.context = context
         self.facility = facility
         self.idleLockSeconds = Double(idleLockMinutes * 60)
+        self.syncIntervalSeconds = Double(max(0, syncIntervalMinutes) * 60)
         self.size = size
         self.glyphs = glyphs
         let first: any Screen = facility == nil ? SetupScreen(context: context) : LoginScreen(context: context)
@@ -68,6 +78,7 @@ public final class AppModel {
     /// The jobs the first screen and the status line need. Call once before the first render.
     public func start(uptime: Double) -> [Job] {
         lastActivity = uptime
+        nextBackgroundSync = uptime + Self.firstBackgroundSyncDelay
         apply(stack[0].appeared(), from: stack[0])
         refreshStatusIfDue(uptime: uptime, force: true)
         return takeJobs()
@@ -86,7 +97,9 @@ public final class AppModel {
             size = newSize
         case .tick:
             refreshStatusIfDue(uptime: uptime, force: false)
+            syncInBackgroundIfDue(uptime: uptime)
             lockIfIdle(uptime: uptime)
+            if let top = stack.last { apply(top.tick(), from: top) }
         case .input(let input):
             lastActivity = uptime
             handleInput(input)
@@ -105,6 +118,9 @@ public final class AppModel {
                 clockWarning = ClockCheck.evaluate(now: context.clock.now(), buildDate: context.buildDate,
                                                    newestRecord: snapshot.newestRecord)
             }
+        case .backgroundSync:
+            // What went up and came down changes the waiting count; a failure waits for the next turn.
+            refreshStatusIfDue(uptime: uptime, force: true)
         case .screen(let weak):
             // A screen closed while its work ran has nobody to tell.
             if let screen = weak.screen, contains(screen) {
@@ -275,6 +291,15 @@ public final class AppModel {
                 return StoreError.message(for: error)
             }
         }, target: .status)
+    }
+
+    /// Every few minutes, while a facility is set up and no sync is running already (the Upload screen
+    /// may have started one), push what waits and pull what is new, off the main thread.
+    private func syncInBackgroundIfDue(uptime: Double) {
+        guard syncIntervalSeconds > 0, let sync = context.sync, facility != nil, uptime >= nextBackgroundSync else { return }
+        nextBackgroundSync = uptime + syncIntervalSeconds
+        guard !sync.snapshot.isRunning else { return }
+        enqueue({ await sync.sync() }, target: .backgroundSync)
     }
 
     // MARK: - Drawing

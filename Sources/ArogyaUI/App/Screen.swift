@@ -1,5 +1,6 @@
 import ArogyaCore
 import ArogyaStore
+import ArogyaSync
 
 /// Everything a screen may use: the store, the text, the clock. Passed in, never global, so tests can
 /// give each screen an in-memory store and a fixed clock.
@@ -13,10 +14,14 @@ public struct AppContext: Sendable {
     public let localTime: @Sendable (Timestamp) -> LocalTime
     /// The day this binary was built, for the clock check.
     public let buildDate: CivilDate?
+    /// Sync with the hub, one run at a time, for the Upload screen and the background timer; nil where
+    /// there is none to be had (tests of other screens).
+    public let sync: SyncCoordinator?
 
     public init(store: AppDatabase, strings: StringTable, protocols: ProtocolLibrary, clock: WallClock = .system,
                 localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
-                buildDate: CivilDate? = ClockCheck.buildDate) {
+                buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil) {
+        self.sync = sync
         self.store = store
         self.strings = strings
         self.protocols = protocols
@@ -81,12 +86,15 @@ public protocol Screen: AnyObject {
     func receive(_ result: any Sendable) -> Effect
     /// Called when the screen comes to the top: when pushed and when the screen above it closes.
     func appeared() -> Effect
+    /// Called about once a second while the screen is on top, for screens that watch work in progress.
+    func tick() -> Effect
     func render(into canvas: inout Canvas, area: Rect)
 }
 
 extension Screen {
     public var isModal: Bool { false }
     public func appeared() -> Effect { .none }
+    public func tick() -> Effect { .none }
     public func receive(_ result: any Sendable) -> Effect { .none }
 }
 

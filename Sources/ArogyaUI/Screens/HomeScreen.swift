@@ -30,7 +30,7 @@ final class HomeScreen: KeyedScreen {
         }
 
         /// Built in this version.
-        var isAvailable: Bool { self == .patients || self == .screening || self == .users || self == .settings }
+        var isAvailable: Bool { self != .review }
         var needsSupervisor: Bool { self == .users || self == .settings || self == .review }
     }
 
@@ -107,6 +107,7 @@ final class HomeScreen: KeyedScreen {
         case .patients: return .push(PatientsScreen(context: context, account: account))
         // Screening starts from the work list: who is due, most pressing first; each opens her card.
         case .screening: return .push(DueScreen(context: context, account: account))
+        case .upload: return .push(UploadScreen(context: context, account: account))
         case .users: return .push(UsersScreen(context: context, account: account))
         case .settings: return .push(SettingsScreen(context: context, account: account))
         default: return .none
