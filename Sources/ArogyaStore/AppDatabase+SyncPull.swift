@@ -15,7 +15,7 @@ extension AppDatabase {
                     SELECT 1 FROM sync_outbox WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
                     """), arguments: [record.type, record.id]) ?? false
                 if waiting { continue }
-                if try apply(record, in: db) { applied += 1 }
+                if try applyOrPark(record, in: db) { applied += 1 }
             }
             applied += try applyParked(in: db)
             try db.cachedStatement(sql: """
@@ -24,6 +24,30 @@ extension AppDatabase {
                 """).execute(arguments: [SettingKey.syncCursor.rawValue, String(page.next), now])
             return applied
         }
+    }
+
+    /// Applies one pulled record, or parks it: when what it points to has not arrived, or when this
+    /// terminal cannot store it (a field its tables refuse, from another version of Arogya, say). One
+    /// such record never stops the rest of the page, nor any later sync; it waits, listed as parked.
+    private func applyOrPark(_ record: SyncWire.Record, in db: Database) throws -> Bool {
+        var applied = false
+        do {
+            try db.inSavepoint {
+                applied = try apply(record, in: db)
+                return .commit
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_MISMATCH {
+            try park(record, reason: "not stored here: " + (error.message ?? error.description), in: db)
+            return false
+        }
+        return applied
+    }
+
+    private func park(_ record: SyncWire.Record, reason: String, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO sync_parked (record_type, record_id, hub_version, payload, reason, parked_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET hub_version = excluded.hub_version, payload = excluded.payload, reason = excluded.reason
+            """).execute(arguments: [record.type, record.id, record.version, record.payload.serialized(pretty: false), reason, now])
     }
 
     /// Applies one pulled record; false when it was parked to wait for what it points to.
@@ -40,10 +64,7 @@ extension AppDatabase {
             missing = nil
         }
         if let missing {
-            try db.cachedStatement(sql: """
-                INSERT INTO sync_parked (record_type, record_id, hub_version, payload, reason, parked_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET hub_version = excluded.hub_version, payload = excluded.payload, reason = excluded.reason
-                """).execute(arguments: [record.type, record.id, record.version, payload.serialized(pretty: false), missing, now])
+            try park(record, reason: missing, in: db)
             return false
         }
         switch record.type {
@@ -85,7 +106,7 @@ extension AppDatabase {
                 guard let payload = try? JSONParser.parse(row["payload"] as String) else { continue }
                 let record = SyncWire.Record(type: row["record_type"], id: row["record_id"], version: row["hub_version"], baseVersion: 0,
                                              updatedAt: now, payload: payload)
-                if try apply(record, in: db) { applied += 1 }
+                if try applyOrPark(record, in: db) { applied += 1 }
             }
         }
         return applied

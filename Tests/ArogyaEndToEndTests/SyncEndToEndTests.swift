@@ -148,6 +148,53 @@ struct SyncEndToEndTests {
         #expect(versions == expected, "a resend was stored twice")
     }
 
+    @Test("Given two terminals that change the same patient offline, when both sync, then the later one is told of the conflict, and its Upload screen shows it and syncs with u")
+    func conflictOnUploadScreen() throws {
+        try #require(TmuxSession.isAvailable, "tmux is needed")
+        let folder = try TemporaryFolder()
+        let (hub, address) = try startHub(folder)
+        defer { hub.signal(SIGTERM); hub.wait() }
+        let first = try terminal(folder, "first", hub: address)
+        let second = try terminal(folder, "second", hub: address)
+        let added = try BuiltProduct.run(["patients", "add", "--name", "Kamla Yadav", "--sex", "female", "--age", "52", "--village", "Rampur",
+                                          "--json", "--db", first])
+        #expect(added.status == 0, "\(added.stderr)")
+        let id = try #require(JSONParser.parse(added.stdout)["id"].flatMap { if case .string(let text) = $0 { return text }; return nil })
+        #expect(try BuiltProduct.run(["sync", "--db", first]).status == 0)
+        #expect(try BuiltProduct.run(["sync", "--db", second]).status == 0)
+
+        // Both change her from the same hub version without syncing: one marks her moved, the other deceased.
+        #expect(try BuiltProduct.run(["patients", "mark", id, "moved", "--db", first]).status == 0)
+        #expect(try BuiltProduct.run(["patients", "mark", id, "deceased", "--db", second]).status == 0)
+        #expect(try BuiltProduct.run(["sync", "--db", first]).status == 0)
+        let later = try BuiltProduct.run(["sync", "--json", "--db", second])
+        #expect(later.status == 4, "\(later.stdout)\(later.stderr)")
+        let report = try JSONParser.parse(later.stdout)
+        #expect(report["pushed"]?["conflict"] == .number(1))
+        let conflicts = try admin(folder, ["conflicts", "--json"])
+        #expect(conflicts.contains(id))
+
+        // Something new waits on the second terminal; its Upload screen lists the conflict and sends it.
+        #expect(try BuiltProduct.run(["patients", "add", "--name", "Sunita Devi", "--sex", "female", "--age", "40", "--village", "Rampur",
+                                      "--db", second]).status == 0)
+        // No background sync during the test: the screen's own is what is being tried.
+        let token = try String(contentsOfFile: second + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try BuiltProduct.run(["hub", "connect", address, "--token", token, "--sync-every", "0", "--db", second]).status == 0)
+        let session = try TmuxSession(name: "arogya-upload-\(getpid())", command: [BuiltProduct.arogya, "--db", second])
+        try session.signInAsPriya()
+        try session.keys("3")
+        var screen = try session.waitFor("answers; its clock says")
+        #expect(screen.contains("In conflict: 1"))
+        #expect(screen.contains("conflict  patient    Kamla Yadav"))
+        #expect(screen.contains("1 waiting: patient 1"))
+        try session.keys("u")
+        screen = try session.waitFor("Sync done: 1 accepted by the hub")
+        #expect(screen.contains("nothing: every record is at the hub"))
+        #expect(screen.contains("AAM Rampur · priya (supervisor) · Nothing waiting for upload"))
+        try session.keys("Escape")
+        try session.waitFor("Namaste")
+    }
+
     @Test("Given a hub that is not running, when sync is asked for, then it exits 1 saying so and everything still waits")
     func hubDown() throws {
         let folder = try TemporaryFolder()

@@ -1,0 +1,141 @@
+@testable import ArogyaStore
+import ArogyaCore
+import ArogyaTesting
+import Foundation
+import GRDB
+import Testing
+
+/// The terminal's side of sync in the store: what a batch holds, what the hub's answers do to the
+/// queue, and how pulled records are applied. The hub itself is tested in ArogyaHubTests.
+@Suite("Sync queue and pulled records in the store")
+struct SyncStoreTests {
+    let today = CivilDate(year: 2026, month: 11, day: 22)!
+
+    func register(_ store: AppDatabase, _ name: String) throws -> Patient {
+        guard case .registered(let patient) = try store.registerPatient(
+            PatientDetails(name: name, sex: .female, birthDate: CivilDate(year: 1976, month: 3, day: 10)!, birthDateEstimated: false,
+                           village: "Rampur", consent: Consent(given: true, method: .verbal, date: today)),
+            confirmedNew: true, today: today, by: .account("asha")) else {
+            throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": name]))
+        }
+        return patient
+    }
+
+    func answer(_ batch: [SyncWire.Record], _ status: (SyncWire.Record) -> SyncWire.Status) -> SyncWire.PushResponse {
+        SyncWire.PushResponse(serverTime: Fixtures.now, results: batch.map { record in
+            let verdict = status(record)
+            return SyncWire.Result(type: record.type, id: record.id, status: verdict,
+                                   hubVersion: verdict == .rejected ? nil : record.baseVersion + 1,
+                                   reason: verdict == .rejected ? "payload.name: missing" : nil)
+        })
+    }
+
+    @Test("Given a patient edited twice since the last sync, when a batch is taken, then she goes once at her newest version, without the terminal's private columns")
+    func batchHoldsNewestVersionOnce() throws {
+        let store = try Fixtures.setUpStore()
+        let sita = try register(store, "Sita Devi")
+        var details = PatientDetails(patient: sita)
+        details.mobile = "9876543210"
+        _ = try store.updatePatient(id: sita.id, details, by: .account("asha"))
+        details.household = "HH-7"
+        _ = try store.updatePatient(id: sita.id, details, by: .account("asha"))
+
+        let batch = try store.nextUploadBatch()
+        let sent = batch.records.filter { $0.type == "patient" }
+        #expect(sent.count == 1)
+        #expect(sent.first?.version == 3)
+        #expect(sent.first?.baseVersion == 0)
+        #expect(sent.first?.payload["household"] == .string("HH-7"))
+        #expect(sent.first?.payload["village"] == .string("Rampur"))
+        for hidden in ["pk", "search_terms", "mobile_reversed"] { #expect(sent.first?.payload[hidden] == nil) }
+        let accounts = batch.records.filter { $0.type == "account" }
+        #expect(!accounts.isEmpty)
+        #expect(accounts.allSatisfy { $0.payload["pin_hash"] == nil })
+
+        // Taken again before an answer (a sync killed mid-way): the same records go again.
+        #expect(try store.nextUploadBatch().records.map(\.id) == batch.records.map(\.id))
+        _ = try store.recordPushResults(answer(batch.records) { _ in .accepted }, for: batch.records)
+        #expect(try store.nextUploadBatch().records.isEmpty)
+        #expect(try store.syncStatus().pending == 0)
+    }
+
+    @Test("Given a record the hub refused, when it is fixed and accepted, then the refusal is settled; resending one record leaves the others refused")
+    func refusalsSettle() throws {
+        let store = try Fixtures.setUpStore()
+        let sita = try register(store, "Sita Devi")
+        let gita = try register(store, "Gita Devi")
+        let batch = try store.nextUploadBatch()
+        let refused: Set<String> = [sita.id, gita.id]
+        _ = try store.recordPushResults(answer(batch.records) { refused.contains($0.id) ? .rejected : .accepted }, for: batch.records)
+        var status = try store.syncStatus()
+        #expect(status.pending == 0)
+        #expect(Set(status.rejected.map(\.id)) == refused)
+        #expect(status.rejected.first { $0.id == sita.id }?.patientName == "Sita Devi")
+        #expect(status.rejected.first { $0.id == sita.id }?.message == "payload.name: missing")
+
+        // Sita's record is fixed (a new version) and accepted: her refusal goes; Gita's stays.
+        var details = PatientDetails(patient: sita)
+        details.household = "HH-9"
+        _ = try store.updatePatient(id: sita.id, details, by: .account("asha"))
+        let fixed = try store.nextUploadBatch()
+        #expect(fixed.records.map(\.id) == [sita.id])
+        _ = try store.recordPushResults(answer(fixed.records) { _ in .accepted }, for: fixed.records)
+        status = try store.syncStatus()
+        #expect(status.rejected.map(\.id) == [gita.id])
+
+        // Gita's is sent again as it is, alone.
+        #expect(try store.resendRejected(type: "patient", id: gita.id) == 1)
+        #expect(try store.nextUploadBatch().records.map(\.id) == [gita.id])
+    }
+
+    @Test("Given records pulled before what they point to, when their patient arrives, then they are applied; one that cannot be stored is parked without stopping the page; a local edit waiting is never overwritten")
+    func pulledRecordsParkAndWait() throws {
+        let store = try Fixtures.setUpStore()
+        let local = try register(store, "Sita Devi")
+        let patientID = UUIDv7.string(at: Fixtures.now)
+        let screeningID = UUIDv7.string(at: Fixtures.now.adding(seconds: 1))
+        let screening = SyncWire.Record(type: "screening", id: screeningID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+            ("id", .string(screeningID)), ("patient_id", .string(patientID)), ("screened_on", .string("2026-11-20")), ("kind", .string("screening")),
+            ("recorded_by", .string("meena")), ("created_at", .string(Fixtures.now.iso8601)), ("updated_at", .string(Fixtures.now.iso8601)),
+            ("input", .object([])), ("decision", .object([])), ("protocol_id", .string("national")), ("protocol_version", .string("1")),
+            ("refer", .bool(false)), ("urgent", .bool(false)),
+        ]), device: "other", sequence: 1)
+        var page = SyncWire.PullResponse(serverTime: Fixtures.now, records: [screening], next: 1, more: false)
+        #expect(try store.applyPulled(page) == 0)
+        #expect(try store.syncStatus().parked == 1)
+        #expect(try store.syncCursor() == 1)
+
+        let patient = SyncWire.Record(type: "patient", id: patientID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+            ("id", .string(patientID)), ("name", .string("Meera Devi")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
+            ("village", .string("Khajuri")), ("consent_given", .bool(true)), ("consent_method", .string("verbal")),
+            ("consent_date", .string("2026-11-20")), ("created_at", .string(Fixtures.now.iso8601)), ("updated_at", .string(Fixtures.now.iso8601)),
+        ]), device: "other", sequence: 2)
+        // Another terminal's older version of our own patient, whose edit here has not gone up yet.
+        let stale = SyncWire.Record(type: "patient", id: local.id, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+            ("id", .string(local.id)), ("name", .string("Someone Else")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
+        ]), device: "other", sequence: 3)
+        // One this terminal cannot store (no consent fields, as from another version): parked, the rest goes on.
+        let brokenID = UUIDv7.string(at: Fixtures.now.adding(seconds: 2))
+        let broken = SyncWire.Record(type: "patient", id: brokenID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+            ("id", .string(brokenID)), ("name", .string("Rani Devi")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
+        ]), device: "other", sequence: 4)
+        page = SyncWire.PullResponse(serverTime: Fixtures.now, records: [broken, patient, stale], next: 4, more: false)
+        #expect(try store.applyPulled(page) == 2)
+        #expect(try store.syncStatus().parked == 1)
+        #expect(try store.patient(id: brokenID) == nil)
+        #expect(try store.patient(id: patientID)?.village?.name == "Khajuri")
+        #expect(try store.patient(id: local.id)?.name == "Sita Devi")
+        #expect(try store.searchPatients(.parse("meera"), limit: 5).first?.patient.id == patientID)
+        #expect(try store.syncCursor() == 4)
+    }
+
+    @Test("Given no setting, when the background sync interval is read, then it is 5 minutes; 0 turns it off and a day is the most")
+    func syncInterval() throws {
+        let store = try Fixtures.setUpStore()
+        #expect(try store.syncIntervalMinutes() == 5)
+        try store.setSyncIntervalMinutes(0, by: .account("priya"))
+        #expect(try store.syncIntervalMinutes() == 0)
+        #expect(throws: StoreError.self) { try store.setSyncIntervalMinutes(1441, by: .account("priya")) }
+        #expect(try store.syncIntervalMinutes() == 0)
+    }
+}
