@@ -107,16 +107,13 @@ extension AppDatabase {
                     message = "another terminal changed this record too; this version is now current and the other is kept at the hub"
                 case .rejected: state = "rejected"; tally.rejected += 1; message = result.reason ?? "rejected"
                 }
+                // The rows up to the pushed version take the verdict; an acceptance also settles the
+                // record's earlier refusals and conflicts (a fixed record, accepted now).
                 try db.cachedStatement(sql: """
-                    UPDATE sync_outbox SET state = ?, server_message = ?
-                    WHERE record_type = ? AND record_id = ? AND state = 'sent' AND version <= ?
+                    UPDATE sync_outbox SET state = ?1, server_message = ?2
+                    WHERE record_type = ?3 AND record_id = ?4
+                      AND ((state = 'sent' AND version <= ?5) OR (?1 = 'accepted' AND state IN ('rejected', 'conflict')))
                     """).execute(arguments: [state, message, result.type, result.id, version])
-                if state == "accepted" {
-                    // A fixed record accepted now: its earlier refusals and conflicts are settled.
-                    try db.cachedStatement(sql: """
-                        UPDATE sync_outbox SET state = 'accepted' WHERE record_type = ? AND record_id = ? AND state IN ('rejected', 'conflict')
-                        """).execute(arguments: [result.type, result.id])
-                }
                 if let hubVersion = result.hubVersion {
                     try db.cachedStatement(sql: """
                         INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)

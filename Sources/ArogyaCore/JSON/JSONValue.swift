@@ -77,42 +77,44 @@ public enum JSONValue: Hashable, Sendable {
 extension JSONValue {
     /// The document as text. `pretty` indents by two spaces, one member per line, as people read it.
     public func serialized(pretty: Bool = true) -> String {
-        var output = ""
+        // Written as UTF-8 bytes and decoded once: appending to a String piece by piece costs several
+        // times more, and a sync batch serializes half a megabyte.
+        var output: [UInt8] = []
         write(to: &output, pretty: pretty, indent: 0)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout String, pretty: Bool, indent: Int) {
+    private func write(to output: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value): output += JSONValue.format(value)
+        case .null: output += "null".utf8
+        case .bool(let value): output += (value ? "true" : "false").utf8
+        case .number(let value): output += JSONValue.format(value).utf8
         case .string(let value): JSONValue.writeString(value, to: &output)
         case .array(let values):
             // Short lists of scalars stay on one line: `[152, 96]` reads better than a column.
             let inline = !pretty || values.allSatisfy(\.isScalar)
                 && values.reduce(0) { $0 + $1.serialized(pretty: false).count } <= 60
-            if values.isEmpty { output += "[]"; return }
-            output += "["
+            if values.isEmpty { output += "[]".utf8; return }
+            output.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { output += inline && pretty ? ", " : "," }
+                if index > 0 { output += (inline && pretty ? ", " : ",").utf8 }
                 if !inline { newline(&output, indent + 1) }
                 value.write(to: &output, pretty: pretty, indent: indent + 1)
             }
             if !inline { newline(&output, indent) }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { output += "{}"; return }
-            output += "{"
+            if members.isEmpty { output += "{}".utf8; return }
+            output.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 if pretty { newline(&output, indent + 1) }
                 JSONValue.writeString(member.key, to: &output)
-                output += pretty ? ": " : ":"
+                output += (pretty ? ": " : ":").utf8
                 member.value.write(to: &output, pretty: pretty, indent: indent + 1)
             }
             if pretty { newline(&output, indent) }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
@@ -123,26 +125,37 @@ extension JSONValue {
         }
     }
 
-    private func newline(_ output: inout String, _ indent: Int) {
-        output += "\n"
-        output += String(repeating: "  ", count: indent)
+    private func newline(_ output: inout [UInt8], _ indent: Int) {
+        output.append(UInt8(ascii: "\n"))
+        output += repeatElement(UInt8(ascii: " "), count: indent * 2)
     }
 
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+    /// A string with the escapes JSON needs; runs of other bytes are copied whole.
+    private static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                let escaped: String
+                switch byte {
+                case UInt8(ascii: "\""): escaped = "\\\""
+                case UInt8(ascii: "\\"): escaped = "\\\\"
+                case UInt8(ascii: "\n"): escaped = "\\n"
+                case UInt8(ascii: "\r"): escaped = "\\r"
+                case UInt8(ascii: "\t"): escaped = "\\t"
+                case 0..<0x20, 0x7F:
+                    let hex = String(byte, radix: 16)
+                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: continue
+                }
+                output += bytes[runStart..<index]
+                output += escaped.utf8
+                runStart = index + 1
             }
+            output += bytes[runStart..<bytes.count]
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }
