@@ -129,9 +129,10 @@ let package = Package(
         .testTarget(
             name: "ArogyaHubTests",
             dependencies: [
-                "ArogyaHub", "ArogyaCore", "ArogyaTesting",
+                "ArogyaHub", "ArogyaCore", "ArogyaStore", "ArogyaSync", "ArogyaTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]
