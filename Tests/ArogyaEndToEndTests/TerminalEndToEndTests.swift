@@ -134,8 +134,9 @@ struct TerminalEndToEndTests {
         try session.keys("Tab", "Tab")
         try session.type("Rampur")
         try session.keys("F2")
-        screen = try session.waitFor("Possible duplicates")
-        #expect(screen.contains("similar name, age 45 vs 46, same village"))
+        // The dialog's title comes first, its candidates when the check has run.
+        screen = try session.waitFor("similar name, age 45 vs 46, same village")
+        #expect(screen.contains("Possible duplicates"))
         try session.keys("Enter")
         try session.waitFor("Never screened.")
         try session.keys("Escape", "Escape", "Escape", "q")
