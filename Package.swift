@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The curses shim: the only C surface of the terminal. See DECISIONS.md (2026-11-22, curses shim).
@@ -66,10 +68,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The terminal's side of sync: the hub client, retries, and the push-then-pull engine.
+        // The terminal's side of sync: the hub client (AsyncHTTPClient, statically linked, so that nothing is
+        // loaded for it at start), retries, the push-then-pull engine and the coordinator the screens watch.
         .target(
             name: "ArogyaSync",
-            dependencies: ["ArogyaCore", "ArogyaStore"],
+            dependencies: [
+                "ArogyaCore", "ArogyaStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // The sync server: its store, the sync API and FHIR documents. Never linked into the terminal.

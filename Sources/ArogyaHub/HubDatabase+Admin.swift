@@ -100,14 +100,17 @@ extension HubDatabase {
     }
 }
 
-/// Device tokens: 32 random bytes, shown once as base64url; the hub keeps only their SHA-256. A token this
-/// long cannot be guessed, so a plain hash (not a slow one, as for a PIN) is enough and keeps every
-/// request cheap to check.
+/// Device tokens: "aro_" and 32 random bytes as base64url, shown once; the hub keeps only their SHA-256.
+/// A token this long cannot be guessed, so a plain hash (not a slow one, as for a PIN) is enough and keeps
+/// every request cheap to check. The prefix keeps a token from starting with "-", which a command line
+/// would take for an option, and lets secret scanners recognise one pasted where it should not be.
 public enum DeviceToken {
+    public static let prefix = "aro_"
+
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
+        return prefix + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 

@@ -1,8 +1,8 @@
 import ArogyaCore
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOPosix
 
 /// Talks to an `arogya-hub` over HTTP(S) with the device's token. Every request has a timeout; what
 /// went wrong is classified so that sync knows whether trying again can help.
@@ -43,18 +43,22 @@ public struct HubClient: Sendable {
         self.timeout = timeout
     }
 
-    /// A session of its own for each request, so that no connection is ever reused. On a reused
-    /// connection that the network drops, libcurl (under Foundation's URLSession on Linux) resends the
-    /// request by itself on a new connection, sends the headers, cannot rewind the body, and waits for
-    /// the timeout. Our retries resend whole requests instead; a connection per batch of 500 records
-    /// costs little. (A `Connection: close` header would do the same, but URLSession drops it.)
-    private func makeSession() -> URLSession {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout * 2
-        configuration.httpMaximumConnectionsPerHost = 1
-        return URLSession(configuration: configuration)
-    }
+    /// One HTTP client for the process (AsyncHTTPClient over SwiftNIO, TLS by BoringSSL, all linked in):
+    /// created at the first sync, never at start, and never shut down. Redirects are not followed, so
+    /// the token goes only where `hub connect` was told.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                                     timeout: .init(connect: .seconds(15), read: .seconds(60)))
+        configuration.httpVersion = .http1Only
+        configuration.decompression = .disabled
+        // A refused connection fails its request at once: `RetryPolicy` decides when to try again, and
+        // `sync` must be able to say "the hub could not be reached" without waiting out a timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// Largest answer read: a page of 1,000 records with room to spare.
+    static let maximumAnswer = 64 * 1024 * 1024
 
     /// A plain-HTTP address that is not this machine would send the token in clear over the network.
     public static func isInsecure(_ url: URL) -> Bool {
@@ -65,7 +69,7 @@ public struct HubClient: Sendable {
 
     public func push(_ records: [SyncWire.Record]) async throws(Failure) -> SyncWire.PushResponse {
         let body = JSONValue.object([("records", .array(records.map(\.json)))]).serialized(pretty: false)
-        let answer = try await send("v1/sync/push", method: "POST", body: Data(body.utf8))
+        let answer = try await send("v1/sync/push", method: "POST", body: Array(body.utf8))
         do throws(JSONInputError) { return try SyncWire.PushResponse(reading: JSONField(answer)) } catch {
             throw .invalidAnswer(error.description)
         }
@@ -87,36 +91,53 @@ public struct HubClient: Sendable {
         return time
     }
 
-    private func send(_ path: String, method: String, body: Data?) async throws(Failure) -> JSONValue {
+    private func send(_ path: String, method: String, body: [UInt8]?) async throws(Failure) -> JSONValue {
         guard let url = URL(string: path, relativeTo: baseURL.absoluteString.hasSuffix("/") ? baseURL : baseURL.appendingPathComponent("")) else {
             throw .invalidAnswer("bad address \(path)")
         }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method == "POST" ? .POST : .GET
+        request.headers.add(name: "Authorization", value: "Bearer " + token)
+        request.headers.add(name: "Accept", value: "application/json")
         if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let data: Data
-        let response: URLResponse
-        let session = makeSession()
-        defer { session.finishTasksAndInvalidate() }
+        // The deadline covers the whole exchange, the answer's body included.
+        let deadline = NIODeadline.now() + .milliseconds(Int64(timeout * 1000))
+        let status: Int
+        let data: [UInt8]
         do {
-            (data, response) = try await session.data(for: request)
+            let response = try await Self.http.execute(request, deadline: deadline)
+            status = Int(response.status.code)
+            data = Array(buffer: try await response.body.collect(upTo: Self.maximumAnswer))
         } catch {
-            throw .unreachable(error.localizedDescription)
+            throw .unreachable(Self.describe(error))
         }
-        guard let http = response as? HTTPURLResponse else { throw .invalidAnswer("not an HTTP answer") }
-        let parsed = try? JSONParser.parse([UInt8](data))
-        guard (200..<300).contains(http.statusCode) else {
+        let parsed = try? JSONParser.parse(data)
+        guard (200..<300).contains(status) else {
             let message: String
             if case .string(let text)? = parsed?["error"]?["message"] { message = text } else { message = String(decoding: data.prefix(200), as: UTF8.self) }
-            throw .status(http.statusCode, message)
+            throw .status(status, message)
         }
         guard let parsed else { throw .invalidAnswer("not JSON (\(data.count) bytes)") }
         return parsed
+    }
+
+    /// What went wrong on the way, in words an admin can act on.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+            return "no answer within the time allowed"
+        case let error as HTTPClientError where error == .connectTimeout:
+            return "the connection timed out"
+        case let error as HTTPClientError where error == .remoteConnectionClosed:
+            return "the connection was closed before the answer"
+        case let error as NIOConnectionError:
+            return "cannot connect to \(error.host) port \(error.port)" + (error.connectionErrors.first.map { ": \($0.error)" } ?? "")
+        default:
+            return String(describing: error)
+        }
     }
 }
 
