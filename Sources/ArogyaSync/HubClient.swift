@@ -133,6 +133,8 @@ public struct HubClient: Sendable {
             return "the connection timed out"
         case let error as HTTPClientError where error == .remoteConnectionClosed:
             return "the connection was closed before the answer"
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode))
         case let error as NIOConnectionError:
             return "cannot connect to \(error.host) port \(error.port)" + (error.connectionErrors.first.map { ": \($0.error)" } ?? "")
         default:
