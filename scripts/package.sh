@@ -3,7 +3,7 @@
 #   dist/arogya-VERSION-linux-ARCH/bin/arogya          (Swift runtime and Foundation linked in, stripped)
 #   dist/arogya-VERSION-linux-ARCH/share/arogya/...    (text tables and screening protocol files)
 # and a .tar.gz of that folder. On the target it needs only Debian's libc6, libsqlite3-0, libncursesw6
-# (with libtinfo6), libstdc++6 and libgcc-s1, which a standard Debian or Ubuntu already has.
+# (with libtinfo6), libstdc++6, libgcc-s1 and zlib1g, which a standard Debian or Ubuntu already has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --static-swift-stdlib --scratch-path .build-static --product arogya
