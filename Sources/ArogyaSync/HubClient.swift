@@ -138,7 +138,13 @@ public struct HubClient: Sendable {
         case let error as NIOConnectionError:
             return "cannot connect to \(error.host) port \(error.port)" + (error.connectionErrors.first.map { ": \($0.error)" } ?? "")
         default:
-            return String(describing: error)
+            let text = String(describing: error)
+            // NIOSSL's handshake errors carry BoringSSL's codes; the one an admin meets is a certificate
+            // from a private CA that this machine does not trust yet.
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "the hub's certificate is not trusted here (a private CA must be added to this machine's certificates)"
+            }
+            return text
         }
     }
 }
