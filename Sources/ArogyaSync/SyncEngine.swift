@@ -23,10 +23,16 @@ public struct SyncEngine: Sendable {
     }
 
     /// What sync tells whoever watches it (a progress bar): sent so far of the total waiting.
-    public struct Progress: Sendable {
+    public struct Progress: Sendable, Equatable {
         public let sent: Int
         public let total: Int
         public let pulled: Int
+
+        public init(sent: Int, total: Int, pulled: Int) {
+            self.sent = sent
+            self.total = total
+            self.pulled = pulled
+        }
     }
 
     let store: AppDatabase

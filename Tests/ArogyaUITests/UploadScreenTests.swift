@@ -134,4 +134,16 @@ struct UploadScreenTests {
         await harness.wait(seconds: 3600)
         #expect(sync.snapshot.finishedRuns == 0)
     }
+
+    @Test("Given a sync running, when the status line is drawn, then it says how far the sync has gone instead of what waits")
+    func statusLineWhileSyncing() {
+        var canvas = Canvas(size: .minimum, glyphs: .unicode)
+        ChromeView.renderStatusLine(facility: "AAM Rampur", account: nil, pendingUploads: 300,
+                                    syncing: SyncEngine.Progress(sent: 120, total: 300, pulled: 0),
+                                    time: Fixtures.utcLocalTime(Fixtures.now), strings: Fixtures.strings, into: &canvas, row: 23)
+        #expect(canvas.text.contains("AAM Rampur · Nobody signed in · syncing: 120 of 300 sent"))
+        ChromeView.renderStatusLine(facility: "AAM Rampur", account: nil, pendingUploads: 300, syncing: nil,
+                                    time: Fixtures.utcLocalTime(Fixtures.now), strings: Fixtures.strings, into: &canvas, row: 23)
+        #expect(canvas.text.contains("AAM Rampur · Nobody signed in · 300 waiting for upload"))
+    }
 }

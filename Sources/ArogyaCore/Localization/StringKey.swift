@@ -762,4 +762,5 @@ public enum StringKey: String, CaseIterable, Sendable {
     case cliSyncStatusProblems = "cli.sync_status_problems"
     case uploadWaitingCounts = "upload.waiting_counts"
     case uploadStarting = "upload.starting"
+    case statusSyncing = "status.syncing"
 }

@@ -1,5 +1,6 @@
 import ArogyaCore
 import ArogyaStore
+import ArogyaSync
 
 /// What the terminal tells the application.
 public enum TerminalEvent: Equatable, Sendable {
@@ -42,6 +43,8 @@ public final class AppModel {
     /// Seconds between background syncs (0: none), and when the next is due.
     private let syncIntervalSeconds: Double
     private var nextBackgroundSync: Double = .infinity
+    /// A running sync's progress for the status line, read from the coordinator on each tick.
+    private var syncProgress: SyncEngine.Progress?
 
     private var nextJobId = 1
     private var jobTargets: [Int: JobTarget] = [:]
@@ -98,6 +101,7 @@ public final class AppModel {
         case .tick:
             refreshStatusIfDue(uptime: uptime, force: false)
             syncInBackgroundIfDue(uptime: uptime)
+            followSync()
             lockIfIdle(uptime: uptime)
             if let top = stack.last { apply(top.tick(), from: top) }
         case .input(let input):
@@ -109,6 +113,8 @@ public final class AppModel {
 
     public func complete(job id: Int, result: any Sendable, uptime: Double) -> [Job] {
         guard let target = jobTargets.removeValue(forKey: id) else { return takeJobs() }
+        // A sync, from the timer or the Upload screen, may just have ended.
+        followSync()
         switch target {
         case .status:
             statusJobInFlight = false
@@ -302,6 +308,11 @@ public final class AppModel {
         enqueue({ await sync.sync() }, target: .backgroundSync)
     }
 
+    private func followSync() {
+        guard let snapshot = context.sync?.snapshot else { return }
+        syncProgress = snapshot.isRunning ? (snapshot.progress ?? SyncEngine.Progress(sent: 0, total: 0, pulled: 0)) : nil
+    }
+
     // MARK: - Drawing
 
     var isLargeEnough: Bool { size.width >= Size.minimum.width && size.height >= Size.minimum.height }
@@ -326,7 +337,7 @@ public final class AppModel {
         ChromeView.renderFooter(hints: (top?.keyHints ?? []) + GlobalKeys.hints, strings: strings,
                                 into: &canvas, row: size.height - 2)
         ChromeView.renderStatusLine(facility: facility?.name, account: account, pendingUploads: status.pendingUploads,
-                                    time: local, strings: strings, into: &canvas, row: size.height - 1)
+                                    syncing: syncProgress, time: local, strings: strings, into: &canvas, row: size.height - 1)
         return canvas
     }
 

@@ -1,4 +1,5 @@
 import ArogyaCore
+import ArogyaSync
 
 /// The frame around every screen: the top bar, the clock warning, the footer of keys and the status line.
 enum ChromeView {
@@ -61,9 +62,10 @@ enum ChromeView {
         return column
     }
 
-    /// "AAM Rampur · Priya Sharma (supervisor) · 3 waiting for upload · 14:05"
-    static func renderStatusLine(facility: String?, account: Account?, pendingUploads: Int, time: LocalTime,
-                                 strings: StringTable, into canvas: inout Canvas, row: Int) {
+    /// "AAM Rampur · Priya Sharma (supervisor) · 3 waiting for upload · 14:05"; while a sync runs,
+    /// "syncing: 120 of 300 sent" in place of the waiting count.
+    static func renderStatusLine(facility: String?, account: Account?, pendingUploads: Int, syncing: SyncEngine.Progress?,
+                                 time: LocalTime, strings: StringTable, into canvas: inout Canvas, row: Int) {
         let width = canvas.size.width
         canvas.fill(Rect(x: 0, y: row, width: width, height: 1), style: .status)
         let separator = canvas.glyphs.separator
@@ -75,8 +77,12 @@ enum ChromeView {
         } else {
             parts.append(strings[.statusNobodySignedIn])
         }
-        parts.append(pendingUploads == 0 ? strings[.statusNothingWaiting]
-                                         : strings.text(.statusWaiting, ["count": String(pendingUploads)]))
+        if let syncing {
+            parts.append(strings.text(.statusSyncing, ["sent": String(syncing.sent), "total": String(syncing.total)]))
+        } else {
+            parts.append(pendingUploads == 0 ? strings[.statusNothingWaiting]
+                                             : strings.text(.statusWaiting, ["count": String(pendingUploads)]))
+        }
         let left = " " + parts.joined(separator: separator)
         canvas.put(canvas.truncate(left, to: width - DisplayWidth.of(clock) - 3),
                    at: Point(x: 0, y: row), style: .status)
