@@ -11,7 +11,9 @@ public struct SyncStatus: Sendable {
         public let at: Timestamp?
         /// The patient the record is about (the record itself, or the one it belongs to), to open and fix.
         public var patientId: String? = nil
-        public var patientName: String? = nil
+        /// Whom or what the record is about, for a list: the patient's name, a worker's login name, the
+        /// facility's name.
+        public var subject: String? = nil
     }
     public let hubURL: String?
     public let pendingByType: [String: Int]
@@ -138,16 +140,22 @@ extension AppDatabase {
         }
     }
 
-    /// The patient a record is about, with her name: the patient herself, or a screening's or referral's.
-    static func patientOfRecord(type: String, id: String, in db: Database) throws -> (id: String, name: String)? {
-        let sql: String
+    /// Whom a record is about: the patient (herself, or a screening's or referral's) with her name, or
+    /// for a worker's account or the facility, no patient and their name.
+    static func subjectOfRecord(type: String, id: String, in db: Database) throws -> (patientId: String?, name: String)? {
         switch type {
-        case "patient": sql = "SELECT id, name FROM patient WHERE id = ?"
+        case "patient":
+            return try Row.fetchOne(db, sql: "SELECT id, name FROM patient WHERE id = ?", arguments: [id]).map { ($0["id"], $0["name"]) }
         case "screening", "referral":
-            sql = "SELECT p.id, p.name FROM \(type) r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?"
-        default: return nil
+            return try Row.fetchOne(db, sql: "SELECT p.id, p.name FROM \(type) r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?",
+                                    arguments: [id]).map { ($0["id"], $0["name"]) }
+        case "account":
+            return try String.fetchOne(db, sql: "SELECT username FROM account WHERE id = ?", arguments: [id]).map { (nil, $0) }
+        case "facility":
+            return try String.fetchOne(db, sql: "SELECT name FROM facility WHERE id = ?", arguments: [id]).map { (nil, $0) }
+        default:
+            return nil
         }
-        return try Row.fetchOne(db, sql: sql, arguments: [id]).map { ($0["id"], $0["name"]) }
     }
 
     /// Minutes between background syncs while the screen is open (0: only when asked); 5 unless set.
@@ -219,9 +227,9 @@ extension AppDatabase {
                     var problem = SyncStatus.Problem(type: $0["record_type"], id: $0["record_id"], state: state,
                                                      message: $0["server_message"] ?? "",
                                                      at: ($0["at"] as String?).flatMap(Timestamp.init(iso8601:)))
-                    let patient = try Self.patientOfRecord(type: problem.type, id: problem.id, in: db)
-                    problem.patientId = patient?.id
-                    problem.patientName = patient?.name
+                    let subject = try Self.subjectOfRecord(type: problem.type, id: problem.id, in: db)
+                    problem.patientId = subject?.patientId
+                    problem.subject = subject?.name
                     return problem
                 }
             }

@@ -70,7 +70,7 @@ struct SyncStoreTests {
         var status = try store.syncStatus()
         #expect(status.pending == 0)
         #expect(Set(status.rejected.map(\.id)) == refused)
-        #expect(status.rejected.first { $0.id == sita.id }?.patientName == "Sita Devi")
+        #expect(status.rejected.first { $0.id == sita.id }?.subject == "Sita Devi")
         #expect(status.rejected.first { $0.id == sita.id }?.message == "payload.name: missing")
 
         // Sita's record is fixed (a new version) and accepted: her refusal goes; Gita's stays.

@@ -763,4 +763,5 @@ public enum StringKey: String, CaseIterable, Sendable {
     case uploadWaitingCounts = "upload.waiting_counts"
     case uploadStarting = "upload.starting"
     case statusSyncing = "status.syncing"
+    case uploadNotAPatient = "upload.not_a_patient"
 }

@@ -97,7 +97,12 @@ final class UploadScreen: KeyedScreen {
                 }
             }
         case .open:
-            guard let patient = problems[safe: state.selected]?.patientId else { return .none }
+            guard let problem = problems[safe: state.selected] else { return .none }
+            guard let patient = problem.patientId else {
+                // A worker's account or the facility's details: fixed on the Users or Settings screen.
+                state.message = .problem(context.strings[.uploadNotAPatient])
+                return .none
+            }
             return .push(PatientCardScreen(context: context, account: account, patientId: patient))
         case .back:
             return .pop

@@ -104,7 +104,7 @@ enum UploadView {
         if !problems.isEmpty, y < listBottom {
             let rows = problems.map { problem -> String in
                 let kind = strings[problem.state == "rejected" ? .uploadTagRejected : .uploadTagConflict]
-                let who = canvas.truncate(canvas.shown(problem.patientName ?? problem.id), to: 18)
+                let who = canvas.truncate(canvas.shown(problem.subject ?? problem.id), to: 18)
                 return DisplayWidth.pad(kind, to: 10) + DisplayWidth.pad(strings[recordTypeKey(problem.type)], to: 11)
                     + DisplayWidth.pad(who, to: 19) + canvas.shown(problem.message)
             }
