@@ -19,9 +19,9 @@ public final class AppHarness {
                 sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0) throws {
         self.store = store
         let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
-                                 buildDate: buildDate, sync: sync)
+                                 buildDate: buildDate, sync: sync, syncIntervalMinutes: syncIntervalMinutes)
         app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
-                       size: size, glyphs: glyphs, syncIntervalMinutes: syncIntervalMinutes)
+                       size: size, glyphs: glyphs)
     }
 
     /// Starts the first screen. With `settle: false` its loading work stays pending, so that keys can

@@ -52,9 +52,10 @@ struct UICommand: ParsableCommand {
             }
             defer { terminal.restore() }
             let sync = SyncCoordinator(store: store, databasePath: environment.databasePath)
-            let context = AppContext(store: store, strings: environment.strings, protocols: protocols, sync: sync)
+            let context = AppContext(store: store, strings: environment.strings, protocols: protocols, sync: sync,
+                                     syncIntervalMinutes: syncMinutes)
             let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,
-                               size: terminal.size, glyphs: terminal.glyphs, syncIntervalMinutes: syncMinutes)
+                               size: terminal.size, glyphs: terminal.glyphs)
             let runner = try TerminalRunner(app: app, terminal: terminal,
                                             benchmarkExitScreen: variables["AROGYA_BENCH_EXIT_AT"])
             return runner.run()

@@ -123,6 +123,9 @@ struct UploadScreenTests {
         await harness.wait(seconds: 240)
         #expect(sync.snapshot.finishedRuns == 2)
         #expect(asked.count == 2)
+        // The Upload screen says it happens by itself.
+        await harness.press(.char("3"))
+        #expect(harness.screen.contains("Automatic       every 5 min while Arogya is open"))
     }
 
     @Test("Given background sync turned off, when an hour passes, then it never syncs by itself")

@@ -764,4 +764,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case uploadStarting = "upload.starting"
     case statusSyncing = "status.syncing"
     case uploadNotAPatient = "upload.not_a_patient"
+    case uploadAutomatic = "upload.automatic"
+    case uploadAutomaticEvery = "upload.automatic_every"
+    case uploadAutomaticOff = "upload.automatic_off"
 }

@@ -65,13 +65,12 @@ public final class AppModel {
     static let firstBackgroundSyncDelay = 20.0
 
     /// Starts on the first-run setup when there is no facility yet, else on the login screen.
-    /// `syncIntervalMinutes`: background syncs while the program is open (0 for none; they also need `context.sync`).
-    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, size: Size, glyphs: Glyphs,
-                syncIntervalMinutes: Int = 0) {
+    /// Background syncs follow `context.syncIntervalMinutes` when `context.sync` is there.
+    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, size: Size, glyphs: Glyphs) {
         self.context = context
         self.facility = facility
         self.idleLockSeconds = Double(idleLockMinutes * 60)
-        self.syncIntervalSeconds = Double(max(0, syncIntervalMinutes) * 60)
+        self.syncIntervalSeconds = Double(context.syncIntervalMinutes * 60)
         self.size = size
         self.glyphs = glyphs
         let first: any Screen = facility == nil ? SetupScreen(context: context) : LoginScreen(context: context)

@@ -17,11 +17,14 @@ public struct AppContext: Sendable {
     /// Sync with the hub, one run at a time, for the Upload screen and the background timer; nil where
     /// there is none to be had (tests of other screens).
     public let sync: SyncCoordinator?
+    /// Minutes between background syncs while the program is open; 0 for none.
+    public let syncIntervalMinutes: Int
 
     public init(store: AppDatabase, strings: StringTable, protocols: ProtocolLibrary, clock: WallClock = .system,
                 localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
-                buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil) {
+                buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0) {
         self.sync = sync
+        self.syncIntervalMinutes = max(0, syncIntervalMinutes)
         self.store = store
         self.strings = strings
         self.protocols = protocols

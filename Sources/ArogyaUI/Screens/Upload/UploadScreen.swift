@@ -154,8 +154,8 @@ final class UploadScreen: KeyedScreen {
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
-        UploadView.render(state, now: context.clock.now(), localTime: context.localTime, strings: context.strings,
-                          into: &canvas, area: area)
+        UploadView.render(state, everyMinutes: context.sync == nil ? 0 : context.syncIntervalMinutes, localTime: context.localTime,
+                          strings: context.strings, into: &canvas, area: area)
     }
 }
 

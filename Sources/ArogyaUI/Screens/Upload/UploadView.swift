@@ -4,18 +4,20 @@ import ArogyaSync
 
 /// Draws the Upload screen:
 ///
-///     Hub            https://hub.example.in   reachable, its clock 10:42, in step
-///     Last sync      Mon 23 Nov 2026 10:40 (hub clock 10:40)
-///     Waiting        12: 9 patient, 3 screening
-///     [##########..........]  50%  250 of 500
+///     Hub             https://hub.example.in answers; its clock says 10:42
+///     Last sync       Mon 23 Nov 2026 10:40 (hub clock 10:40)
+///     Waiting         12 waiting: patient 9, screening 3
+///     Automatic       every 5 min while Arogya is open
 ///
-///     Refused by the hub (1) and in conflict (0)
-///     > patient    Lakshmi Devi     payload.birth_date: expected a date
+///     [#########.....................] 30%  sending 150 of 500
+///
+///     Refused by the hub: 1    In conflict: 0
+///     > refused   patient    Lakshmi Devi       payload.birth_date: expected a date
 enum UploadView {
     /// Clocks further apart than this get a warning: due dates and lockouts depend on the terminal's.
     static let clockTolerance: Int64 = 5 * 60 * 1000
 
-    static func render(_ state: UploadScreen.State, now: Timestamp, localTime: (Timestamp) -> LocalTime, strings: StringTable,
+    static func render(_ state: UploadScreen.State, everyMinutes: Int, localTime: (Timestamp) -> LocalTime, strings: StringTable,
                        into canvas: inout Canvas, area: Rect) {
         let content = area.inset(dx: 2, dy: 0)
         let labelWidth = 16
@@ -59,6 +61,9 @@ enum UploadView {
         } else {
             line(.uploadWaiting, strings[.statusLoading], style: .hint)
         }
+        // So that she knows whether she needs to press u at all.
+        line(.uploadAutomatic, everyMinutes > 0 ? strings.text(.uploadAutomaticEvery, ["minutes": String(everyMinutes)])
+                                                : strings[.uploadAutomaticOff], style: .hint)
 
         // A clock that differs from the hub's: measured now, or at the last sync.
         let offset: Int64? = {
