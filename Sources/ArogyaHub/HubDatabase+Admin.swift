@@ -84,7 +84,7 @@ extension HubDatabase {
                 ORDER BY c.id
                 """).map { row in
                 HubConflict(facility: row["facility_id"], type: row["type"], recordID: row["record_id"],
-                            foundAt: Timestamp(iso8601: row["found_at"]) ?? Timestamp(millisecondsSince1970: 0),
+                            foundAt: row.storedTime("found_at"),
                             current: (row["current_version"], row["current_device"]), kept: (row["kept_version"], row["kept_device"]))
             }
         }
@@ -94,7 +94,7 @@ extension HubDatabase {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM duplicate_pair ORDER BY found_at, patient_a").map { row in
                 HubDuplicate(facility: row["facility_id"], patientA: row["patient_a"], patientB: row["patient_b"], reason: row["reason"],
-                             foundAt: Timestamp(iso8601: row["found_at"]) ?? Timestamp(millisecondsSince1970: 0))
+                             foundAt: row.storedTime("found_at"))
             }
         }
     }

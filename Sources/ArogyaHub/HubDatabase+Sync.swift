@@ -179,11 +179,9 @@ extension HubDatabase {
     }
 
     private static func stored(_ row: Row) throws -> StoredRecord {
-        let epoch = Timestamp(millisecondsSince1970: 0)
-        return StoredRecord(type: row["type"], id: row["id"], hubVersion: row["hub_version"], deviceID: row["device_id"],
-                            updatedAt: Timestamp(iso8601: row["updated_at"]) ?? epoch,
-                            receivedAt: Timestamp(iso8601: row["received_at"]) ?? epoch,
-                            payload: try JSONParser.parse(row["payload"] as String))
+        StoredRecord(type: row["type"], id: row["id"], hubVersion: row["hub_version"], deviceID: row["device_id"],
+                     updatedAt: row.storedTime("updated_at"), receivedAt: row.storedTime("received_at"),
+                     payload: try JSONParser.parse(row["payload"] as String))
     }
 }
 

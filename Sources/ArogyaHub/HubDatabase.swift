@@ -143,3 +143,11 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension Row {
+    /// A time the hub stored (UTC ISO 8601 text). The hub writes every one of them itself, so one that does
+    /// not read back can only be damage; it shows as the epoch rather than stopping a report.
+    func storedTime(_ column: String) -> Timestamp {
+        (self[column] as String?).flatMap(Timestamp.init(iso8601:)) ?? Timestamp(millisecondsSince1970: 0)
+    }
+}

@@ -42,4 +42,25 @@ public enum HubReports {
             ("found_at", .string(conflict.foundAt.iso8601)),
         ])
     }
+
+    public static func conflictText(_ conflict: HubConflict) -> String {
+        "\(conflict.facility)  \(conflict.type) \(conflict.recordID)  current v\(conflict.current.hubVersion) from \(conflict.current.device), "
+            + "kept v\(conflict.kept.hubVersion) from \(conflict.kept.device)  \(conflict.foundAt.iso8601)"
+    }
+
+    public static func duplicateJSON(_ pair: HubDuplicate) -> JSONValue {
+        .object([("facility", .string(pair.facility)), ("patient_a", .string(pair.patientA)), ("patient_b", .string(pair.patientB)),
+                 ("reason", .string(pair.reason)), ("found_at", .string(pair.foundAt.iso8601))])
+    }
+
+    public static func duplicateText(_ pair: HubDuplicate) -> String {
+        "\(pair.facility)  \(pair.patientA)  \(pair.patientB)  \(pair.reason)"
+    }
+
+    /// A list for an admin: JSON for scripts, else a line each, or a sentence saying there is none.
+    public static func list<Item>(_ items: [Item], asJSON: Bool, json: (Item) -> JSONValue, text: (Item) -> String, none: String) -> String {
+        if asJSON { return JSONValue.array(items.map(json)).serialized() }
+        if items.isEmpty { return none }
+        return items.map(text).joined(separator: "\n")
+    }
 }

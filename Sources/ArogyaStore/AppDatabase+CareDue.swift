@@ -51,17 +51,14 @@ extension AppDatabase {
         let rulesStamp = "\(rules.id) \(rules.version)"
         // Most calls find nothing to do: look first without taking the write lock.
         let (stored, waiting) = try read { db in
-            (try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.careRules.rawValue]),
+            (try db.setting(.careRules),
              try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM care_stale)") ?? false)
         }
         guard stored != rulesStamp || waiting else { return 0 }
         let pending = try write { db -> Int in
             if stored != rulesStamp {
                 try db.execute(sql: "INSERT OR IGNORE INTO care_stale (patient_pk) SELECT pk FROM patient")
-                try db.execute(sql: """
-                    INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                    """, arguments: [SettingKey.careRules.rawValue, rulesStamp, now])
+                try db.setSetting(.careRules, to: rulesStamp, at: now)
             }
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM care_stale") ?? 0
         }

@@ -15,12 +15,25 @@ enum SettingKey: String {
     case syncIntervalMinutes = "sync_interval_minutes"
 }
 
+extension Database {
+    /// A row of the `setting` table, or nil when it was never written.
+    func setting(_ key: SettingKey) throws -> String? {
+        try String.fetchOne(cachedStatement(sql: "SELECT value FROM setting WHERE key = ?"), arguments: [key.rawValue])
+    }
+
+    func setSetting(_ key: SettingKey, to value: String, at time: Timestamp) throws {
+        try cachedStatement(sql: """
+            INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """).execute(arguments: [key.rawValue, value, time])
+    }
+}
+
 extension AppDatabase {
     /// Minutes without a key press before the session locks.
     public func idleLockMinutes() throws(StoreError) -> Int {
         try read { db in
-            let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?",
-                                             arguments: [SettingKey.idleLockMinutes.rawValue])
+            let stored = try db.setting(.idleLockMinutes)
             return stored.flatMap(Int.init).flatMap { FacilityRules.idleLockMinutes.contains($0) ? $0 : nil }
                 ?? FacilityRules.defaultIdleLockMinutes
         }
@@ -47,16 +60,9 @@ extension AppDatabase {
                                       version: current.version + 1, at: time)
             }
             try replaceVillages(db, with: details.villages, by: actor, at: time)
-            let previousMinutes = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?",
-                                                      arguments: [SettingKey.idleLockMinutes.rawValue])
-                ?? String(FacilityRules.defaultIdleLockMinutes)
+            let previousMinutes = try db.setting(.idleLockMinutes) ?? String(FacilityRules.defaultIdleLockMinutes)
             if previousMinutes != String(details.idleLockMinutes) {
-                try db.execute(
-                    sql: """
-                        INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                        """,
-                    arguments: [SettingKey.idleLockMinutes.rawValue, String(details.idleLockMinutes), time])
+                try db.setSetting(.idleLockMinutes, to: String(details.idleLockMinutes), at: time)
                 try db.appendAudit(.settingChanged, by: actor, at: time, recordType: "setting", recordId: SettingKey.idleLockMinutes.rawValue,
                                    detail: ["from": previousMinutes, "to": String(details.idleLockMinutes)])
             }

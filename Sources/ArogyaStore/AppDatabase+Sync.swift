@@ -3,6 +3,9 @@ import GRDB
 
 /// What is waiting for upload and what the hub said about it, for `sync status` and the Upload screen.
 public struct SyncStatus: Sendable {
+    /// Clocks further apart than this get a warning: due dates and lockouts depend on the terminal's.
+    public static let clockToleranceMilliseconds: Int64 = 5 * 60 * 1000
+
     public struct Problem: Sendable, Equatable {
         public let type: String
         public let id: String
@@ -39,15 +42,12 @@ public struct PushTally: Sendable, Equatable {
 
 extension AppDatabase {
     public func hubURL() throws(StoreError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.hubURL.rawValue]) }
+        try read { db in try db.setting(.hubURL) }
     }
 
     public func setHubURL(_ url: String, by actor: AuditActor) throws(StoreError) {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [SettingKey.hubURL.rawValue, url, now])
+            try db.setSetting(.hubURL, to: url, at: now)
             try db.appendAudit(.settingChanged, by: actor, at: now, recordType: "setting", recordId: SettingKey.hubURL.rawValue,
                                detail: ["value": url])
         }
@@ -56,7 +56,9 @@ extension AppDatabase {
     /// The next records to upload, oldest change first, each at its current version with the hub version
     /// it started from. Their outbox rows become "sent" (and count an attempt) in the same transaction,
     /// so a sync killed before the answer resends them, and the hub answers "identical".
-    public func nextUploadBatch(limit: Int = SyncWire.maximumBatch, after lastOutboxID: Int64 = 0) throws(StoreError) -> (records: [SyncWire.Record], lastOutboxID: Int64) {
+    /// `rows` counts the outbox rows the batch covers: none means the queue has been read to its end.
+    public func nextUploadBatch(limit: Int = SyncWire.maximumBatch, after lastOutboxID: Int64 = 0) throws(StoreError)
+        -> (records: [SyncWire.Record], lastOutboxID: Int64, rows: Int) {
         try write { db in
             // Rows in queue order, read through the (state, id) index: a batch costs its own size, not the queue's.
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
@@ -87,7 +89,7 @@ extension AppDatabase {
                     WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent') AND version <= ?
                     """).execute(arguments: [now, type, id, current.version])
             }
-            return (records, last)
+            return (records, last, rows.count)
         }
     }
 
@@ -127,6 +129,18 @@ extension AppDatabase {
         }
     }
 
+    /// Records waiting for upload, each counted once however many of its versions wait: what a sync will send.
+    public func pendingRecordCount() throws(StoreError) -> Int {
+        try read { db in try Self.waitingRecordsByType(db).values.reduce(0, +) }
+    }
+
+    static func waitingRecordsByType(_ db: Database) throws -> [String: Int] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT record_type, count(DISTINCT record_id) AS n FROM sync_outbox WHERE state IN ('pending', 'sent') GROUP BY record_type
+            """)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["record_type"] as String, $0["n"] as Int) })
+    }
+
     /// Rejected records go back to the queue (after the worker has fixed them, or to try again): all of
     /// them, or one record's.
     @discardableResult
@@ -164,7 +178,7 @@ extension AppDatabase {
 
     public func syncIntervalMinutes() throws(StoreError) -> Int {
         try read { db in
-            let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.syncIntervalMinutes.rawValue])
+            let stored = try db.setting(.syncIntervalMinutes)
             return stored.flatMap(Int.init).flatMap { Self.syncIntervalRange.contains($0) ? $0 : nil } ?? Self.defaultSyncIntervalMinutes
         }
     }
@@ -174,10 +188,7 @@ extension AppDatabase {
             throw StoreError.refused(UserMessage(.syncIntervalRange, ["max": String(Self.syncIntervalRange.upperBound)]))
         }
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [SettingKey.syncIntervalMinutes.rawValue, String(minutes), now])
+            try db.setSetting(.syncIntervalMinutes, to: String(minutes), at: now)
             try db.appendAudit(.settingChanged, by: actor, at: now, recordType: "setting", recordId: SettingKey.syncIntervalMinutes.rawValue,
                                detail: ["value": String(minutes)])
         }
@@ -185,7 +196,7 @@ extension AppDatabase {
 
     public func syncCursor() throws(StoreError) -> Int64 {
         try read { db in
-            Int64(try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.syncCursor.rawValue]) ?? "0") ?? 0
+            Int64(try db.setting(.syncCursor) ?? "0") ?? 0
         }
     }
 
@@ -208,9 +219,6 @@ extension AppDatabase {
 
     public func syncStatus() throws(StoreError) -> SyncStatus {
         try read { db in
-            let counts = try Row.fetchAll(db, sql: """
-                SELECT record_type, count(DISTINCT record_id) AS n FROM sync_outbox WHERE state IN ('pending', 'sent') GROUP BY record_type
-                """)
             let success = try Row.fetchOne(db, sql: """
                 SELECT ended_at, server_time, clock_offset_ms FROM sync_run WHERE outcome IN ('ok', 'rejections') ORDER BY id DESC LIMIT 1
                 """)
@@ -234,8 +242,8 @@ extension AppDatabase {
                 }
             }
             return SyncStatus(
-                hubURL: try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.hubURL.rawValue]),
-                pendingByType: Dictionary(uniqueKeysWithValues: counts.map { ($0["record_type"] as String, $0["n"] as Int) }),
+                hubURL: try db.setting(.hubURL),
+                pendingByType: try Self.waitingRecordsByType(db),
                 lastSuccess: (success?["ended_at"] as String?).flatMap(Timestamp.init(iso8601:)),
                 lastServerTime: (success?["server_time"] as String?).flatMap(Timestamp.init(iso8601:)),
                 clockOffsetMilliseconds: success?["clock_offset_ms"],

@@ -18,10 +18,7 @@ extension AppDatabase {
                 if try applyOrPark(record, in: db) { applied += 1 }
             }
             applied += try applyParked(in: db)
-            try db.cachedStatement(sql: """
-                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """).execute(arguments: [SettingKey.syncCursor.rawValue, String(page.next), now])
+            try db.setSetting(.syncCursor, to: String(page.next), at: now)
             return applied
         }
     }

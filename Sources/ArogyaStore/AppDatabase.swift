@@ -32,8 +32,7 @@ public struct AppDatabase: Sendable {
     /// Search terms are made by `NameKey`'s rules. When a newer version changes the rules, every patient's
     /// terms are made again and the name index rebuilt, once, so that old and new names match alike.
     static func refreshSearchTermsIfRulesChanged(_ writer: any DatabaseWriter) throws {
-        let key = SettingKey.nameKeyVersion.rawValue
-        let stored = try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) }
+        let stored = try writer.read { db in try db.setting(.nameKeyVersion) }
         guard stored != String(NameKey.version) else { return }
         try writer.write { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT pk, name, name_alt FROM patient")
@@ -42,10 +41,7 @@ public struct AppDatabase: Sendable {
                 try update.execute(arguments: [NameKey.searchTerms(name: row["name"], nameAlt: row["name_alt"]), row["pk"] as Int64])
             }
             try db.execute(sql: "INSERT INTO patient_search (patient_search) VALUES ('rebuild')")
-            try db.execute(sql: """
-                INSERT INTO setting (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [key, String(NameKey.version)])
+            try db.setSetting(.nameKeyVersion, to: String(NameKey.version), at: Timestamp(Date()))
         }
     }
 

@@ -54,7 +54,7 @@ public struct SyncEngine: Sendable {
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
         var report = Report()
         let run = try store.startSyncRun()
-        let total = try store.syncStatus().pending
+        let total = try store.pendingRecordCount()
         var sent = 0
         progress(Progress(sent: 0, total: total, pulled: 0))
         do {
@@ -62,7 +62,9 @@ public struct SyncEngine: Sendable {
             while true {
                 let batch = try store.nextUploadBatch(limit: batchSize, after: after)
                 after = batch.lastOutboxID
-                if batch.records.isEmpty { break }
+                if batch.rows == 0 { break }
+                // Rows whose records are no longer here were marked so; nothing to send for them.
+                if batch.records.isEmpty { continue }
                 let client = self.client
                 let records = batch.records
                 let response = try await retry.run { () async throws(HubClient.Failure) -> SyncWire.PushResponse in try await client.push(records) }

@@ -139,12 +139,9 @@ struct SyncBenchmark: ParsableCommand {
         return Measured(seconds: seconds, peakMB: peak, output: String(decoding: collected.data, as: UTF8.self), status: process.terminationStatus)
     }
 
-    /// VmHWM of a running process, in MB; 0 once it has gone.
+    /// The kernel's high-water mark of a running process, in MB; 0 once it has gone.
     static func peakMB(_ pid: Int32) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kilobytes / 1024
+        Double(PseudoTerminalRun.highWaterMark(pid) ?? 0) / 1_048_576
     }
 
     @discardableResult

@@ -181,16 +181,8 @@ struct Conflicts: ParsableCommand {
 
     func run() throws {
         try runReportingFailure {
-            let conflicts = try database.open().conflicts()
-            if json {
-                print(JSONValue.array(conflicts.map(HubReports.conflictJSON)).serialized())
-            } else if conflicts.isEmpty {
-                print("no conflicts")
-            } else {
-                for conflict in conflicts {
-                    print("\(conflict.facility)  \(conflict.type) \(conflict.recordID)  current v\(conflict.current.hubVersion) from \(conflict.current.device), kept v\(conflict.kept.hubVersion) from \(conflict.kept.device)  \(conflict.foundAt.iso8601)")
-                }
-            }
+            print(HubReports.list(try database.open().conflicts(), asJSON: json, json: HubReports.conflictJSON,
+                                  text: HubReports.conflictText, none: "no conflicts"))
         }
     }
 }
@@ -202,16 +194,8 @@ struct Duplicates: ParsableCommand {
 
     func run() throws {
         try runReportingFailure {
-            let pairs = try database.open().duplicates()
-            if json {
-                print(JSONValue.array(pairs.map { .object([("facility", .string($0.facility)), ("patient_a", .string($0.patientA)),
-                                                           ("patient_b", .string($0.patientB)), ("reason", .string($0.reason)),
-                                                           ("found_at", .string($0.foundAt.iso8601))]) }).serialized())
-            } else if pairs.isEmpty {
-                print("no likely duplicates")
-            } else {
-                for pair in pairs { print("\(pair.facility)  \(pair.patientA)  \(pair.patientB)  \(pair.reason)") }
-            }
+            print(HubReports.list(try database.open().duplicates(), asJSON: json, json: HubReports.duplicateJSON,
+                                  text: HubReports.duplicateText, none: "no likely duplicates"))
         }
     }
 }

@@ -172,7 +172,7 @@ enum SyncStatusText {
         lines.append(strings.text(.cliSyncStatusLast, ["time": status.lastSuccess?.iso8601 ?? strings[.uploadNever]]))
         if let server = status.lastServerTime, let difference = status.clockOffsetMilliseconds {
             lines.append(strings.text(.cliSyncStatusClock, ["time": server.iso8601, "offset": offset(difference, strings: strings)]))
-            if abs(difference) > 5 * 60 * 1000 { lines.append(strings[.cliSyncStatusClockWarning]) }
+            if abs(difference) > SyncStatus.clockToleranceMilliseconds { lines.append(strings[.cliSyncStatusClockWarning]) }
         }
         if let failure = status.lastFailure {
             lines.append(strings.text(.cliSyncStatusFailure, ["time": failure.at.iso8601, "message": failure.message]))

@@ -14,9 +14,6 @@ import ArogyaSync
 ///     Refused by the hub: 1    In conflict: 0
 ///     > refused   patient    Lakshmi Devi       payload.birth_date: expected a date
 enum UploadView {
-    /// Clocks further apart than this get a warning: due dates and lockouts depend on the terminal's.
-    static let clockTolerance: Int64 = 5 * 60 * 1000
-
     static func render(_ state: UploadScreen.State, everyMinutes: Int, localTime: (Timestamp) -> LocalTime, strings: StringTable,
                        into canvas: inout Canvas, area: Rect) {
         let content = area.inset(dx: 2, dy: 0)
@@ -70,7 +67,7 @@ enum UploadView {
             if case .reachable(_, let offset, _) = state.sync.hub { return offset }
             return status?.clockOffsetMilliseconds
         }()
-        if let offset, abs(offset) > clockTolerance {
+        if let offset, abs(offset) > SyncStatus.clockToleranceMilliseconds {
             let minutes = String(abs(offset) / 60_000)
             let text = strings.text(offset > 0 ? .uploadClockBehind : .uploadClockAhead, ["minutes": minutes])
             for row in wrap("! " + text, width: content.width).prefix(2) {
