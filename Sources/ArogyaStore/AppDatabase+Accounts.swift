@@ -114,49 +114,90 @@ extension AppDatabase {
         }
     }
 
+    /// Where a PIN was typed, as the audit log says.
+    public enum SignInChannel: String, Sendable {
+        case screen
+        /// `--as USER` on the command line, proven with her PIN.
+        case commandLine = "cli"
+    }
+
     /// Checks a PIN and records the attempt: a success clears the count of wrong PINs, a failure adds to
     /// it and locks the account at the limit. While locked, the PIN is not even checked.
-    public func attemptLogin(username: String, pin: String) throws(StoreError) -> LoginOutcome {
+    ///
+    /// On a full disk (or a damaged file, which is no longer written) the attempt cannot be written, yet she
+    /// must still be able to sign in and look people up: the outcome is decided as if it had been written,
+    /// kept in memory (wrong PINs count towards the lockout all the same) and written with the next write
+    /// that succeeds.
+    public func attemptLogin(username: String, pin: String, via channel: SignInChannel = .screen) throws(StoreError) -> LoginOutcome {
         let name = username.lowercased()
         guard let stored = try read({ db in
             try Row.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [name])
                 .map { (try Self.account(from: $0), $0["pin_hash"] as String) }
         }) else { return .unknownAccount }
-        let (account, pinHash) = stored
+        var (account, pinHash) = stored
         guard account.isActive else { return .disabled }
         let time = now
+        pendingSignIns.apply(to: &account, lockout: lockout)
         if lockout.isLocked(until: account.lockedUntil, now: time), let until = account.lockedUntil {
             return .locked(until: until)
         }
         // The slow check runs outside the write transaction, so other terminals are not held up.
         let matches = pinHasher.verify(pin, against: pinHash)
         let upgradedHash = matches && pinHasher.needsRehash(pinHash) ? pinHasher.hash(pin) : nil
-        return try write { db in
-            // Re-read inside the transaction: another terminal may have counted a failure meanwhile.
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [account.id]) else {
-                return .unknownAccount
+        let attempt = SignInAttempt(accountId: account.id, username: account.username, at: time, succeeded: matches,
+                                    channel: channel, upgradedHash: upgradedHash)
+        do {
+            return try write { db in
+                // Re-read inside the transaction: another terminal may have counted a failure meanwhile.
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [account.id]) else {
+                    return .unknownAccount
+                }
+                let current = try Self.account(from: row)
+                guard current.isActive else { return .disabled }
+                return try record(attempt, for: current, in: db)
             }
-            let current = try Self.account(from: row)
-            guard current.isActive else { return .disabled }
-            if matches {
-                try db.execute(
-                    sql: "UPDATE account SET failed_pin_count = 0, locked_until = NULL, last_login_at = ?, pin_hash = coalesce(?, pin_hash) WHERE id = ?",
-                    arguments: [time, upgradedHash, current.id])
-                try db.appendAudit(.loginSucceeded, by: .account(current.username), at: time, recordType: "account", recordId: current.id)
-                return .signedIn(try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [current.id])!))
+        } catch {
+            // A full disk, or a file found damaged (which is never written again): she still signs in to
+            // read, and the attempt waits in memory.
+            switch error {
+            case .diskFull, .corrupt: return pendingSignIns.keep(attempt, for: account, lockout: lockout)
+            default: throw error
             }
-            let next = lockout.afterWrongPin(previousFailures: current.failedPinCount, lockedUntil: current.lockedUntil, now: time)
-            try db.execute(sql: "UPDATE account SET failed_pin_count = ?, locked_until = ? WHERE id = ?",
-                           arguments: [next.failures, next.lockedUntil, current.id])
-            try db.appendAudit(.loginFailed, by: .account(current.username), at: time, recordType: "account", recordId: current.id,
-                               detail: ["failures": String(next.failures)])
-            if let until = next.lockedUntil {
-                try db.appendAudit(.loginLockedOut, by: .system, at: time, recordType: "account", recordId: current.id,
-                                   detail: ["until": until.iso8601])
-                return .locked(until: until)
-            }
-            return .wrongPin(triesLeft: lockout.triesLeft(afterFailures: next.failures))
         }
+    }
+
+    /// Writes the attempts kept while the disk was full, first thing in the next write.
+    func writeKeptSignIns(_ attempts: [SignInAttempt], in db: Database) throws {
+        for attempt in attempts {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [attempt.accountId]) else { continue }
+            _ = try record(attempt, for: try Self.account(from: row), in: db)
+        }
+    }
+
+    /// Writes one sign-in attempt and what it does to the account; the outcome it leads to.
+    func record(_ attempt: SignInAttempt, for current: Account, in db: Database) throws -> LoginOutcome {
+        var detail: [String: String] = [:]
+        if attempt.channel != .screen { detail["via"] = attempt.channel.rawValue }
+        if attempt.succeeded {
+            try db.execute(
+                sql: "UPDATE account SET failed_pin_count = 0, locked_until = NULL, last_login_at = ?, pin_hash = coalesce(?, pin_hash) WHERE id = ?",
+                arguments: [attempt.at, attempt.upgradedHash, current.id])
+            try db.appendAudit(.loginSucceeded, by: .account(current.username), at: attempt.at, recordType: "account", recordId: current.id,
+                               detail: detail.isEmpty ? nil : detail)
+            return .signedIn(try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [current.id])!))
+        }
+        let next = lockout.afterWrongPin(previousFailures: current.failedPinCount, lockedUntil: current.lockedUntil, now: attempt.at)
+        try db.execute(sql: "UPDATE account SET failed_pin_count = ?, locked_until = ? WHERE id = ?",
+                       arguments: [next.failures, next.lockedUntil, current.id])
+        detail["failures"] = String(next.failures)
+        try db.appendAudit(.loginFailed, by: .account(current.username), at: attempt.at, recordType: "account", recordId: current.id,
+                           detail: detail)
+        if let until = next.lockedUntil {
+            try db.appendAudit(.loginLockedOut, by: .system, at: attempt.at, recordType: "account", recordId: current.id,
+                               detail: ["until": until.iso8601])
+            return .locked(until: until)
+        }
+        return .wrongPin(triesLeft: lockout.triesLeft(afterFailures: next.failures))
     }
 
     /// Account management and settings are for supervisors. The command line is trusted: whoever runs
@@ -177,7 +218,7 @@ extension AppDatabase {
     static func account(from row: Row) throws -> Account {
         let roleText: String = row["role"]
         guard let role = Role(rawValue: roleText) else {
-            throw StoreError.corrupt(path: "", detail: "account \(row["username"] as String) has an unknown role \(roleText)")
+            throw StoreError.unreadableRow(path: "", detail: "account \(row["username"] as String) has an unknown role \(roleText)")
         }
         return Account(id: row["id"], username: row["username"], fullName: row["full_name"], role: role,
                        isActive: row["active"], mustChangePin: row["must_change_pin"], failedPinCount: row["failed_pin_count"],

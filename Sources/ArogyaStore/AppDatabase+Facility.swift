@@ -13,6 +13,8 @@ enum SettingKey: String {
     case syncCursor = "sync_cursor"
     /// Minutes between background syncs while the screen is open; 0 turns them off.
     case syncIntervalMinutes = "sync_interval_minutes"
+    /// When SQLite last found the file sound (`IntegrityState`).
+    case integrityCheckedAt = "integrity_checked_at"
 }
 
 extension Database {

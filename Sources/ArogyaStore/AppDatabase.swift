@@ -8,20 +8,36 @@ import GRDB
 /// a sync-outbox row, so that a crash can never leave a change unaudited or never uploaded.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// The file as this process has it open, shared by every value over it; nil in memory.
+    let file: OpenDatabaseFile?
+    /// Sign-ins that a full disk kept from being written (shared with every value over the same file).
+    let pendingSignIns: PendingSignIns
     /// Shown in messages: the file, or ":memory:".
     public let path: String
     public let clock: WallClock
     public let pinHasher: PinHasher
     public let lockout: LockoutPolicy
 
-    /// Wraps an open connection and brings its schema up to date.
-    init(writer: any DatabaseWriter, path: String, clock: WallClock, pinHasher: PinHasher, lockout: LockoutPolicy) throws(StoreError) {
+    /// Wraps an open file and brings its schema up to date (a read-only file must already be).
+    init(file: OpenDatabaseFile, clock: WallClock, pinHasher: PinHasher, lockout: LockoutPolicy) throws(StoreError) {
+        try self.init(writer: file.writer, file: file, path: file.path, clock: clock, pinHasher: pinHasher, lockout: lockout)
+    }
+
+    init(writer: any DatabaseWriter, file: OpenDatabaseFile?, path: String, clock: WallClock, pinHasher: PinHasher,
+                 lockout: LockoutPolicy) throws(StoreError) {
         self.writer = writer
+        self.file = file
+        self.pendingSignIns = file?.pendingSignIns ?? PendingSignIns()
         self.path = path
         self.clock = clock
         self.pinHasher = pinHasher
         self.lockout = lockout
         do {
+            if file?.isReadOnly == true {
+                let stale = try writer.read { db in try db.setting(.nameKeyVersion) != String(NameKey.version) }
+                if stale { throw StoreError.needsUpgrade(path: path) }
+                return
+            }
             try Migrations.migrator.migrate(writer)
             try Self.refreshSearchTermsIfRulesChanged(writer)
         } catch {
@@ -54,7 +70,7 @@ public struct AppDatabase: Sendable {
         } catch {
             throw StoreError.classify(error, path: ":memory:")
         }
-        return try AppDatabase(writer: queue, path: ":memory:", clock: clock, pinHasher: pinHasher, lockout: lockout)
+        return try AppDatabase(writer: queue, file: nil, path: ":memory:", clock: clock, pinHasher: pinHasher, lockout: lockout)
     }
 
     static func configuration(busySeconds: Double, readonly: Bool = false) -> Configuration {
@@ -73,12 +89,34 @@ public struct AppDatabase: Sendable {
         return configuration
     }
 
+    /// Whether writes are refused: the file was opened only for reading.
+    public var isReadOnly: Bool { file?.isReadOnly ?? false }
+
     /// Runs a write transaction, reporting failures as `StoreError`.
+    ///
+    /// Nothing is written to a file known to be damaged, or before the file's integrity was checked when a
+    /// check is due (`IntegrityState`). After the commit, the newest audit row is kept outside the file
+    /// (`AuditAnchor`), so that committed rows that later vanish can be noticed.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        if let file {
+            if let damage = file.integrity.damageDetail() { throw .corrupt(path: path, detail: damage) }
+            if file.isReadOnly { throw .readOnly(path: path) }
+            try file.integrity.ensureWritable(writer, now: now)
+        }
+        let keptSignIns = pendingSignIns.take()
         do {
-            return try writer.write(body)
+            var newest: AuditAnchor.Mark?
+            let result = try writer.write { db -> T in
+                try writeKeptSignIns(keptSignIns, in: db)
+                let value = try body(db)
+                if file != nil { newest = try AuditAnchor.Mark.newest(in: db) }
+                return value
+            }
+            if let file, let newest { file.integrity.anchor(newest) }
+            return result
         } catch {
-            throw StoreError.classify(error, path: path)
+            pendingSignIns.restore(keptSignIns)
+            throw noticed(StoreError.classify(error, path: path))
         }
     }
 
@@ -87,7 +125,7 @@ public struct AppDatabase: Sendable {
         do {
             return try writer.read(body)
         } catch {
-            throw StoreError.classify(error, path: path)
+            throw noticed(StoreError.classify(error, path: path))
         }
     }
 
@@ -97,8 +135,14 @@ public struct AppDatabase: Sendable {
         do {
             return try writer.unsafeRead(body)
         } catch {
-            throw StoreError.classify(error, path: path)
+            throw noticed(StoreError.classify(error, path: path))
         }
+    }
+
+    /// SQLite saying the file is damaged stops every later write, here and in the other processes.
+    private func noticed(_ error: StoreError) -> StoreError {
+        if case .corrupt(_, let detail) = error, let file { file.integrity.recordDamage(detail) }
+        return error
     }
 
     /// The current time, from the injected clock.

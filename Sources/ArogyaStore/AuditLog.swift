@@ -35,6 +35,8 @@ enum AuditAction: String {
     case screeningRecorded = "screening.record"
     case referralOutcome = "referral.outcome"
     case screeningMoved = "screening.move"
+    /// An older file (a restored backup) was accepted in place of the one the audit anchor knew.
+    case restoreAccepted = "store.restore_accepted"
 }
 
 extension Database {

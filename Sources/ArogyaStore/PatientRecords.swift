@@ -13,7 +13,7 @@ enum PatientRecords {
               let birthDate = CivilDate(iso8601: row["birth_date"]),
               let consentDate = CivilDate(iso8601: row["consent_date"]),
               let method = Consent.Method(rawValue: row["consent_method"])
-        else { throw StoreError.corrupt(path: "", detail: "patient \(row["id"] as String) has a value this version cannot read") }
+        else { throw StoreError.unreadableRow(path: "", detail: "patient \(row["id"] as String) has a value this version cannot read") }
         let villageId: String? = row["village_id"]
         let statusDate = (row["status_date"] as String?).flatMap(CivilDate.init(iso8601:))
         let status: PatientStatus

@@ -11,8 +11,14 @@ public enum StoreError: Error, Equatable, Sendable {
     case corrupt(path: String, detail: String)
     /// A SQLite database made by some other program.
     case notArogya(path: String)
+    /// Not an SQLite database at all (SQLite: "file is not a database").
+    case notADatabase(path: String)
     /// Made by a newer version of Arogya, which this one must not touch.
     case newerVersion(path: String)
+    /// Made by an older version and not yet brought up to date, which a command that only reads cannot do.
+    case needsUpgrade(path: String)
+    /// A row holds a value this version cannot read. The file itself is sound: SQLite did not say otherwise.
+    case unreadableRow(path: String, detail: String)
     /// `--db` names a file that does not exist, for a command that needs one.
     case missing(path: String)
     /// The file or its folder could not be created.
@@ -32,7 +38,10 @@ public enum StoreError: Error, Equatable, Sendable {
         case .readOnly(let path): return UserMessage(.storeReadOnly, ["path": path])
         case .corrupt(let path, let detail): return UserMessage(.storeCorrupt, ["path": path, "detail": detail])
         case .notArogya(let path): return UserMessage(.storeNotArogya, ["path": path])
+        case .notADatabase(let path): return UserMessage(.storeNotADatabase, ["path": path])
         case .newerVersion(let path): return UserMessage(.storeNewerVersion, ["path": path])
+        case .needsUpgrade(let path): return UserMessage(.storeNeedsUpgrade, ["path": path])
+        case .unreadableRow(let path, let detail): return UserMessage(.storeUnreadableRow, ["path": path, "detail": detail])
         case .missing(let path): return UserMessage(.storeMissing, ["path": path])
         case .cannotCreate(let path, let reason): return UserMessage(.storeCannotCreate, ["path": path, "reason": reason])
         case .diskFull(let path): return UserMessage(.storeDiskFull, ["path": path])
@@ -42,15 +51,16 @@ public enum StoreError: Error, Equatable, Sendable {
         }
     }
 
-    /// The message for any error a store call or a rule threw.
+    /// The message for any error a store call or a rule threw. Store calls report their own path; an error
+    /// from elsewhere is worded without one.
     public static func message(for error: any Error) -> UserMessage {
         if let message = error as? UserMessage { return message }
-        return classify(error, path: "").message
+        return classify(error, path: "?").message
     }
 
     /// Classifies an error from GRDB or SQLite.
     static func classify(_ error: any Error, path: String) -> StoreError {
-        if let storeError = error as? StoreError { return storeError }
+        if let storeError = error as? StoreError { return storeError.at(path) }
         if let message = error as? UserMessage { return .refused(message) }
         guard let databaseError = error as? DatabaseError else {
             return .other(path: path, detail: String(describing: error))
@@ -58,10 +68,22 @@ public enum StoreError: Error, Equatable, Sendable {
         switch databaseError.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
         case .SQLITE_READONLY, .SQLITE_PERM: return .readOnly(path: path)
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path, detail: databaseError.message ?? "damaged")
+        case .SQLITE_CORRUPT: return .corrupt(path: path, detail: databaseError.message ?? "damaged")
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
         case .SQLITE_FULL: return .diskFull(path: path)
         case .SQLITE_IOERR, .SQLITE_CANTOPEN: return .io(path: path, detail: databaseError.message ?? "input/output error")
         default: return .other(path: path, detail: databaseError.message ?? "\(databaseError.resultCode)")
+        }
+    }
+}
+
+extension StoreError {
+    /// The same error naming `path`, for one raised where the path was not known (reading a row).
+    func at(_ path: String) -> StoreError {
+        switch self {
+        case .unreadableRow(let old, let detail) where old.isEmpty: return .unreadableRow(path: path, detail: detail)
+        case .corrupt(let old, let detail) where old.isEmpty: return .corrupt(path: path, detail: detail)
+        default: return self
         }
     }
 }

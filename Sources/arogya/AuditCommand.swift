@@ -28,7 +28,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
-            let store = try environment.openStore(.mustExist)
+            let store = try environment.openStore(.forReading)
             let entries = try environment.run { try store.recentAudit(limit: limit) }
             if json {
                 let objects: [[String: Any]] = entries.map { entry in
@@ -55,7 +55,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
-            let store = try environment.openStore(.mustExist)
+            let store = try environment.openStore(.forReading)
             let broken = try environment.run { try store.firstBrokenAuditRow() }
             if let broken {
                 try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings.text(.cliAuditBroken, ["row": String(broken)]))

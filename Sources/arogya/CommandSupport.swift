@@ -31,8 +31,8 @@ struct CommandEnvironment {
     }
 
     /// Opens the database, or prints why not and exits 1.
-    func openStore(_ mode: AppDatabase.OpenMode) throws -> AppDatabase {
-        try run { try AppDatabase.open(path: databasePath, mode: mode) }
+    func openStore(_ mode: AppDatabase.OpenMode, integrityCheck: AppDatabase.IntegrityCheckTiming = .beforeOpening) throws -> AppDatabase {
+        try run { try AppDatabase.open(path: databasePath, mode: mode, integrityCheck: integrityCheck) }
     }
 
     /// Runs a step, turning the store's and the rules' errors into one line on stderr and the exit code.
@@ -56,15 +56,39 @@ struct CommandEnvironment {
         throw ExitCode(code)
     }
 
-    /// Who the audit log names for a change made here: `--as USER` (an active account) or
+    /// Who the audit log names for a change made here: `--as USER`, proven with her PIN, or
     /// `cli:<Unix login name>`.
-    func actor(_ options: ActorOptions, store: AppDatabase) throws -> AuditActor {
-        guard let name = options.account else { return .commandLine(unixUser: Self.unixLoginName()) }
-        return try run {
+    ///
+    /// The PIN is read from `AROGYA_PIN` (scripts), else asked at the terminal without echo. It is checked as
+    /// the sign-in screen checks it: a wrong one counts towards the lockout, a locked or disabled account
+    /// cannot act, and an account that must choose a new PIN (after a reset) must do so on the screen first,
+    /// since the PIN it has is known to the supervisor who set it. `supervisorOnly` commands (accounts, a
+    /// restored file) refuse to run without `--as` a supervisor.
+    func actor(_ options: ActorOptions, store: AppDatabase, supervisorOnly: Bool = false) throws -> AuditActor {
+        guard let name = options.account else {
+            if supervisorOnly { try Self.fail(code: 1, "arogya: " + strings[.cliSupervisorPinNeeded]) }
+            return .commandLine(unixUser: Self.unixLoginName())
+        }
+        let account = try run { () throws -> Account in
             guard let account = try store.account(username: name), account.isActive else {
                 throw StoreError.refused(UserMessage(.errorUnknownUser, ["username": name]))
             }
-            return .account(account.username)
+            return account
+        }
+        let pin = try PinReader.proof(for: account.username, strings: strings)
+        let outcome = try run { try store.attemptLogin(username: account.username, pin: pin, via: .commandLine) }
+        switch outcome {
+        case .signedIn(let signedIn):
+            if signedIn.mustChangePin {
+                try Self.fail(code: 1, "arogya: " + strings.text(.cliMustChangePinFirst, ["username": signedIn.username]))
+            }
+            if supervisorOnly, signedIn.role != .supervisor {
+                try Self.fail(code: 1, "arogya: " + strings[.errorSupervisorOnly])
+            }
+            return .account(signedIn.username)
+        default:
+            let message = outcome.message { LocalTime($0).hourMinute } ?? UserMessage(.loginUnknown)
+            try Self.fail(code: 1, "arogya: " + account.username + ": " + strings.text(message))
         }
     }
 
@@ -83,8 +107,8 @@ struct CommandEnvironment {
 enum PinReader {
     static func read(strings: StringTable) throws(UserMessage) -> String {
         if isatty(STDIN_FILENO) == 1 {
-            let first = prompt(strings[.cliPinPrompt])
-            let second = prompt(strings[.cliPinAgainPrompt])
+            let first = prompt(strings[.cliPinPrompt], on: STDIN_FILENO)
+            let second = prompt(strings[.cliPinAgainPrompt], on: STDIN_FILENO)
             return try AccountRules.confirmedPin(first, repeated: second)
         }
         guard let first = readLine(strippingNewline: true) else { throw UserMessage(.cliPinMissing) }
@@ -94,17 +118,36 @@ enum PinReader {
         return try AccountRules.pin(first)
     }
 
-    private static func prompt(_ text: String) -> String {
-        FileHandle.standardError.write(Data(text.utf8))
+    /// The PIN of the account named by `--as`: `AROGYA_PIN`, else asked on the controlling terminal (so that
+    /// standard input stays free for a new PIN being piped in), else refused.
+    static func proof(for username: String, strings: StringTable) throws -> String {
+        if let pin = ProcessInfo.processInfo.environment["AROGYA_PIN"] {
+            return pin.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard terminal >= 0 else {
+            try CommandEnvironment.fail(code: 1, "arogya: " + strings.text(.cliPinProofNeeded, ["username": username]))
+        }
+        defer { close(terminal) }
+        return prompt(strings.text(.cliPinProofPrompt, ["username": username]), on: terminal)
+    }
+
+    /// Asks on a terminal with echo off, and reads one line from it.
+    private static func prompt(_ text: String, on terminal: Int32) -> String {
+        let question = Array(text.utf8)
+        _ = Glibc.write(terminal == STDIN_FILENO ? STDERR_FILENO : terminal, question, question.count)
         var saved = termios()
-        tcgetattr(STDIN_FILENO, &saved)
+        tcgetattr(terminal, &saved)
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        tcsetattr(terminal, TCSANOW, &quiet)
         defer {
-            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-            FileHandle.standardError.write(Data("\n".utf8))
+            tcsetattr(terminal, TCSANOW, &saved)
+            _ = Glibc.write(terminal == STDIN_FILENO ? STDERR_FILENO : terminal, "\n", 1)
         }
-        return readLine(strippingNewline: true) ?? ""
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(terminal, &byte, 1) == 1, byte != 10, line.count < 64 { line.append(byte) }
+        return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

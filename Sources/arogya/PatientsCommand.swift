@@ -112,7 +112,7 @@ struct PatientsCommand: ParsableCommand {
             let environment = try CommandEnvironment.make(database, root: root)
             let parsed = PatientQuery.parse(query)
             if parsed == .tooShort { try CommandEnvironment.fail(code: 2, "arogya: " + environment.strings[.searchTooShort]) }
-            let store = try environment.openStore(.mustExist)
+            let store = try environment.openStore(.forReading)
             let today = LocalTime(store.clock.now()).date
             let matches = try environment.run { try store.searchPatients(parsed, limit: limit) }
             if json {
@@ -136,7 +136,7 @@ struct PatientsCommand: ParsableCommand {
 
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
-            let store = try environment.openStore(.mustExist)
+            let store = try environment.openStore(.forReading)
             let today = LocalTime(store.clock.now()).date
             let patient = try environment.run { () throws -> Patient in
                 guard let patient = try store.patient(id: id) else { throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": id])) }

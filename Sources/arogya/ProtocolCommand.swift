@@ -174,7 +174,7 @@ struct ProtocolChoice: ParsableArguments {
     /// create a database as a side effect.
     private static func facilityState(_ environment: CommandEnvironment) throws -> String? {
         guard FileManager.default.fileExists(atPath: environment.databasePath) else { return nil }
-        let store = try AppDatabase.open(path: environment.databasePath, mode: .mustExist)
+        let store = try AppDatabase.open(path: environment.databasePath, mode: .forReading)
         return try store.facility()?.state?.code
     }
 }

@@ -130,7 +130,7 @@ struct SyncCommand: ParsableCommand {
 
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
-            let store = try environment.openStore(.mustExist)
+            let store = try environment.openStore(.forReading)
             let status = try environment.run { try store.syncStatus() }
             let hub = status.hubURL.map(HubConnection.displayAddress)
             if json || sync.json {

@@ -26,7 +26,8 @@ struct UICommand: ParsableCommand {
             }
         }
         // Open and check the database before curses takes the screen, so that a refusal is one plain line.
-        let store = try environment.openStore(.createIfMissing)
+        // The screen starts at once; a large file's integrity check runs behind it (AppModel).
+        let store = try environment.openStore(.createIfMissing, integrityCheck: .inBackground)
         let (facility, idleMinutes, syncMinutes) = try environment.run {
             (try store.facility(), try store.idleLockMinutes(), try store.syncIntervalMinutes())
         }

@@ -35,7 +35,7 @@ struct UsersCommand: ParsableCommand {
                 return NewAccount(username: login, fullName: fullName, role: role, pin: try PinReader.read(strings: environment.strings))
             }
             let store = try environment.openStore(.mustExist)
-            let actor = try environment.actor(actorOptions, store: store)
+            let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
             let account = try environment.run {
                 guard try store.isSetUp() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
                 return try store.addAccount(new, mustChangePin: true, by: actor)
@@ -55,7 +55,7 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
-            let store = try environment.openStore(.mustExist)
+            let store = try environment.openStore(.forReading)
             let accounts = try environment.run { try store.accounts() }
             if json {
                 let objects: [[String: Any]] = accounts.map { account in
@@ -126,7 +126,7 @@ struct UsersCommand: ParsableCommand {
             let environment = try CommandEnvironment.make(database, root: root)
             let pin = try environment.run { try PinReader.read(strings: environment.strings) }
             let store = try environment.openStore(.mustExist)
-            let actor = try environment.actor(actorOptions, store: store)
+            let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
             try environment.run { try store.resetPin(username: username, newPin: pin, by: actor) }
             environment.say(.cliPinReset, ["username": username.lowercased()])
         }
@@ -135,7 +135,7 @@ struct UsersCommand: ParsableCommand {
     static func setActive(_ username: String, _ active: Bool, database: DatabaseOptions, root: Arogya, actorOptions: ActorOptions) throws {
         let environment = try CommandEnvironment.make(database, root: root)
         let store = try environment.openStore(.mustExist)
-        let actor = try environment.actor(actorOptions, store: store)
+        let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
         let account = try environment.run { try store.setAccountActive(username: username, active: active, by: actor) }
         environment.say(active ? .cliUserEnabled : .cliUserDisabled, ["username": account.username])
     }

@@ -56,21 +56,24 @@ struct CommandLineTests {
         }
     }
 
-    @Test("Given a set-up database, when users are added, listed and disabled, then the audit names the Unix user or --as")
+    @Test("Given a set-up database, when users are added, listed and disabled as a supervisor proven by her PIN, then the audit names her")
     func users() throws {
         try setUp()
-        let added = try BuiltProduct.run(["users", "add", "asha", "--role", "worker", "--name", "आशा देवी", "--db", database], stdin: "1590\n")
+        let supervisor = ["AROGYA_PIN": "4826"]
+        let added = try BuiltProduct.run(["users", "add", "asha", "--role", "worker", "--name", "आशा देवी", "--as", "priya", "--db", database],
+                                         stdin: "1590\n", environment: supervisor)
         #expect(added.status == 0, "\(added.stderr)")
-        let taken = try BuiltProduct.run(["users", "add", "ASHA", "--role", "worker", "--db", database], stdin: "1590\n")
+        let taken = try BuiltProduct.run(["users", "add", "ASHA", "--role", "worker", "--as", "priya", "--db", database], stdin: "1590\n",
+                                         environment: supervisor)
         #expect(taken.status == 1)
         #expect(taken.stderr == "arogya: The login name asha is already used.\n")
-        let disabled = try BuiltProduct.run(["--db", database, "users", "disable", "asha", "--as", "priya"])
+        let disabled = try BuiltProduct.run(["--db", database, "users", "disable", "asha", "--as", "priya"], environment: supervisor)
         #expect(disabled.status == 0)
-        let unknownActor = try BuiltProduct.run(["users", "disable", "priya", "--as", "nobody", "--db", database])
+        let unknownActor = try BuiltProduct.run(["users", "disable", "priya", "--as", "nobody", "--db", database], environment: supervisor)
         #expect(unknownActor.status == 1)
-        let last = try BuiltProduct.run(["users", "disable", "priya", "--db", database])
+        let last = try BuiltProduct.run(["users", "disable", "priya", "--as", "priya", "--db", database], environment: supervisor)
         #expect(last.status == 1)
-        #expect(last.stderr.contains("last active supervisor"))
+        #expect(last.stderr.contains("cannot disable your own account"), "\(last.stderr)")
 
         let list = try BuiltProduct.run(["users", "list", "--json", "--db", database])
         #expect(list.status == 0)
@@ -90,7 +93,43 @@ struct CommandLineTests {
             .map { "\($0["actor"] ?? "") \($0["action"] ?? "")" }.joined(separator: "\n")
         let user = CommandLineTests.unixUser()
         #expect(rows.contains("cli:\(user) account.create"))
+        #expect(rows.contains("priya account.create"))
         #expect(rows.contains("priya account.disable"))
+    }
+
+    @Test("Given --as without the account's PIN, when an account is changed, then nothing changes, and a wrong PIN counts towards the lockout")
+    func asNeedsThePin() throws {
+        try setUp()
+        // No terminal and no AROGYA_PIN: the account cannot be proven, so it cannot act.
+        let noPin = try BuiltProduct.run(["users", "reset-pin", "priya", "--as", "priya", "--db", database], stdin: "111222\n111222\n")
+        #expect(noPin.status == 1)
+        #expect(noPin.stderr.contains("needs her PIN"), "\(noPin.stderr)")
+        // Account management without --as: refused, whoever runs it.
+        let anonymous = try BuiltProduct.run(["users", "add", "ravi", "--role", "supervisor", "--db", database], stdin: "1590\n")
+        #expect(anonymous.status == 1)
+        #expect(anonymous.stderr.contains("managed by a supervisor"))
+        // Wrong PINs are counted like the sign-in screen's, and the fifth locks her out.
+        var last = try BuiltProduct.run(["users", "add", "ravi", "--role", "worker", "--as", "priya", "--db", database],
+                                        stdin: "1590\n", environment: ["AROGYA_PIN": "1111"])
+        #expect(last.stderr == "arogya: priya: Wrong PIN. 4 more wrong PINs lock this account for 15 minutes.\n")
+        for _ in 2...4 {
+            last = try BuiltProduct.run(["users", "add", "ravi", "--role", "worker", "--as", "priya", "--db", database],
+                                        stdin: "1590\n", environment: ["AROGYA_PIN": "1111"])
+        }
+        #expect(last.stderr == "arogya: priya: Wrong PIN. One more wrong PIN locks this account for 15 minutes.\n")
+        last = try BuiltProduct.run(["users", "add", "ravi", "--role", "worker", "--as", "priya", "--db", database],
+                                    stdin: "1590\n", environment: ["AROGYA_PIN": "1111"])
+        #expect(last.status == 1)
+        #expect(last.stderr.contains("locked until"))
+        // Locked: even the right PIN cannot lift her own lockout.
+        let own = try BuiltProduct.run(["users", "reset-pin", "priya", "--as", "priya", "--db", database], stdin: "111222\n111222\n",
+                                       environment: ["AROGYA_PIN": "4826"])
+        #expect(own.status == 1)
+        #expect(own.stderr.contains("locked until"))
+        let list = try BuiltProduct.run(["users", "list", "--json", "--db", database])
+        let accounts = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(accounts.map { $0["username"] as? String } == ["priya"])
+        #expect(accounts.first?["locked_until"] is String)
     }
 
     static func unixUser() -> String {
@@ -103,7 +142,7 @@ struct CommandLineTests {
         try bytes.write(to: URL(fileURLWithPath: database))
         let result = try BuiltProduct.run(["users", "list", "--db", database])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("arogya: The database \(database) is damaged"))
+        #expect(result.stderr.hasPrefix("arogya: \(database) is not a database"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(FileManager.default.contents(atPath: database) == bytes)
         let missing = try BuiltProduct.run(["users", "list", "--db", folder.file("none.sqlite")])

@@ -116,7 +116,7 @@ struct AccountStoreTests {
     func rehash() throws {
         let store = try AppDatabase.inMemory(pinHasher: PinHasher(rounds: 1_000))
         try store.completeSetup(Fixtures.standardSetup, by: .system)
-        let stronger = try AppDatabase(writer: store.writer, path: ":memory:", clock: .fixed(Fixtures.now),
+        let stronger = try AppDatabase(writer: store.writer, file: nil, path: ":memory:", clock: .fixed(Fixtures.now),
                                        pinHasher: PinHasher(rounds: 2_000), lockout: .standard)
         _ = try stronger.attemptLogin(username: "priya", pin: Fixtures.supervisorPin)
         let hash = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT pin_hash FROM account WHERE username = 'priya'") }

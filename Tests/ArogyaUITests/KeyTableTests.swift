@@ -14,7 +14,7 @@ struct KeyTableTests {
         let priya = try #require(try store.account(username: "priya"))
         let asha = try #require(try store.account(username: "asha"))
         return [
-            SetupScreen(context: context), LoginScreen(context: context), LockScreen(context: context, account: priya),
+            SetupScreen(context: context), LoginScreen(context: context), LockScreen(context: context, account: priya, reason: .idle),
             HomeScreen(context: context, account: priya), UsersScreen(context: context, account: priya),
             AccountFormScreen(context: context, actor: priya), ResetPinScreen(context: context, actor: priya, target: asha),
             ChangePinScreen(context: context, account: asha, isForced: true), ChangePinScreen(context: context, account: asha, isForced: false),

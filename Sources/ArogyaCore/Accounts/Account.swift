@@ -85,4 +85,17 @@ public enum LoginOutcome: Equatable, Sendable {
     case locked(until: Timestamp)
     case disabled
     case unknownAccount
+
+    /// What to tell her when she was not signed in, on the screen or the command line alike; `time` words
+    /// the end of a lock in local time.
+    public func message(time: (Timestamp) -> String) -> UserMessage? {
+        switch self {
+        case .signedIn: return nil
+        case .wrongPin(let triesLeft):
+            return triesLeft == 1 ? UserMessage(.loginWrongPinLast) : UserMessage(.loginWrongPin, ["tries": String(triesLeft)])
+        case .locked(let until): return UserMessage(.loginLocked, ["time": time(until)])
+        case .disabled: return UserMessage(.loginDisabled)
+        case .unknownAccount: return UserMessage(.loginUnknown)
+        }
+    }
 }

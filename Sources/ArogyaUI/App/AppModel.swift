@@ -36,7 +36,7 @@ public final class AppModel {
     public private(set) var facility: Facility?
     private var idleLockSeconds: Double
     private var lastActivity: Double = 0
-    private var status = StatusSnapshot(pendingUploads: 0, newestRecord: nil)
+    private var status = StatusSnapshot(pendingUploads: 0, newestRecord: nil, storeWarning: nil)
     private var statusJobInFlight = false
     private var lastStatusRefresh: Double = -.infinity
     private var clockWarning: ClockCheck.Warning?
@@ -59,10 +59,14 @@ public final class AppModel {
         case screen(WeakScreen)
         case status
         case backgroundSync
+        case integrityCheck
     }
 
     /// The first background sync waits this long after start, so that starting is never slowed by it.
     static let firstBackgroundSyncDelay = 20.0
+    /// How often the idle program asks whether the file's daily integrity check is due.
+    static let integrityCheckInterval = 3600.0
+    private var nextIntegrityCheck: Double = .infinity
 
     /// Starts on the first-run setup when there is no facility yet, else on the login screen.
     /// Background syncs follow `context.syncIntervalMinutes` when `context.sync` is there.
@@ -83,6 +87,9 @@ public final class AppModel {
         nextBackgroundSync = uptime + Self.firstBackgroundSyncDelay
         apply(stack[0].appeared(), from: stack[0])
         refreshStatusIfDue(uptime: uptime, force: true)
+        // The file is checked in the background at once when a check is due, so that the check the store
+        // makes before its first write has usually been done by the time she signs in.
+        checkIntegrity(uptime: uptime)
         return takeJobs()
     }
 
@@ -100,6 +107,7 @@ public final class AppModel {
         case .tick:
             refreshStatusIfDue(uptime: uptime, force: false)
             syncInBackgroundIfDue(uptime: uptime)
+            if uptime >= nextIntegrityCheck, uptime - lastActivity >= 300 { checkIntegrity(uptime: uptime) }
             followSync()
             lockIfIdle(uptime: uptime)
             if let top = stack.last { apply(top.tick(), from: top) }
@@ -123,6 +131,8 @@ public final class AppModel {
                 clockWarning = ClockCheck.evaluate(now: context.clock.now(), buildDate: context.buildDate,
                                                    newestRecord: snapshot.newestRecord)
             }
+        case .integrityCheck:
+            refreshStatusIfDue(uptime: uptime, force: true)
         case .backgroundSync:
             // What went up and came down changes the waiting count; a failure waits for the next turn.
             refreshStatusIfDue(uptime: uptime, force: true)
@@ -222,7 +232,7 @@ public final class AppModel {
             account = nil
             replaceStack(with: LoginScreen(context: context))
         case .lock:
-            lock()
+            lock(reason: .byHand)
         case .unlocked(let account):
             self.account = account
             pop(screen)
@@ -239,15 +249,15 @@ public final class AppModel {
         apply(screen.appeared(), from: screen)
     }
 
-    private func lock() {
+    private func lock(reason: LockScreen.Reason) {
         guard let account, !(stack.last is LockScreen) else { return }
         // A dialog or help open at the time of the lock stays under the lock screen with the rest.
-        push(LockScreen(context: context, account: account))
+        push(LockScreen(context: context, account: account, reason: reason))
     }
 
     private func lockIfIdle(uptime: Double) {
         guard account != nil, uptime - lastActivity >= idleLockSeconds else { return }
-        lock()
+        lock(reason: .idle)
     }
 
     /// Ctrl-C or Quit: leaves at once when nothing typed would be lost, else asks first. A second
@@ -291,11 +301,24 @@ public final class AppModel {
         let store = context.store
         enqueue({
             do {
-                return StatusSnapshot(pendingUploads: try store.pendingUploadCount(), newestRecord: try store.newestRecordTime())
+                var warning = store.knownDamage.map(StoreWarning.damaged)
+                if warning == nil, let missing = try store.auditAnchorProblem() { warning = .rowsMissing(missing) }
+                return StatusSnapshot(pendingUploads: try store.pendingUploadCount(), newestRecord: try store.newestRecordTime(),
+                                      storeWarning: warning)
             } catch {
                 return StoreError.message(for: error)
             }
         }, target: .status)
+    }
+
+    /// Runs SQLite's check of the file in the background when one is due (at start, then at idle moments
+    /// about once an hour, which the store turns into one check a day). What it finds shows on every screen.
+    private func checkIntegrity(uptime: Double) {
+        nextIntegrityCheck = uptime + Self.integrityCheckInterval
+        let store = context.store
+        enqueue({
+            do { return try store.checkIntegrityIfDue() ?? "" } catch { return StoreError.message(for: error) }
+        }, target: .integrityCheck)
     }
 
     /// Every few minutes, while a facility is set up and no sync is running already (the Upload screen
@@ -328,6 +351,9 @@ public final class AppModel {
         let top = stack.last
         ChromeView.renderTitleBar(title: top?.title ?? "", date: local.date, strings: strings, into: &canvas)
         var bodyTop = 1
+        if let storeWarning = status.storeWarning {
+            bodyTop += ChromeView.renderStoreWarning(storeWarning, path: context.store.path, strings: strings, into: &canvas, row: bodyTop)
+        }
         if let clockWarning {
             bodyTop += ChromeView.renderClockWarning(clockWarning, now: local, strings: strings, into: &canvas, row: bodyTop)
         }
@@ -357,6 +383,15 @@ public final class AppModel {
 struct StatusSnapshot: Sendable {
     let pendingUploads: Int
     let newestRecord: Timestamp?
+    let storeWarning: StoreWarning?
+}
+
+/// What is wrong with the database file itself, shown above every screen until it is put right.
+enum StoreWarning: Sendable, Equatable {
+    /// SQLite found it damaged: nothing more is written to it.
+    case damaged(String)
+    /// Rows this terminal committed are gone from it (a discarded WAL, a restored backup).
+    case rowsMissing(AnchorProblem)
 }
 
 /// A reference that does not keep a closed screen alive while its work finishes.

@@ -25,7 +25,26 @@ enum ChromeView {
             text = strings.text(.clockBeforeRecords, ["now": formatDate(now.date, strings: strings) + " " + now.hourMinute,
                                                       "newest": newest.utcDay.iso8601])
         }
-        let lines = Array(wrap("! " + text, width: canvas.size.width - 2).prefix(2))
+        return renderWarning(text, into: &canvas, row: row, maximumRows: 2)
+    }
+
+    /// The database is damaged, or has lost rows: above everything, because nothing else matters as much.
+    static func renderStoreWarning(_ warning: StoreWarning, path: String, strings: StringTable,
+                                   into canvas: inout Canvas, row: Int) -> Int {
+        let text: String
+        switch warning {
+        case .damaged(let detail):
+            text = strings.text(.storeWarningDamaged, ["path": path, "detail": detail])
+        case .rowsMissing(let problem):
+            text = strings.text(.storeWarningRowsMissing, ["path": path, "expected": String(problem.expectedId),
+                                                           "newest": String(problem.newestId)])
+        }
+        return renderWarning(text, into: &canvas, row: row, maximumRows: 3)
+    }
+
+    /// "! text" on reversed rows, wrapped, continuation lines indented. Returns the rows used.
+    private static func renderWarning(_ text: String, into canvas: inout Canvas, row: Int, maximumRows: Int) -> Int {
+        let lines = Array(wrap("! " + text, width: canvas.size.width - 2).prefix(maximumRows))
         for (offset, line) in lines.enumerated() {
             canvas.fill(Rect(x: 0, y: row + offset, width: canvas.size.width, height: 1), style: .warning)
             canvas.put(line, at: Point(x: offset == 0 ? 0 : 2, y: row + offset), style: .warning)

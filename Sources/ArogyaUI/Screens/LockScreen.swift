@@ -7,17 +7,24 @@ import ArogyaStore
 final class LockScreen: KeyedScreen {
     enum Action: Sendable { case unlock, switchUser, quit }
 
+    /// Why the screen is locked, which the screen says: she should know whether she left it too long.
+    enum Reason: Equatable, Sendable {
+        case idle
+        case byHand
+    }
+
     struct State: Equatable {
         let account: Account
+        let reason: Reason
         var entry = PinEntry()
     }
 
     let context: AppContext
     private(set) var state: State
 
-    init(context: AppContext, account: Account) {
+    init(context: AppContext, account: Account, reason: Reason) {
         self.context = context
-        self.state = State(account: account)
+        self.state = State(account: account, reason: reason)
     }
 
     var title: String { context.strings[.lockTitle] }
@@ -55,7 +62,7 @@ final class LockScreen: KeyedScreen {
         canvas.put(strings.text(.lockMessage, ["name": state.account.fullName]), at: Point(x: content.x, y: y), style: .heading,
                    maxWidth: content.width)
         y += 1
-        for line in wrap(strings[.lockExplain], width: content.width) {
+        for line in wrap(strings[state.reason == .idle ? .lockExplain : .lockExplainByHand], width: content.width) {
             y += 1
             canvas.put(line, at: Point(x: content.x, y: y), style: .hint)
         }

@@ -60,13 +60,7 @@ struct PinEntry: Equatable {
 
     /// The sentence for a login outcome other than success.
     static func message(for outcome: LoginOutcome, localTime: (Timestamp) -> LocalTime) -> UserMessage? {
-        switch outcome {
-        case .signedIn: return nil
-        case .wrongPin(let triesLeft): return UserMessage(.loginWrongPin, ["tries": String(triesLeft)])
-        case .locked(let until): return UserMessage(.loginLocked, ["time": localTime(until).hourMinute])
-        case .disabled: return UserMessage(.loginDisabled)
-        case .unknownAccount: return UserMessage(.loginUnknown)
-        }
+        outcome.message { localTime($0).hourMinute }
     }
 }
 
