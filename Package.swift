@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "arogya-bench",
             dependencies: [
-                "ArogyaCore", "ArogyaStore", "CPseudoTerminal",
+                "ArogyaCore", "ArogyaStore", "ArogyaTesting", "CPseudoTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -58,6 +58,7 @@ extension AppDatabase {
     /// row for each, and outbox rows for upload. The patient's due dates are worked out again.
     public func recordScreening(_ visit: ScreeningVisit, reasonText: ScreeningReasonText,
                                 by actor: AuditActor) throws(StoreError) -> SavedScreening {
+        do { try ScreeningRules.check(visit) } catch { throw .refused(error) }
         let decision = ScreeningEngine(protocol: reasonText.rules).evaluate(visit.input)
         return try write { db in
             guard let patient = try Row.fetchOne(db, sql: "SELECT pk, status FROM patient WHERE id = ?", arguments: [visit.patientId]) else {

@@ -59,8 +59,12 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Runs a program to its end with `stdin` as its input, and returns what it printed. A program still
     /// running after `timeout` seconds is killed and reported, so that a hang fails a test instead of the run.
+    /// `started` is told the program once it runs, and `ending` once its output has closed, before it is
+    /// reaped (a stress test keeps it in between, to kill it at a moment of its choosing: until it is reaped,
+    /// its process id cannot belong to another program).
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           stdin: String = "", timeout: Double = 120) throws -> Result {
+                           stdin: String = "", timeout: Double = 120, started: (ChildProcess) -> Void = { _ in },
+                           ending: (ChildProcess) -> Void = { _ in }) throws -> Result {
         let input = try Self.pipe(), output = try Self.pipe(), errors = try Self.pipe()
         let child: ChildProcess
         do {
@@ -72,6 +76,7 @@ public final class ChildProcess: @unchecked Sendable {
             throw error
         }
         close(input.read); close(output.write); close(errors.write)
+        started(child)
         // Written from another thread so that a program which prints before reading cannot block us both.
         let bytes = Array(stdin.utf8)
         let writer = Thread {
@@ -87,6 +92,7 @@ public final class ChildProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         let (out, err, finished) = Self.readBoth(output.read, errors.read, until: deadline)
         close(output.read); close(errors.read)
+        ending(child)
         if !finished {
             child.signal(SIGKILL)
             child.wait()
