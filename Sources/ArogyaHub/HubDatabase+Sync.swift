@@ -14,6 +14,7 @@ extension HubDatabase {
     public func push(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)],
                      from device: HubDevice) throws -> SyncWire.PushResponse {
         let now = clock.now()
+        let rules = vocabulary.rules(today: now.utcDay)
         let results = try writer.write { db -> [SyncWire.Result] in
             var results: [SyncWire.Result] = []
             results.reserveCapacity(items.count)
@@ -23,11 +24,14 @@ extension HubDatabase {
                     let identity = SyncWire.identity(of: item.raw)
                     results.append(SyncWire.Result(type: identity.type, id: identity.id, status: .rejected, hubVersion: nil,
                                                    reason: problem.description))
-                case .success(let record):
-                    if let problem = HubPayloadCheck.problem(with: record) {
-                        results.append(SyncWire.Result(type: record.type, id: record.id, status: .rejected, hubVersion: nil, reason: problem))
-                    } else {
+                case .success(var record):
+                    switch rules.check(record) {
+                    case .success(let payload):
+                        record.payload = payload
                         results.append(try apply(record, from: device, at: now, in: db))
+                    case .failure(let problem):
+                        results.append(SyncWire.Result(type: record.type, id: record.id, status: .rejected, hubVersion: nil,
+                                                       reason: problem.description))
                     }
                 }
             }
@@ -185,38 +189,8 @@ extension HubDatabase {
     }
 }
 
-/// What each record type's payload must hold for the hub to keep it, and what it points to.
+/// What a record points to, for the hub's lookups by patient and by screening.
 enum HubPayloadCheck {
-    static func problem(with record: SyncWire.Record) -> String? {
-        let payload = record.payload
-        func text(_ key: String) -> String? {
-            if case .string(let value)? = payload[key], !value.trimmingCharacters(in: .whitespaces).isEmpty { return value }
-            return nil
-        }
-        func id(_ key: String) -> String? { text(key).flatMap { SyncWire.isRecordID($0) ? $0 : nil } }
-        switch record.type {
-        case "patient":
-            if text("name") == nil { return "payload.name: missing" }
-            guard let sex = text("sex"), ["female", "male", "other"].contains(sex) else { return "payload.sex: expected female, male or other" }
-            guard let born = text("birth_date"), CivilDate(iso8601: born) != nil else { return "payload.birth_date: expected a date such as 1980-01-31" }
-        case "screening":
-            if id("patient_id") == nil { return "payload.patient_id: missing or not a record id" }
-            guard let day = text("screened_on"), CivilDate(iso8601: day) != nil else { return "payload.screened_on: expected a date" }
-        case "referral":
-            if id("patient_id") == nil { return "payload.patient_id: missing or not a record id" }
-            if id("screening_id") == nil { return "payload.screening_id: missing or not a record id" }
-        case "account":
-            if payload["pin_hash"] != nil { return "payload.pin_hash: a PIN hash never leaves the terminal" }
-            if text("username") == nil || text("full_name") == nil { return "payload: an account needs username and full_name" }
-            guard let role = text("role"), ["worker", "supervisor"].contains(role) else { return "payload.role: expected worker or supervisor" }
-        case "facility":
-            if text("name") == nil { return "payload.name: missing" }
-        default:
-            return "unknown record type"
-        }
-        return nil
-    }
-
     static func links(of record: SyncWire.Record) -> (patient: String?, parent: String?) {
         func text(_ key: String) -> String? {
             if case .string(let value)? = record.payload[key] { return value }

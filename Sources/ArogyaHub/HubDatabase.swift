@@ -7,10 +7,14 @@ import GRDB
 public final class HubDatabase: HubStorage, @unchecked Sendable {
     let writer: any DatabaseWriter
     let clock: WallClock
+    /// Every pushed record is judged by the rules a terminal applies (`RecordRules`).
+    let vocabulary: RecordVocabulary
 
-    /// Opens (creating when missing) the hub database at `path`; ":memory:" for tests.
-    public init(path: String, clock: WallClock = .system) throws {
+    /// Opens (creating when missing) the hub database at `path`; ":memory:" for tests. The record rules'
+    /// vocabulary is read from the assets unless given.
+    public init(path: String, clock: WallClock = .system, vocabulary: RecordVocabulary? = nil) throws {
         self.clock = clock
+        self.vocabulary = try vocabulary ?? RecordVocabulary.locate()
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in

@@ -103,7 +103,8 @@ extension AppDatabase {
     /// new village, the search index, the audit row and the outbox row are one transaction.
     public func registerPatient(_ details: PatientDetails, confirmedNew: Bool, today: CivilDate,
                                 by actor: AuditActor) throws(StoreError) -> RegistrationOutcome {
-        try write { db in
+        do { try PatientRules.check(details, today: today) } catch { throw .refused(error) }
+        return try write { db in
             let candidates = try Self.findDuplicates(db, details: details, excluding: nil, today: today)
             let blocking = candidates.filter { $0.isHardStop || !confirmedNew }
             if !blocking.isEmpty { return .possibleDuplicates(blocking) }
@@ -131,7 +132,8 @@ extension AppDatabase {
     /// queued. The ABHA number and address still may not belong to anyone else.
     @discardableResult
     public func updatePatient(id: String, _ details: PatientDetails, by actor: AuditActor) throws(StoreError) -> Patient {
-        try write { db in
+        do { try PatientRules.check(details, today: LocalTime(now).date) } catch { throw .refused(error) }
+        return try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else {
                 throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": id]))
             }

@@ -6,8 +6,11 @@ extension AppDatabase {
     ///
     /// A record with an edit here still waiting for upload is left as it is: the edit will reach the hub,
     /// which keeps both versions. A record whose patient or screening has not arrived yet is parked and
-    /// applied when it does. Nothing here is ever deleted by a pull.
-    public func applyPulled(_ page: SyncWire.PullResponse) throws(StoreError) -> Int {
+    /// applied when it does. A record that breaks the rules every record is judged by (`RecordRules`: a
+    /// consent method that does not exist, a date that is not one, a name with an escape sequence in it) is
+    /// parked with the rule's reason and never reaches the tables, so nothing pulled can make a search or a
+    /// card fail. Nothing here is ever deleted by a pull.
+    public func applyPulled(_ page: SyncWire.PullResponse, rules: RecordRules) throws(StoreError) -> Int {
         try write { db in
             var applied = 0
             for record in page.records {
@@ -15,9 +18,9 @@ extension AppDatabase {
                     SELECT 1 FROM sync_outbox WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
                     """), arguments: [record.type, record.id]) ?? false
                 if waiting { continue }
-                if try applyOrPark(record, in: db) { applied += 1 }
+                if try applyOrPark(record, rules: rules, in: db) { applied += 1 }
             }
-            applied += try applyParked(in: db)
+            applied += try applyParked(rules: rules, in: db)
             try db.setSetting(.syncCursor, to: String(page.next), at: now)
             return applied
         }
@@ -26,7 +29,15 @@ extension AppDatabase {
     /// Applies one pulled record, or parks it: when what it points to has not arrived, or when this
     /// terminal cannot store it (a field its tables refuse, from another version of Arogya, say). One
     /// such record never stops the rest of the page, nor any later sync; it waits, listed as parked.
-    private func applyOrPark(_ record: SyncWire.Record, in db: Database) throws -> Bool {
+    private func applyOrPark(_ record: SyncWire.Record, rules: RecordRules, in db: Database) throws -> Bool {
+        var record = record
+        switch rules.check(record) {
+        case .success(let payload):
+            record.payload = payload
+        case .failure(let problem):
+            try park(record, reason: "refused here: " + problem.description, in: db)
+            return false
+        }
         var applied = false
         do {
             try db.inSavepoint {
@@ -94,7 +105,7 @@ extension AppDatabase {
     }
 
     /// Parked records whose patient or screening is here now.
-    private func applyParked(in db: Database) throws -> Int {
+    private func applyParked(rules: RecordRules, in db: Database) throws -> Int {
         var applied = 0
         // Patients unpark screenings, which unpark referrals: two rounds are enough.
         for _ in 0..<2 {
@@ -103,7 +114,7 @@ extension AppDatabase {
                 guard let payload = try? JSONParser.parse(row["payload"] as String) else { continue }
                 let record = SyncWire.Record(type: row["record_type"], id: row["record_id"], version: row["hub_version"], baseVersion: 0,
                                              updatedAt: now, payload: payload)
-                if try applyOrPark(record, in: db) { applied += 1 }
+                if try applyOrPark(record, rules: rules, in: db) { applied += 1 }
             }
         }
         return applied

@@ -38,23 +38,25 @@ public final class SyncCoordinator: @unchecked Sendable {
     private let lock = NSLock()
     private var state = Snapshot()
     private let store: AppDatabase
+    private let vocabulary: RecordVocabulary
     private let clock: WallClock
     private let retry: RetryPolicy
     private let makeClient: ClientSource
 
     /// `retry` is short by default: a background sync that cannot reach the hub gives up and waits for
     /// its next turn instead of trying for a minute.
-    public init(store: AppDatabase, clock: WallClock = .system, retry: RetryPolicy = RetryPolicy(attempts: 3),
+    public init(store: AppDatabase, vocabulary: RecordVocabulary, clock: WallClock = .system, retry: RetryPolicy = RetryPolicy(attempts: 3),
                 makeClient: @escaping ClientSource) {
         self.store = store
+        self.vocabulary = vocabulary
         self.clock = clock
         self.retry = retry
         self.makeClient = makeClient
     }
 
     /// The coordinator of the terminal whose database is at `databasePath`.
-    public convenience init(store: AppDatabase, databasePath: String, clock: WallClock = .system) {
-        self.init(store: store, clock: clock) { try HubConnection.client(store: store, databasePath: databasePath) }
+    public convenience init(store: AppDatabase, vocabulary: RecordVocabulary, databasePath: String, clock: WallClock = .system) {
+        self.init(store: store, vocabulary: vocabulary, clock: clock) { try HubConnection.client(store: store, databasePath: databasePath) }
     }
 
     public var snapshot: Snapshot { lock.withLock { state } }
@@ -118,7 +120,7 @@ public final class SyncCoordinator: @unchecked Sendable {
             case .success(let found): client = found
             case .failure(let problem): return .notConnected(problem)
             }
-            let engine = SyncEngine(store: store, client: client, retry: retry)
+            let engine = SyncEngine(store: store, client: client, vocabulary: vocabulary, retry: retry)
             let report = try await engine.run { [weak self] progress in
                 self?.lock.withLock { self?.state.progress = progress }
             }

@@ -37,14 +37,17 @@ public struct SyncEngine: Sendable {
 
     let store: AppDatabase
     let client: HubClient
+    /// What pulled records are judged by before the store takes them.
+    let vocabulary: RecordVocabulary
     let retry: RetryPolicy
     let batchSize: Int
     let pageSize: Int
 
-    public init(store: AppDatabase, client: HubClient, retry: RetryPolicy = RetryPolicy(), batchSize: Int = SyncWire.maximumBatch,
-                pageSize: Int = 500) {
+    public init(store: AppDatabase, client: HubClient, vocabulary: RecordVocabulary, retry: RetryPolicy = RetryPolicy(),
+                batchSize: Int = SyncWire.maximumBatch, pageSize: Int = 500) {
         self.store = store
         self.client = client
+        self.vocabulary = vocabulary
         self.retry = retry
         self.batchSize = min(batchSize, SyncWire.maximumBatch)
         self.pageSize = pageSize
@@ -84,7 +87,7 @@ public struct SyncEngine: Sendable {
                 let size = pageSize
                 let from = cursor
                 let page = try await retry.run { () async throws(HubClient.Failure) -> SyncWire.PullResponse in try await client.pull(after: from, limit: size) }
-                report.pulled += try store.applyPulled(page)
+                report.pulled += try store.applyPulled(page, rules: vocabulary.rules(today: LocalTime(store.clock.now()).date))
                 report.serverTime = page.serverTime
                 cursor = page.next
                 progress(Progress(sent: sent, total: max(total, sent), pulled: report.pulled))

@@ -22,6 +22,9 @@ public enum Fixtures {
         }
     }()
 
+    /// The record rules' text and protocols.
+    public static let vocabulary = RecordVocabulary(strings: strings, protocols: protocolLibrary)
+
     /// The national protocol file.
     public static let nationalProtocol: ScreeningProtocol = protocolLibrary.protocolFor(state: nil)
 

@@ -147,6 +147,15 @@ struct ProtocolChoice: ParsableArguments {
         return assets
     }
 
+    /// Every protocol file, checked; a broken one is bad input data.
+    static func library() throws -> ProtocolLibrary {
+        do {
+            return try ProtocolLibrary.load(from: try assets())
+        } catch let error as ProtocolLibrary.LoadError {
+            throw Failure.invalidInput(error.description)
+        }
+    }
+
     func resolve(_ environment: CommandEnvironment) throws -> ScreeningProtocol {
         try Self.resolve(file: file, state: state, environment)
     }

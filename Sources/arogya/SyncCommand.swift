@@ -82,7 +82,10 @@ struct SyncCommand: ParsableCommand {
         let report = try environment.run {
             // AROGYA_SYNC_ATTEMPTS: tries per request (scripts that must fail fast set 1).
             let attempts = ProcessInfo.processInfo.environment["AROGYA_SYNC_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 20)) } ?? 6
-            return try blockingWait { try await SyncEngine(store: store, client: client, retry: RetryPolicy(attempts: attempts)).run() }
+            let vocabulary = RecordVocabulary(strings: environment.strings, protocols: try ProtocolChoice.library())
+            return try blockingWait {
+                try await SyncEngine(store: store, client: client, vocabulary: vocabulary, retry: RetryPolicy(attempts: attempts)).run()
+            }
         }
         let offset = report.serverTime.map { $0.millisecondsSince1970 - Timestamp(Date()).millisecondsSince1970 }
         if json {

@@ -52,7 +52,8 @@ struct UICommand: ParsableCommand {
                 try CommandEnvironment.fail(code: 1, "arogya: " + environment.strings[.cliNotATerminal])
             }
             defer { terminal.restore() }
-            let sync = SyncCoordinator(store: store, databasePath: environment.databasePath)
+            let sync = SyncCoordinator(store: store, vocabulary: RecordVocabulary(strings: environment.strings, protocols: protocols),
+                                       databasePath: environment.databasePath)
             let context = AppContext(store: store, strings: environment.strings, protocols: protocols, sync: sync,
                                      syncIntervalMinutes: syncMinutes)
             let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,

@@ -31,13 +31,16 @@ struct FHIRBundleTests {
             ("input", input), ("decision", .object([("cbac_priority", .bool(true))])),
             ("bp_systolic", .number(152)), ("bp_diastolic", .number(96)), ("bp_category", .string("high")),
             ("glucose_type", .string("random")), ("glucose_mg_dl", .number(212)), ("glucose_category", .string("high")),
-            ("cbac_score", .number(6)), ("recorded_by", .string("priya")),
-        ])
+            ("cbac_score", .number(6)), ("recorded_by", .string("priya")), ("protocol_id", .string("national")),
+            ("protocol_version", .string("2023.1")), ("refer", .bool(true)), ("urgent", .bool(false)),
+        ] + HubAPITests.stamps)
         let referral = JSONValue.object([("patient_id", .string(patientID)), ("screening_id", .string(screeningID)), ("place", .string("mo_phc")),
                                          ("place_name", .string("the Medical Officer at the PHC")), ("urgent", .bool(false)),
-                                         ("reasons", .array([.string("Mean BP 152/96 ≥ 140/90")])), ("referred_on", .string("2026-11-23"))])
+                                         ("reasons", .array([.string("Mean BP 152/96 ≥ 140/90")])), ("referred_on", .string("2026-11-23")),
+                                         ("conditions", .string("hypertension"))] + HubAPITests.stamps)
         let patient = JSONValue.object([("name", .string("सुनीता देवी")), ("sex", .string("female")), ("birth_date", .string("1976-05-01")),
-                                        ("abha_number", .string("91123456789012"))])
+                                        ("abha_number", .string("91123456789012")), ("consent_given", .bool(true)),
+                                        ("consent_method", .string("verbal")), ("consent_date", .string("2026-11-20"))] + HubAPITests.stamps)
         try await app.test(.router) { client in
             let body = JSONValue.object([("records", .array([record("patient", patientID, patient), record("screening", screeningID, screening),
                                                               record("referral", referralID, referral)]))]).serialized(pretty: false)

@@ -29,8 +29,14 @@ struct HubAPITests {
         return Hub(storage: storage, tokenA: a, tokenB: b, tokenOther: other, application: application)
     }
 
+    /// The times every record carries.
+    static let stamps: [(key: String, value: JSONValue)] = [("created_at", .string("2026-11-23T08:00:00.000Z")),
+                                                           ("updated_at", .string("2026-11-23T08:00:00.000Z"))]
+
     static func patient(_ id: String, version: Int = 1, base: Int = 0, name: String = "Lakshmi Devi", abha: String? = nil) -> JSONValue {
-        var payload: [(key: String, value: JSONValue)] = [("name", .string(name)), ("sex", .string("female")), ("birth_date", .string("1980-01-01"))]
+        var payload: [(key: String, value: JSONValue)] = [("name", .string(name)), ("sex", .string("female")), ("birth_date", .string("1980-01-01")),
+                                                          ("consent_given", .bool(true)), ("consent_method", .string("verbal")),
+                                                          ("consent_date", .string("2026-11-20"))] + stamps
         if let abha { payload.append(("abha_number", .string(abha))) }
         return SyncWire.Record(type: "patient", id: id, version: version, baseVersion: base,
                                updatedAt: Timestamp(iso8601: "2026-11-23T08:00:00.000Z")!, payload: .object(payload)).json
@@ -146,7 +152,7 @@ struct HubAPITests {
             let account = JSONValue.object([("type", .string("account")), ("id", .string(idTwo)), ("version", .number(1)),
                                             ("updated_at", .string("2026-11-23T08:00:00.000Z")),
                                             ("payload", .object([("username", .string("asha")), ("full_name", .string("Asha")),
-                                                                 ("role", .string("worker")), ("pin_hash", .string("x"))]))])
+                                                                 ("role", .string("worker")), ("pin_hash", .string("x"))] + Self.stamps))])
             let broken = JSONValue.object([("type", .string("patient")), ("id", .string("not-an-id")), ("version", .number(1)),
                                            ("updated_at", .string("yesterday")), ("payload", .object([]))])
             let answer = try await Self.push(client, hub.tokenA, [Self.patient(idOne), broken, account])
@@ -154,6 +160,30 @@ struct HubAPITests {
             #expect(answer.results[1].reason?.contains("records[1].id") == true)
             #expect(answer.results[2].reason?.contains("PIN hash") == true)
         }
+    }
+
+    @Test("Given records that break a terminal's rules (a consent method or date that does not exist, a name with digits, an unknown field), when pushed, then each is rejected naming its field and none is kept")
+    func judgedAsOnATerminal() async throws {
+        let hub = try makeHub()
+        @Sendable func edited(_ id: String, _ key: String, _ value: JSONValue) -> JSONValue {
+            guard case .object(var record) = Self.patient(id), let index = record.firstIndex(where: { $0.key == "payload" }),
+                  case .object(var payload) = record[index].value else { return .null }
+            if let at = payload.firstIndex(where: { $0.key == key }) { payload[at].value = value } else { payload.append((key, value)) }
+            record[index].value = .object(payload)
+            return .object(record)
+        }
+        let ids = (1...4).map { "01a20606-aacb-789c-b598-fe76d455400\($0)" }
+        try await hub.application.test(.router) { client in
+            let answer = try await Self.push(client, hub.tokenA, [
+                edited(ids[0], "consent_method", .string("telepathy")), edited(ids[1], "consent_date", .string("banana")),
+                edited(ids[2], "name", .string("Lakshmi 2")), edited(ids[3], "favourite_colour", .string("blue")),
+            ])
+            #expect(answer.results.map(\.status) == [.rejected, .rejected, .rejected, .rejected])
+            for (result, field) in zip(answer.results, ["payload.consent_method", "payload.consent_date", "payload.name", "payload.favourite_colour"]) {
+                #expect(result.reason?.hasPrefix(field) == true, "\(result.reason ?? "")")
+            }
+        }
+        #expect(try hub.storage.stats().counts.isEmpty)
     }
 
     @Test("Given two registrations with the same ABHA number from two devices, when pushed, then both are kept and flagged as a pair")

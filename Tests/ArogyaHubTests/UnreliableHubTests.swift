@@ -71,7 +71,7 @@ struct UnreliableHubTests {
         let store = try Fixtures.setUpStore(clock: .system)
         let today = CivilDate(year: 2026, month: 11, day: 22)!
         for index in 0..<40 {
-            _ = try store.registerPatient(PatientDetails(name: "Patient \(index) Devi", sex: .female,
+            _ = try store.registerPatient(PatientDetails(name: "Devi " + String(repeating: "a", count: index + 2), sex: .female,
                                                          birthDate: CivilDate(year: 1950 + index, month: 1, day: 1)!, birthDateEstimated: false,
                                                          consent: Consent(given: true, method: .verbal, date: today)),
                                           confirmedNew: true, today: today, by: .account("asha"))
@@ -81,7 +81,7 @@ struct UnreliableHubTests {
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let hubClient = HubClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, token: token, timeout: 1)
-            let engine = SyncEngine(store: store, client: hubClient, retry: RetryPolicy(attempts: 10, baseDelay: 0.01, maximumDelay: 0.05),
+            let engine = SyncEngine(store: store, client: hubClient, vocabulary: Fixtures.vocabulary, retry: RetryPolicy(attempts: 10, baseDelay: 0.01, maximumDelay: 0.05),
                                     batchSize: 5, pageSize: 5)
             let report = try await engine.run()
             #expect(report.failure == nil)

@@ -145,9 +145,9 @@ struct ScreeningStoreTests {
     func villagesAndPages() throws {
         let store = try Fixtures.setUpStore()
         var rampur: [String] = []
-        for index in 0..<5 {
-            rampur.append(try register(store, "Rampur Woman \(index)", born: "19\(60 + index)-01-01").id)
-            _ = try register(store, "Sitapur Woman \(index)", born: "19\(60 + index)-01-01", village: "Sitapur")
+        for (index, name) in ["Asha", "Bela", "Chhaya", "Devki", "Ela"].enumerated() {
+            rampur.append(try register(store, "Rampur Woman " + name, born: "19\(60 + index)-01-01").id)
+            _ = try register(store, "Sitapur Woman " + name, born: "19\(60 + index)-01-01", village: "Sitapur")
         }
         let urgentOne = try register(store, "Urgent Case", born: "1970-01-01", village: "Sitapur")
         _ = try screen(store, urgentOne, #"{"sex": "female", "age": 56, "glucose": {"type": "random", "mg_dl": "LO"}}"#)

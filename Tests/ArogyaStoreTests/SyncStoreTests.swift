@@ -101,7 +101,7 @@ struct SyncStoreTests {
             ("refer", .bool(false)), ("urgent", .bool(false)),
         ]), device: "other", sequence: 1)
         var page = SyncWire.PullResponse(serverTime: Fixtures.now, records: [screening], next: 1, more: false)
-        #expect(try store.applyPulled(page) == 0)
+        #expect(try store.applyPulled(page, rules: Self.rules) == 0)
         #expect(try store.syncStatus().parked == 1)
         #expect(try store.syncCursor() == 1)
 
@@ -120,13 +120,79 @@ struct SyncStoreTests {
             ("id", .string(brokenID)), ("name", .string("Rani Devi")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
         ]), device: "other", sequence: 4)
         page = SyncWire.PullResponse(serverTime: Fixtures.now, records: [broken, patient, stale], next: 4, more: false)
-        #expect(try store.applyPulled(page) == 2)
+        #expect(try store.applyPulled(page, rules: Self.rules) == 2)
         #expect(try store.syncStatus().parked == 1)
         #expect(try store.patient(id: brokenID) == nil)
         #expect(try store.patient(id: patientID)?.village?.name == "Khajuri")
         #expect(try store.patient(id: local.id)?.name == "Sita Devi")
         #expect(try store.searchPatients(.parse("meera"), limit: 5).first?.patient.id == patientID)
         #expect(try store.syncCursor() == 4)
+    }
+
+    static let rules = Fixtures.vocabulary.rules(today: CivilDate(year: 2026, month: 11, day: 22)!)
+
+    @Test("Given every kind of record a terminal makes (facility, accounts, a patient with every identifier, a screening, referrals with an outcome, a merge), when queued, then the rules every record is judged by accept each as it is")
+    func ownRecordsPassTheRules() throws {
+        let store = try Fixtures.setUpStore()
+        guard case .registered(let sita) = try store.registerPatient(
+            PatientDetails(name: "सीता देवी", nameAlt: "Sita Devi", sex: .female, birthDate: CivilDate(year: 1976, month: 3, day: 10)!,
+                           birthDateEstimated: true, mobile: "9876543210", village: "Rampur", household: "H-12", abhaNumber: "91628545755116",
+                           abhaAddress: "sita.devi@abdm", mrn: "AAM/7", consent: Consent(given: true, method: .thumbprint, date: today)),
+            confirmedNew: true, today: today, by: .account("asha")) else { Issue.record("not registered"); return }
+        let other = try register(store, "Sita Kumari")
+        _ = try store.mergePatients(keep: sita.id, other: other.id, reason: "twice", by: .account("priya"))
+        let rules = Fixtures.nationalProtocol
+        let input = try ScreeningInput.read(JSONField(try JSONParser.parse(#"{"sex": "female", "age": 50, "bp": [[182, 112]], "glucose": {"type": "fasting", "mg_dl": "HI"}, "symptoms": ["breast_lump"], "cbac": {"tobacco": "daily", "waist_cm": 95}}"#)), protocol: rules)
+        let saved = try store.recordScreening(ScreeningVisit(patientId: sita.id, kind: .screening, day: today, input: input),
+                                              reasonText: ScreeningReasonText(strings: Fixtures.strings, protocol: rules), by: .account("asha"))
+        if let referral = saved.referrals.first {
+            try store.recordReferralOutcome(referralId: referral.id, .notReached, on: today, note: "Went to her mother's village", by: .account("asha"))
+        }
+        let batch = try store.nextUploadBatch()
+        #expect(Set(batch.records.map(\.type)) == Set(RecordType.allCases.map(\.rawValue)))
+        for record in batch.records {
+            if case .failure(let problem) = Self.rules.check(record) { Issue.record("\(record.type) \(record.id): \(problem)") }
+        }
+    }
+
+    @Test("Given records from the hub that break the rules a terminal keeps (a consent method that does not exist, a date that is not one, escape sequences in a name), when pulled, then none reaches the tables, each is parked naming its field, and search and the card go on working")
+    func pulledRecordsAreJudged() throws {
+        let store = try Fixtures.setUpStore()
+        func patient(_ id: String, _ changes: [(String, JSONValue)]) -> SyncWire.Record {
+            var members: [(key: String, value: JSONValue)] = [
+                ("id", .string(id)), ("name", .string("Meera Devi")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
+                ("consent_given", .bool(true)), ("consent_method", .string("verbal")), ("consent_date", .string("2026-11-20")),
+                ("created_at", .string(Fixtures.now.iso8601)), ("updated_at", .string(Fixtures.now.iso8601)),
+            ]
+            for (key, value) in changes {
+                if let index = members.firstIndex(where: { $0.key == key }) { members[index].value = value } else { members.append((key, value)) }
+            }
+            return SyncWire.Record(type: "patient", id: id, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object(members),
+                                   device: "other", sequence: 1)
+        }
+        let ids = (0..<5).map { UUIDv7.string(at: Fixtures.now.adding(seconds: Int64($0))) }
+        let records = [
+            patient(ids[0], [("consent_method", .string("telepathy"))]),
+            patient(ids[1], [("consent_date", .string("banana"))]),
+            patient(ids[2], [("name", .string("Meera\u{1B}[2J\u{7}\nDevi"))]),
+            patient(ids[3], [("mobile", .string("12345"))]),
+            patient(ids[4], [("sex", .string("f"))]),
+        ]
+        let applied = try store.applyPulled(SyncWire.PullResponse(serverTime: Fixtures.now, records: records, next: 5, more: false), rules: Self.rules)
+        // The name is cleaned, not refused: it is a real name with rubbish pasted into it.
+        let parkedFirst = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT reason FROM sync_parked") }
+        #expect(applied == 1, "\(parkedFirst)")
+        let cleaned = try #require(try store.patient(id: ids[2]))
+        #expect(cleaned.name == "Meera[2J Devi" || cleaned.name == "Meera Devi", "\(cleaned.name)")
+        #expect(!cleaned.name.unicodeScalars.contains { $0.value < 0x20 })
+        for id in [ids[0], ids[1], ids[3], ids[4]] { #expect(try store.patient(id: id) == nil) }
+        let parked = try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT record_id, reason FROM sync_parked ORDER BY record_id") }
+        #expect(parked.count == 4)
+        let reasons = parked.map { $0["reason"] as String }.joined(separator: "\n")
+        for field in ["payload.consent_method", "payload.consent_date", "payload.mobile", "payload.sex"] {
+            #expect(reasons.contains(field), "\(reasons)")
+        }
+        #expect(try store.searchPatients(.parse("meera"), limit: 5).count == 1)
     }
 
     @Test("Given no setting, when the background sync interval is read, then it is 5 minutes; 0 turns it off and a day is the most")

@@ -59,7 +59,7 @@ struct UploadScreenTests {
         let run = try store.startSyncRun()
         try store.finishSyncRun(run, outcome: "rejections", pushed: batch.records.count, pulled: 0, serverTime: hubTime, message: nil)
 
-        let sync = SyncCoordinator(store: store, clock: .fixed(Fixtures.now)) { .failure(.notConnected) }
+        let sync = SyncCoordinator(store: store, vocabulary: Fixtures.vocabulary, clock: .fixed(Fixtures.now)) { .failure(.notConnected) }
         let harness = try await openUpload(store, sync: sync)
         let screen = harness.screen
         #expect(screen.contains("Refused by the hub: 1    In conflict: 1"))
@@ -88,7 +88,7 @@ struct UploadScreenTests {
         _ = try Self.register("Sunita Devi", in: store)
         let waiting = try store.syncStatus().pending
         let client = HubClient(baseURL: URL(string: "http://127.0.0.1:9")!, token: "abcdefghijklmnopqrstuvwxyz012345", timeout: 2)
-        let sync = SyncCoordinator(store: store, clock: .fixed(Fixtures.now), retry: RetryPolicy(attempts: 1)) { .success(client) }
+        let sync = SyncCoordinator(store: store, vocabulary: Fixtures.vocabulary, clock: .fixed(Fixtures.now), retry: RetryPolicy(attempts: 1)) { .success(client) }
         let harness = try await openUpload(store, sync: sync)
         #expect(harness.screen.contains("not reachable at 09:30"))
 
@@ -103,7 +103,7 @@ struct UploadScreenTests {
     func backgroundTimer() async throws {
         let store = try Fixtures.setUpStore()
         let asked = Counter()
-        let sync = SyncCoordinator(store: store, clock: .fixed(Fixtures.now)) {
+        let sync = SyncCoordinator(store: store, vocabulary: Fixtures.vocabulary, clock: .fixed(Fixtures.now)) {
             asked.increment()
             return .failure(.notConnected)
         }
@@ -131,7 +131,7 @@ struct UploadScreenTests {
     @Test("Given background sync turned off, when an hour passes, then it never syncs by itself")
     func backgroundOff() async throws {
         let store = try Fixtures.setUpStore()
-        let sync = SyncCoordinator(store: store, clock: .fixed(Fixtures.now)) { .failure(.notConnected) }
+        let sync = SyncCoordinator(store: store, vocabulary: Fixtures.vocabulary, clock: .fixed(Fixtures.now)) { .failure(.notConnected) }
         let harness = try AppHarness(store: store, sync: sync, syncIntervalMinutes: 0)
         await harness.start()
         await harness.wait(seconds: 3600)

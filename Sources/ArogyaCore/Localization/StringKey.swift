@@ -342,6 +342,8 @@ public enum StringKey: String, CaseIterable, Sendable {
     case errorVisitDayFormat = "error.visit_day_format"
     case errorVisitDayFuture = "error.visit_day_future"
     case errorVisitDayBeforeBirth = "error.visit_day_before_birth"
+    case errorFieldNotClean = "error.field_not_clean"
+    case errorConsentFuture = "error.consent_future"
     case errorTextTooLong = "error.text_too_long"
     case errorBirthFormat = "error.birth_format"
     case errorBirthFuture = "error.birth_future"

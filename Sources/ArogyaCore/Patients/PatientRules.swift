@@ -40,15 +40,44 @@ public enum PatientRules {
             guard (0...oldestAge).contains(years) else { throw UserMessage(.errorAgeRange, ["max": "\(oldestAge)"]) }
             return (Ages.estimatedBirthDate(age: years, today: today), true)
         }
-        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
-        guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else {
+        // Empty parts are kept, so that "-2000-01-01" or "14--03-1981" is refused rather than read as a date.
+        let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else {
             throw UserMessage(.errorBirthFormat)
         }
         let date = parts[0].count == 4 ? CivilDate(year: a, month: b, day: c) : CivilDate(year: c, month: b, day: a)
         guard let date, (parts[0].count == 4 || parts[2].count == 4) else { throw UserMessage(.errorBirthFormat) }
+        try birthDate(date, today: today)
+        return (date, false)
+    }
+
+    /// A birth date as stored: not in the future, and not more than `oldestAge` years ago.
+    public static func birthDate(_ date: CivilDate, today: CivilDate) throws(UserMessage) {
         guard date <= today else { throw UserMessage(.errorBirthFuture) }
         guard Ages.years(from: date, to: today) <= oldestAge else { throw UserMessage(.errorAgeRange, ["max": "\(oldestAge)"]) }
-        return (date, false)
+    }
+}
+
+extension PatientRules {
+    /// The whole record, as the store takes it: every field must already be in the form its rule makes
+    /// of it, so that a value that did not pass the form (or `patients add`, or the hub) is never saved
+    /// by any other path either.
+    public static func check(_ details: PatientDetails, today: CivilDate) throws(UserMessage) {
+        func same(_ value: String?, _ rule: (String) throws(UserMessage) -> String?) throws(UserMessage) {
+            guard let value else { return }
+            guard try rule(value) == value else { throw UserMessage(.errorFieldNotClean, ["value": TextSanitizer.singleLine(value)]) }
+        }
+        try same(details.name) { text throws(UserMessage) -> String? in try name(text) }
+        try same(details.nameAlt) { text throws(UserMessage) -> String? in try alternateName(text, for: details.name) }
+        try birthDate(details.birthDate, today: today.adding(days: 1))
+        try same(details.mobile) { text throws(UserMessage) -> String? in try Identifiers.mobile(text) }
+        try same(details.village) { text throws(UserMessage) -> String? in try FacilityRules.village(text) }
+        try same(details.household) { text throws(UserMessage) -> String? in try Identifiers.localIdentifier(text) }
+        try same(details.abhaNumber) { text throws(UserMessage) -> String? in try Identifiers.abhaNumber(text) }
+        try same(details.abhaAddress) { text throws(UserMessage) -> String? in try Identifiers.abhaAddress(text) }
+        try same(details.mrn) { text throws(UserMessage) -> String? in try Identifiers.localIdentifier(text) }
+        guard details.consent.date <= today.adding(days: 1) else { throw UserMessage(.errorConsentFuture) }
     }
 }
 
