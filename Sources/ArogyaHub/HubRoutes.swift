@@ -18,6 +18,7 @@ public enum HubRoutes {
         }
         router.post("/v1/sync/push") { request, _ in
             let device = try authenticate(request, storage)
+            try requireJSON(request)
             let body = try await request.body.collect(upTo: maximumBody)
             let document: JSONValue
             do {
@@ -71,16 +72,34 @@ public enum HubRoutes {
         return router
     }
 
-    /// The device whose Bearer token the request carries; 401 when there is none or it is not valid.
+    /// The device whose Bearer token the request carries; 401 when there is none or it is not valid. The
+    /// scheme is read without regard to case, as HTTP says (RFC 9110, 11.1).
     static func authenticate(_ request: Request, _ storage: any HubStorage) throws -> HubDevice {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let token = bearerToken(request.headers[.authorization]) else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "a device token is needed: Authorization: Bearer TOKEN")
         }
-        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard let device = try storage.device(forToken: token) else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "this device token is not valid or was revoked")
         }
         return device
+    }
+
+    /// "Bearer TOKEN", "bearer TOKEN", "BEARER  TOKEN": the token; nil for any other scheme or none.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }),
+              trimmed[..<space].lowercased() == "bearer" else { return nil }
+        let token = trimmed[space...].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// A push is JSON: a body of another kind is refused (415) before it is read.
+    static func requireJSON(_ request: Request) throws {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw HTTPError(.unsupportedMediaType, message: "a push is JSON: Content-Type: application/json")
+        }
     }
 
     static func found(_ record: StoredRecord?, _ kind: String, _ id: String) throws -> StoredRecord {

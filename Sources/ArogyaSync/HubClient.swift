@@ -63,8 +63,7 @@ public struct HubClient: Sendable {
     /// A plain-HTTP address that is not this machine would send the token in clear over the network.
     public static func isInsecure(_ url: URL) -> Bool {
         guard url.scheme?.lowercased() == "http" else { return false }
-        let host = (url.host ?? "").lowercased()
-        return !(host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127."))
+        return !Loopback.isLoopback(host: url.host ?? "")
     }
 
     public func push(_ records: [SyncWire.Record]) async throws(Failure) -> SyncWire.PushResponse {
@@ -117,7 +116,10 @@ public struct HubClient: Sendable {
         let parsed = try? JSONParser.parse(data)
         guard (200..<300).contains(status) else {
             let message: String
-            if case .string(let text)? = parsed?["error"]?["message"] { message = text } else { message = String(decoding: data.prefix(200), as: UTF8.self) }
+            // Text from the hub is cleaned before it is stored or printed: it is a server's words, not ours.
+            if case .string(let text)? = parsed?["error"]?["message"] { message = TextSanitizer.singleLine(text) } else {
+                message = TextSanitizer.singleLine(String(decoding: data.prefix(200), as: UTF8.self))
+            }
             throw .status(status, message)
         }
         guard let parsed else { throw .invalidAnswer("not JSON (\(data.count) bytes)") }

@@ -65,6 +65,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-cert"), help: "A PEM certificate chain: serve HTTPS with it.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request's headers.") var headerTimeout = 10
+    @Option(name: .customLong("body-timeout"), help: "Seconds a client has to send a request's body after its headers.") var bodyTimeout = 60
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a kept-alive connection may wait with no request.") var idleTimeout = 60
+
+    func validate() throws {
+        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
+        where !(1...3600).contains(value) {
+            throw ValidationError("\(name) must be from 1 to 3600 seconds")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "arogya-hub")
@@ -77,15 +87,17 @@ struct Serve: AsyncParsableCommand {
         let router = HubRoutes.router(storage: storage)
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "arogya-hub")
         let server: HTTPServerBuilder
+        let http = HubServer.http1(timeouts: HubTimeouts(headers: .seconds(Int64(headerTimeout)), body: .seconds(Int64(bodyTimeout)),
+                                                         idle: .seconds(Int64(idleTimeout))))
         switch (tlsCertificate, tlsKey) {
         case (nil, nil):
-            server = .http1()
+            server = http
         case (let certificate?, let key?):
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(certificate)
                 let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
                 let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
-                server = try HTTPServerBuilder.tls(.http1(), tlsConfiguration: tls)
+                server = try HTTPServerBuilder.tls(http, tlsConfiguration: tls)
             } catch {
                 FileHandle.standardError.write(Data("arogya-hub: cannot use the certificate or key: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -51,8 +51,10 @@ struct CommandEnvironment {
         }
     }
 
+    /// One line on standard error, cleaned: a name or a hub's reason inside it can never add a line or
+    /// send the terminal an escape sequence.
     static func fail(code: Int32, _ line: String) throws -> Never {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TextSanitizer.singleLine(line) + "\n").utf8))
         throw ExitCode(code)
     }
 
@@ -97,8 +99,9 @@ struct CommandEnvironment {
         return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     }
 
+    /// A line of the string table, its values cleaned (they may be names, or a hub's words).
     func say(_ key: StringKey, _ arguments: [String: String] = [:]) {
-        print(strings.text(key, arguments))
+        print(strings.text(key, arguments.mapValues(TextSanitizer.singleLine)))
     }
 }
 

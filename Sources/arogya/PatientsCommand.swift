@@ -263,7 +263,7 @@ enum PatientText {
         let age = (patient.birthDateEstimated ? "~" : "") + String(patient.age(on: today))
         return [patient.id, patient.name + (patient.nameAlt.map { " / " + $0 } ?? ""), strings[patient.sex.shortKey] + " " + age,
                 patient.village?.name ?? "-", patient.mobile ?? "-",
-                patient.abhaNumber.map(Identifiers.formattedAbhaNumber) ?? "-"].joined(separator: "  ")
+                patient.abhaNumber.map(Identifiers.formattedAbhaNumber) ?? "-"].map(TextSanitizer.singleLine).joined(separator: "  ")
     }
 
     static func card(_ patient: Patient, today: CivilDate, strings: StringTable) -> String {
@@ -276,7 +276,7 @@ enum PatientText {
             case let dictionary as [String: Any]: text = dictionary.keys.sorted().map { "\($0)=\(dictionary[$0]!)" }.joined(separator: " ")
             case let other?: text = "\(other)"
             }
-            return DisplayWidth.pad(key, to: 14) + text
+            return DisplayWidth.pad(key, to: 14) + TextSanitizer.singleLine(text)
         }.joined(separator: "\n")
     }
 }

@@ -116,7 +116,7 @@ struct SyncCommand: ParsableCommand {
                 environment.say(.cliSyncHubClock, ["time": serverTime.iso8601, "offset": SyncStatusText.offset(offset, strings: environment.strings)])
             }
             if let failure = report.failure {
-                FileHandle.standardError.write(Data("arogya: \(failure)\n".utf8))
+                FileHandle.standardError.write(Data(("arogya: " + TextSanitizer.singleLine(failure.description) + "\n").utf8))
             }
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
@@ -166,7 +166,7 @@ enum SyncStatusText {
 
     static func render(_ status: SyncStatus, hub: String?, strings: StringTable) -> String {
         var lines: [String] = []
-        lines.append(strings.text(.cliSyncStatusHub, ["hub": hub ?? strings[.cliSyncStatusNoHub]]))
+        lines.append(strings.text(.cliSyncStatusHub, ["hub": hub.map(TextSanitizer.singleLine) ?? strings[.cliSyncStatusNoHub]]))
         var waiting = String(status.pending)
         if !status.pendingByType.isEmpty {
             waiting += " (" + status.pendingByType.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
@@ -178,7 +178,7 @@ enum SyncStatusText {
             if abs(difference) > SyncStatus.clockToleranceMilliseconds { lines.append(strings[.cliSyncStatusClockWarning]) }
         }
         if let failure = status.lastFailure {
-            lines.append(strings.text(.cliSyncStatusFailure, ["time": failure.at.iso8601, "message": failure.message]))
+            lines.append(strings.text(.cliSyncStatusFailure, ["time": failure.at.iso8601, "message": TextSanitizer.singleLine(failure.message)]))
         }
         lines.append(strings.text(.cliSyncStatusProblems, ["rejected": String(status.rejected.count), "conflicts": String(status.conflicts.count),
                                                           "parked": String(status.parked)]))

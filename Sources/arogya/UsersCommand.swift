@@ -143,10 +143,11 @@ struct UsersCommand: ParsableCommand {
 
 extension Role: ExpressibleByArgument {}
 
-/// Columns padded by display width, so Devanagari names line up.
+/// Columns padded by display width, so Devanagari names line up. Every cell is cleaned first: a value
+/// from outside can never add a line to the table or move the cursor.
 enum TextTable {
     static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(TextSanitizer.singleLine) }
         let widths = header.indices.map { column in all.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
         return all.map { row in
             var line = ""

@@ -10,6 +10,11 @@ struct TextSanitizerTests {
         #expect(TextSanitizer.singleLine("a\u{0}b\u{7}c\u{202E}d") == "abcd")
         #expect(TextSanitizer.singleLine("क्\u{200D}ष") == "क्\u{200D}ष")
         #expect(TextSanitizer.singleLine(String(repeating: " ", count: 10)) == "")
+        // A window title, a string ended by ESC \\, C1 forms, and a two-character escape: dropped with what they carry.
+        #expect(TextSanitizer.singleLine("Sita\u{1B}]0;owned\u{7} Devi") == "Sita Devi")
+        #expect(TextSanitizer.singleLine("Sita\u{1B}P1$r\u{1B}\\ Devi") == "Sita Devi")
+        #expect(TextSanitizer.singleLine("Sita\u{9B}31m Devi\u{9D}title\u{9C}") == "Sita Devi")
+        #expect(TextSanitizer.singleLine("Sita\u{1B}c Devi\u{1B}[2J\u{1B}[H") == "Sita Devi")
     }
 
     @Test("Given emoji and symbols, when checked, then pictures are emoji and digits or signs are not")

@@ -150,6 +150,34 @@ struct CommandLineTests {
         #expect(missing.stderr.contains("There is no database at"))
     }
 
+    @Test("Given a database without write permission, when commands that only read run, then they work; one that writes is refused and nothing changes")
+    func readOnlyDatabase() throws {
+        try setUp()
+        #expect(try BuiltProduct.run(["patients", "add", "--db", database, "--name", "Sita Devi", "--sex", "female", "--age", "50"]).status == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: database)
+        let before = FileManager.default.contents(atPath: database)
+        let search = try BuiltProduct.run(["patients", "search", "sita", "--db", database])
+        #expect(search.status == 0 && search.stdout.contains("Sita Devi"), "\(search.stderr)")
+        let audit = try BuiltProduct.run(["audit", "verify", "--db", database])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let evaluate = try BuiltProduct.run(["protocol", "evaluate", "--db", database], stdin: #"{"sex": "female", "age": 45, "bp": [[150, 96]]}"#)
+        #expect(evaluate.status == 0 && evaluate.stdout.contains("\"refer\": true"), "\(evaluate.stderr)")
+        let users = try BuiltProduct.run(["users", "list", "--db", database])
+        #expect(users.status == 0, "\(users.stderr)")
+        let add = try BuiltProduct.run(["patients", "add", "--db", database, "--name", "Gita Devi", "--sex", "female", "--age", "40"])
+        #expect(add.status == 1)
+        #expect(add.stderr.contains("cannot be written"), "\(add.stderr)")
+        #expect(FileManager.default.contents(atPath: database) == before)
+    }
+
+    @Test("Given a birth date with a sign in front, when a patient is added, then it is refused with the format, not read as another date")
+    func signedBirthDate() throws {
+        try setUp()
+        let result = try BuiltProduct.run(["patients", "add", "--db", database, "--name", "Sita Devi", "--sex", "female", "--dob=-2000-01-01"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("DD-MM-YYYY"), "\(result.stderr)")
+    }
+
     @Test("Given AROGYA_DB, when a command runs without --db, then it uses that database")
     func environmentDatabase() throws {
         try setUp()

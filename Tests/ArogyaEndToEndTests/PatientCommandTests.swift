@@ -1,5 +1,6 @@
 import ArogyaTesting
 import Foundation
+import GRDB
 import Testing
 
 /// `arogya patients …` and `arogya demo` as scripts use them: exit codes and JSON shapes.
@@ -104,6 +105,26 @@ struct PatientCommandTests {
         #expect(marked.status == 0)
         #expect(try BuiltProduct.run(["patients", "mark", keep, "deceased", "--date", "2099-01-01", "--db", database]).status == 2)
         #expect(try BuiltProduct.run(["patients", "mark", keep, "lost", "--db", database]).status == 64)
+    }
+
+    @Test("Given a name holding escape sequences, a bell and a newline (as an older version could have stored it), when search, show and due print it, then nothing but one line of text reaches the terminal")
+    func textOutIsText() throws {
+        let added = try #require(try json(add(["--name", "Sita Devi", "--sex", "female", "--age", "50", "--village", "Rampur", "--json"]).stdout) as? [String: Any])
+        let id = try #require(added["id"] as? String)
+        let queue = try DatabaseQueue(path: database)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE patient SET name = ?, name_alt = ? WHERE id = ?",
+                           arguments: ["Sita\u{1B}[2J\u{1B}]0;owned\u{7}\nDevi", "सीता\r\nदेवी\u{9B}31m", id])
+        }
+        try queue.close()
+        for command in [["patients", "search", "sita"], ["patients", "show", id], ["due", "--limit", "5"]] {
+            let result = try BuiltProduct.run(command + ["--db", database])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            #expect(!result.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) },
+                    "\(command) printed a control character")
+            let line = result.stdout.split(separator: "\n").filter { $0.contains("Sita") }
+            #expect(line.count == 1 && line[0].contains("Devi"), "\(command): \(result.stdout)")
+        }
     }
 
     @Test("Given a seed, when the demo fills two databases, then they hold the same people")

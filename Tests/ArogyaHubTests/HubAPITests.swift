@@ -46,7 +46,7 @@ struct HubAPITests {
         ByteBuffer(string: JSONValue.object([("records", .array(records))]).serialized(pretty: false))
     }
 
-    static func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer " + token] }
+    static func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer " + token, .contentType: "application/json"] }
 
     static func push(_ client: some TestClientProtocol, _ token: String, _ records: [JSONValue]) async throws -> SyncWire.PushResponse {
         try await client.execute(uri: "/v1/sync/push", method: .post, headers: auth(token), body: body(records)) { response in

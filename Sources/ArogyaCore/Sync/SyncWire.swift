@@ -114,7 +114,8 @@ public enum SyncWire {
             id = try object.required("id").string()
             status = try object.required("status").choice(Status.self)
             hubVersion = try object.optional("version")?.int()
-            reason = try object.optional("reason")?.string()
+            // Stored and shown to a worker: one clean line, whatever the hub sent.
+            if let given = try object.optional("reason")?.string() { reason = TextSanitizer.singleLine(given) } else { reason = nil }
         }
     }
 

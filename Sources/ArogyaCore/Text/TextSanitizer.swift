@@ -28,19 +28,41 @@ public enum TextSanitizer {
     }
 
     /// One line of text: controls removed, runs of white space (tabs and newlines included) folded to
-    /// one space, ends trimmed.
+    /// one space, ends trimmed. Terminal escape sequences are dropped whole, with what they carry: a control
+    /// sequence (ESC [ or CSI, up to its final letter), a string (ESC ] for a window title, ESC P, ESC _,
+    /// ESC ^, ESC X, or their C1 forms, up to BEL or ESC \), and any other ESC with the character after it.
     public static func singleLine(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        var inEscape = false
+        var state = EscapeState.text
         for scalar in text.unicodeScalars {
-            // A pasted terminal escape sequence (ESC [ ... letter) is dropped whole.
-            if inEscape {
-                if (0x40...0x7E).contains(scalar.value) && scalar != "[" { inEscape = false }
+            switch state {
+            case .text:
+                break
+            case .escape:
+                switch scalar {
+                case "[": state = .controlSequence
+                case "]", "P", "_", "^", "X": state = .string
+                default: state = .text
+                }
+                continue
+            case .controlSequence:
+                if (0x40...0x7E).contains(scalar.value) { state = .text }
+                continue
+            case .string:
+                if scalar.value == 0x07 || scalar.value == 0x9C { state = .text } else if scalar.value == 0x1B { state = .stringEscape }
+                continue
+            case .stringEscape:
+                state = scalar == "\\" ? .text : .string
                 continue
             }
-            if scalar.value == 0x1B { inEscape = true; continue }
+            switch scalar.value {
+            case 0x1B: state = .escape; continue
+            case 0x9B: state = .controlSequence; continue
+            case 0x90, 0x9D, 0x9E, 0x9F, 0x98: state = .string; continue
+            default: break
+            }
             if scalar.properties.isWhitespace {
                 pendingSpace = !result.isEmpty
                 continue
@@ -50,5 +72,9 @@ public enum TextSanitizer {
             result.unicodeScalars.append(scalar)
         }
         return result
+    }
+
+    private enum EscapeState {
+        case text, escape, controlSequence, string, stringEscape
     }
 }
