@@ -77,7 +77,8 @@ extension AppDatabase {
             }
             if count == 0 { break }
             done += count
-            progress(done, pending)
+            // Other terminals' writes may mark more patients while this runs: the total grows with them.
+            progress(done, max(pending, done))
         }
         return done
     }

@@ -58,6 +58,7 @@ extension AppDatabase {
         do {
             file = try DatabaseFiles.open(path: path, prepare: { arrival in
                 guard exists else { return }
+                if arrival.alone { AuditAnchor.removeLeftovers(beside: path) }
                 try checkFileIsUsable(path: path, forWriting: !askedReadOnly)
                 let due: (Timestamp?) -> Bool = { lastChecked in
                     guard !askedReadOnly else { return false }

@@ -248,4 +248,15 @@ public enum AuditAnchor {
     static func forget(beside database: String) {
         unlink(path(beside: database))
     }
+
+    /// Temporary files of writers killed between writing and renaming: removed when nobody else can be
+    /// writing one (the opener is alone).
+    static func removeLeftovers(beside database: String) {
+        let folder = (database as NSString).deletingLastPathComponent
+        let prefix = (path(beside: database) as NSString).lastPathComponent + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            unlink((folder.isEmpty ? "" : folder + "/") + name)
+        }
+    }
 }

@@ -50,7 +50,7 @@ struct CheckCommand: ParsableCommand {
             if report.problems.isEmpty {
                 print("  " + strings[.cliCheckSqliteSound])
             } else {
-                print("  " + strings.text(.cliCheckSqliteDamaged, ["count": String(report.problems.count)]))
+                print("  " + strings[.cliCheckSqliteDamaged])
                 for problem in report.problems { print("    " + TextSanitizer.singleLine(problem)) }
             }
             if let row = report.brokenAuditRow {

@@ -93,7 +93,8 @@ final class ProgressBar {
     }
 
     func update(_ done: Int, elapsed: Double) {
-        let percent = total == 0 ? 100 : done * 100 / total
+        // Other processes may add work while this runs (patients to work out due dates for): never past 100%.
+        let percent = total == 0 ? 100 : min(100, max(0, done * 100 / total))
         guard percent != lastDrawn else { return }
         lastDrawn = percent
         let width = 30
