@@ -18,6 +18,8 @@ extension AppDatabase {
         public let arguments: [String]
         /// Whether a row found by it is an exact identifier match.
         let exact: Bool
+        /// Run only when the statements before it found fewer patients than asked for: the looser name match.
+        var fallback = false
     }
 
     /// What ranking reads of a candidate, not the whole record: the row to show (for a merged record, the
@@ -36,9 +38,9 @@ extension AppDatabase {
         case .tooShort:
             return []
         case .name(let words):
-            return [SearchStatement(
-                sql: select + " JOIN (SELECT rowid FROM patient_search WHERE patient_search MATCH ? ORDER BY rowid DESC LIMIT \(candidateLimit)) s ON s.rowid = p.pk",
-                arguments: [PatientSearchIndex.matchExpression(words)], exact: false)]
+            let sql = select + " JOIN (SELECT rowid FROM patient_search WHERE patient_search MATCH ? ORDER BY rowid DESC LIMIT \(candidateLimit)) s ON s.rowid = p.pk"
+            return [SearchStatement(sql: sql, arguments: [PatientSearchIndex.matchExpression(words)], exact: false),
+                    SearchStatement(sql: sql, arguments: [PatientSearchIndex.looseExpression(words)], exact: false, fallback: true)]
         case .digits(let digits):
             // 14 digits are an ABHA number and 10 a mobile; fewer are the end of a mobile, or a household
             // ID or MRN written in digits.
@@ -77,8 +79,9 @@ extension AppDatabase {
     /// The search, and the statements it ran with their arguments (the benchmark replays them in sqlite3).
     public func searchPatientsReportingStatements(_ query: PatientQuery, limit: Int) throws(StoreError)
         -> (matches: [PatientMatch], statements: [SearchStatement]) {
-        var statements = Self.searchStatements(query)
-        guard !statements.isEmpty else { return ([], []) }
+        let planned = Self.searchStatements(query)
+        guard !planned.isEmpty else { return ([], []) }
+        var statements: [SearchStatement] = []
         let nowJulianDay = Double(now.millisecondsSince1970) / 86_400_000 + 2_440_587.5
         var typed = PatientRanking.TypedWords([])
         if case .name(let words) = query { typed = PatientRanking.TypedWords(words) }
@@ -87,7 +90,10 @@ extension AppDatabase {
             // Rank every candidate on the few columns that decide the order; a merged record counts for the
             // record it was merged into.
             var best: [Int64: Double] = [:]
-            for statement in statements {
+            for statement in planned {
+                // The loose name match runs only when the close one found fewer than asked for.
+                if statement.fallback && best.count >= limit { continue }
+                statements.append(statement)
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: statement.sql), arguments: StatementArguments(statement.arguments))
                 // Columns by position, in `candidateColumns` order: target, search_terms, seen, local.
                 while let row = try rows.next() {

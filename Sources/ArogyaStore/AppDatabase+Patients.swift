@@ -4,7 +4,7 @@ import GRDB
 /// A patient who may be the one being registered, and why.
 public struct DuplicateCandidate: Hashable, Sendable {
     public let patient: Patient
-    /// "same mobile", "similar name, age 44 vs 45, same village"…
+    /// "same mobile", "similar name (Malini / Malani), age 44 vs 45, same village"…
     public let reasons: [UserMessage]
     /// The same ABHA number or address: she cannot be registered again, even when confirmed.
     public let isHardStop: Bool
@@ -35,6 +35,15 @@ extension AppDatabase {
     public func duplicateCandidates(for details: PatientDetails, excluding id: String? = nil,
                                     today: CivilDate) throws(StoreError) -> [DuplicateCandidate] {
         try read { db in try Self.findDuplicates(db, details: details, excluding: id, today: today) }
+    }
+
+    /// The name of hers that is like the new one: her name, or the name in her other script when that is
+    /// the one alike ("Malini / Malani", never "मालिनी / Malani" when she was registered in both).
+    static func similarName(_ patient: Patient, to details: PatientDetails) -> String {
+        let new = [NameKey.words(details.name), NameKey.words(details.nameAlt ?? "")].filter { !$0.isEmpty }
+        let sameScript = [patient.name, patient.nameAlt].compactMap { $0 }.first { Devanagari.contains($0) == Devanagari.contains(details.name) }
+        if let sameScript, new.contains(where: { NameSimilarity.isSimilar(NameKey.words(sameScript), $0) }) { return sameScript }
+        return patient.name
     }
 
     static func findDuplicates(_ db: Database, details: PatientDetails, excluding id: String?, today: CivilDate) throws -> [DuplicateCandidate] {
@@ -92,7 +101,8 @@ extension AppDatabase {
             let similar = try closest.compactMap { try Row.fetchOne(db, sql: select + " WHERE p.id = ?", arguments: [$0.id]) }
             try note(similar, { patient in
                 UserMessage(sameVillage == nil ? .duplicateSimilarNameNoVillage : .duplicateSimilarName,
-                            ["age": String(patient.age(on: today)), "new_age": String(newAge)])
+                            ["age": String(patient.age(on: today)), "new_age": String(newAge),
+                             "name": Self.similarName(patient, to: details), "new_name": details.name])
             }, hardStop: false)
         }
         return order.compactMap { reasons[$0] }.map { DuplicateCandidate(patient: $0.0, reasons: $0.1, isHardStop: $0.2) }

@@ -25,6 +25,33 @@ enum PatientSearchIndex {
         }.joined(separator: " AND ")
     }
 
+    /// What finds her when nothing closer does: each word also by its skeleton (exactly: a skeleton is too
+    /// loose to match as a prefix), and by the joined forms of two neighbouring words, in every way of reading
+    /// the typed words (as typed, or with two neighbours written as one). `"mln"` finds Malini for Malani;
+    /// `"2ramprasad"*` finds Ram Prasad for Ramprasad; `("ram"* …) AND ("prasad"* …) OR ("ramprasad"* …)`
+    /// finds Ramprasad for Ram Prasad.
+    static func looseExpression(_ words: [NameKey.Word]) -> String {
+        func alternatives(_ word: NameKey.Word) -> String {
+            var terms = ["\"\(word.spelling)\"*", "\"\(NameKey.Mark.joinedSpelling.rawValue)\(word.spelling)\"*"]
+            if !word.key.isEmpty {
+                terms += ["\"\(NameKey.Mark.key.rawValue)\(word.key)\"*", "\"\(NameKey.Mark.joinedKey.rawValue)\(word.key)\"*"]
+            }
+            if word.skeleton.count >= 2 {
+                terms += ["\"\(NameKey.Mark.skeleton.rawValue)\(word.skeleton)\"", "\"\(NameKey.Mark.joinedSkeleton.rawValue)\(word.skeleton)\""]
+            }
+            return "(" + terms.joined(separator: " OR ") + ")"
+        }
+        var readings = [words]
+        if words.count > 1 {
+            for index in 0..<(words.count - 1) {
+                var reading = words
+                reading.replaceSubrange(index...(index + 1), with: [words[index].joined(with: words[index + 1])])
+                readings.append(reading)
+            }
+        }
+        return readings.map { "(" + $0.map(alternatives).joined(separator: " AND ") + ")" }.joined(separator: " OR ")
+    }
+
     static func insert(_ db: Database, rowid: Int64, terms: String) throws {
         try db.cachedStatement(sql: "INSERT INTO patient_search (rowid, search_terms) VALUES (?, ?)").execute(arguments: [rowid, terms])
     }

@@ -52,7 +52,7 @@ struct PatientCommandTests {
         let duplicates = try #require((try json(again.stdout) as? [String: Any])?["duplicates"] as? [[String: Any]])
         #expect(duplicates.count == 1)
         #expect(duplicates[0]["name"] as? String == "Lakshmi Devi")
-        #expect((duplicates[0]["reasons"] as? [String])?.first == "similar name, age 45 vs 44, same village")
+        #expect((duplicates[0]["reasons"] as? [String])?.first == "similar name (Lakshmi Devi / Laxmi Devi), age 45 vs 44, same village")
         #expect(try add(["--name", "Laxmi Devi", "--sex", "female", "--age", "44", "--village", "Rampur", "--new"]).status == 0)
         let sameAbha = try add(["--name", "Kamla", "--sex", "female", "--age", "60", "--abha-number", "91-6285-4575-5116", "--new"])
         #expect(sameAbha.status == 3)

@@ -51,7 +51,7 @@ struct PatientStoreTests {
         let outcome = try store.registerPatient(details("Laxmi Devi", born: "1982-03-01"), confirmedNew: false, today: today, by: .account("asha"))
         guard case .possibleDuplicates(let candidates) = outcome else { Issue.record("no duplicate found"); return }
         #expect(candidates.map(\.patient.id) == [first.id])
-        #expect(candidates[0].reasons == [UserMessage(.duplicateSimilarName, ["age": "45", "new_age": "44"])])
+        #expect(candidates[0].reasons == [UserMessage(.duplicateSimilarName, ["age": "45", "new_age": "44", "name": "Lakshmi Devi", "new_name": "Laxmi Devi"])])
         #expect(!candidates[0].isHardStop)
         let byMobile = try store.duplicateCandidates(for: details("Ramesh Kumar", sex: .male, born: "1960-01-01", mobile: "9876543210", village: "Sitapur"), today: today)
         #expect(byMobile.first?.reasons == [UserMessage(.duplicateSameMobile)])

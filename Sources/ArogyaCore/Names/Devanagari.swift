@@ -118,6 +118,10 @@ public enum Devanagari {
             if coda == "n", index + 1 < parts.count, ["p", "ph", "b", "bh", "m"].contains(parts[index + 1].consonant ?? "") {
                 coda = "m"
             }
+            // Before h it is written "ng": सिंह is Singh, सिंहासन Singhasan.
+            if coda == "n", index + 1 < parts.count, parts[index + 1].consonant == "h" {
+                coda = "ng"
+            }
             text += coda
         }
         return text

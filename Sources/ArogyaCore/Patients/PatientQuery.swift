@@ -47,7 +47,7 @@ public enum PatientQuery: Hashable, Sendable {
 public enum PatientRanking {
     /// How one typed word matched the best of a name's words.
     enum WordMatch: Int, Comparable {
-        case none = 0, keyPrefix, spellingPrefix, keyExact, spellingExact
+        case none = 0, keyPrefix, skeletonExact, spellingPrefix, keyExact, spellingExact
 
         static func < (lhs: WordMatch, rhs: WordMatch) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -55,6 +55,7 @@ public enum PatientRanking {
             switch self {
             case .none: return 0
             case .keyPrefix: return 0.55
+            case .skeletonExact: return 0.6
             case .spellingPrefix: return 0.7
             case .keyExact: return 0.85
             case .spellingExact: return 1
@@ -62,10 +63,14 @@ public enum PatientRanking {
         }
     }
 
+    /// A match through two words written as one (typed "Ramprasad" for "Ram Prasad", or the other way)
+    /// counts a little less than the same match word for word.
+    static let joinedWeight = 0.95
+
     /// 0 to 1: how well the typed words match a patient's name words (both scripts' words together).
     /// Each typed word counts by its best match; a name with fewer words left unmatched ranks higher.
     public static func nameScore(typed: [NameKey.Word], name: [NameKey.Word]) -> Double {
-        nameScore(typed: typed, searchTerms: name.map { $0.spelling + " 0" + $0.key }.joined(separator: " "))
+        nameScore(typed: typed, searchTerms: name.map { "\($0.spelling) 0\($0.key) 1\($0.skeleton)" }.joined(separator: " "))
     }
 
     public static func nameScore(typed: [NameKey.Word], searchTerms: String) -> Double {
@@ -73,68 +78,112 @@ public enum PatientRanking {
         return terms.withUTF8 { nameScore(typed: TypedWords(typed), searchTerms: $0) }
     }
 
-    /// The typed words as bytes, made once per search.
+    /// The typed words as bytes, made once per search, in every way of reading them: as typed, and with
+    /// each two neighbouring words joined into one.
     public struct TypedWords: Sendable {
-        let words: [(spelling: [UInt8], key: [UInt8])]
+        struct Unit: Sendable {
+            let spelling: [UInt8]
+            let key: [UInt8]
+            let skeleton: [UInt8]
+            /// How many typed words it stands for.
+            let cover: Int
+        }
+        let readings: [[Unit]]
+        let count: Int
 
         public init(_ words: [NameKey.Word]) {
-            self.words = words.map { (Array($0.spelling.utf8), Array($0.key.utf8)) }
+            func unit(_ word: NameKey.Word, cover: Int) -> Unit {
+                Unit(spelling: Array(word.spelling.utf8), key: Array(word.key.utf8), skeleton: Array(word.skeleton.utf8), cover: cover)
+            }
+            var readings = [words.map { unit($0, cover: 1) }]
+            if words.count > 1 {
+                for index in 0..<(words.count - 1) {
+                    var reading = words.map { unit($0, cover: 1) }
+                    reading.replaceSubrange(index...(index + 1), with: [unit(words[index].joined(with: words[index + 1]), cover: 2)])
+                    readings.append(reading)
+                }
+            }
+            self.readings = words.isEmpty ? [] : readings
+            count = words.count
         }
 
-        public var isEmpty: Bool { words.isEmpty }
+        public var isEmpty: Bool { count == 0 }
+    }
+
+    /// A name word's forms (or two joined words'), as ranges of the stored terms' bytes.
+    struct Forms {
+        var spelling: Range<Int> = 0..<0
+        var key: Range<Int> = 0..<0
+        var skeleton: Range<Int> = 0..<0
+        var joined = false
     }
 
     /// The score read straight from the bytes of stored search terms (`NameKey.searchTerms`): ranking a
-    /// thousand candidates on every keystroke makes no string and allocates nothing per candidate.
+    /// thousand candidates on every keystroke makes no string and allocates little per candidate.
     public static func nameScore(typed: TypedWords, searchTerms bytes: UnsafeBufferPointer<UInt8>) -> Double {
-        guard !typed.words.isEmpty else { return 0 }
-        // The terms alternate: a spelling, then "0" and its key. Note their ranges (a name has few words).
-        var spellings: [Range<Int>] = []
-        var keys: [Range<Int>] = []
-        spellings.reserveCapacity(8)
-        keys.reserveCapacity(8)
+        guard !typed.isEmpty else { return 0 }
+        // Terms come in threes: a spelling then its "0" key and "1" skeleton; joined words as "2", "3", "4".
+        var forms: [Forms] = []
+        forms.reserveCapacity(12)
         var start = 0
         for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x20 {
-            if index > start {
-                if spellings.count == keys.count { spellings.append(start..<index) } else { keys.append((start + 1)..<index) }
+            defer { start = index + 1 }
+            guard index > start else { continue }
+            switch bytes[start] {
+            case UInt8(ascii: "0"): if !forms.isEmpty { forms[forms.count - 1].key = (start + 1)..<index }
+            case UInt8(ascii: "1"): if !forms.isEmpty { forms[forms.count - 1].skeleton = (start + 1)..<index }
+            case UInt8(ascii: "2"): forms.append(Forms(spelling: (start + 1)..<index, joined: true))
+            case UInt8(ascii: "3"): if !forms.isEmpty { forms[forms.count - 1].key = (start + 1)..<index }
+            case UInt8(ascii: "4"): if !forms.isEmpty { forms[forms.count - 1].skeleton = (start + 1)..<index }
+            default: forms.append(Forms(spelling: start..<index))
             }
-            start = index + 1
         }
-        guard !keys.isEmpty else { return 0 }
-        var total = 0.0
-        for word in typed.words {
-            var best = WordMatch.none
-            for pair in 0..<keys.count {
-                let match: WordMatch
-                let spelling = spellings[pair]
-                let key = keys[pair]
-                if spelling.count == word.spelling.count && begins(bytes, spelling, word.spelling) {
-                    match = .spellingExact
-                } else if key.count == word.key.count && begins(bytes, key, word.key) {
-                    match = .keyExact
-                } else if spelling.count > word.spelling.count && begins(bytes, spelling, word.spelling) {
-                    match = .spellingPrefix
-                } else if key.count > word.key.count && begins(bytes, key, word.key) {
-                    match = .keyPrefix
-                } else {
-                    match = .none
-                }
-                if match > best { best = match }
-            }
-            total += best.weight
-        }
+        guard !forms.isEmpty else { return 0 }
         // A name given in both scripts has most words twice (same key): count each once.
         var distinctKeys = 0
-        for (index, key) in keys.enumerated() {
+        for (index, form) in forms.enumerated() where !form.joined {
             var seen = false
-            for earlier in keys[..<index] where earlier.count == key.count && begins(bytes, earlier, bytes, key) {
+            for earlier in forms[..<index] where !earlier.joined && earlier.key.count == form.key.count
+                && begins(bytes, earlier.key, bytes, form.key) {
                 seen = true
                 break
             }
             if !seen { distinctKeys += 1 }
         }
-        let matched = Double(typed.words.count) / Double(max(typed.words.count, distinctKeys))
-        return (total / Double(typed.words.count)) * 0.85 + matched * 0.15
+        var best = 0.0
+        for reading in typed.readings {
+            var total = 0.0
+            var covered = 0
+            for unit in reading {
+                var bestWeight = 0.0
+                var bestCovers = 0
+                for form in forms {
+                    let match = self.match(unit, form, bytes)
+                    guard match != .none else { continue }
+                    let weight = match.weight * (form.joined || unit.cover > 1 ? joinedWeight : 1)
+                    if weight > bestWeight {
+                        bestWeight = weight
+                        bestCovers = form.joined ? 2 : 1
+                    }
+                }
+                total += bestWeight * Double(unit.cover)
+                covered += bestCovers
+            }
+            let matched = Double(covered) / Double(max(covered, distinctKeys, 1))
+            best = max(best, (total / Double(typed.count)) * 0.85 + matched * 0.15)
+        }
+        return min(1, best)
+    }
+
+    private static func match(_ unit: TypedWords.Unit, _ form: Forms, _ bytes: UnsafeBufferPointer<UInt8>) -> WordMatch {
+        if form.spelling.count == unit.spelling.count && begins(bytes, form.spelling, unit.spelling) { return .spellingExact }
+        if !unit.key.isEmpty && form.key.count == unit.key.count && begins(bytes, form.key, unit.key) { return .keyExact }
+        if form.spelling.count > unit.spelling.count && begins(bytes, form.spelling, unit.spelling) { return .spellingPrefix }
+        if unit.skeleton.count >= 2 && form.skeleton.count == unit.skeleton.count && begins(bytes, form.skeleton, unit.skeleton) {
+            return .skeletonExact
+        }
+        if !unit.key.isEmpty && form.key.count > unit.key.count && begins(bytes, form.key, unit.key) { return .keyPrefix }
+        return .none
     }
 
     /// Whether the bytes in `range` begin with `word`.
