@@ -53,7 +53,8 @@ public final class CursesTerminal {
         self.screen = screen
         set_term(screen)
         window = nc_stdscr()
-        nc_set_escdelay(25)
+        // Long enough for a sequence split across packets over SSH to arrive whole; short enough that Esc feels immediate.
+        nc_set_escdelay(100)
         raw()            // Ctrl-C, Ctrl-S, Ctrl-Q and Ctrl-Z reach the program as keys
         noecho()
         nonl()
@@ -66,6 +67,7 @@ public final class CursesTerminal {
         usesColor = palette.mode == .color
         define_key("\u{1B}[200~", Int32(KeyDecoder.pasteStartCode))
         define_key("\u{1B}[201~", Int32(KeyDecoder.pasteEndCode))
+        KeySequences.defineAll()
         isActive = true
         if ownsProcessTerminal && term != "dumb" { writeRaw("\u{1B}[?2004h") }
     }
@@ -97,7 +99,7 @@ public final class CursesTerminal {
                 break
             }
         }
-        return events
+        return events + decoder.flush()
     }
 
     /// Copies a canvas to the screen; curses sends only what changed.

@@ -15,6 +15,11 @@ struct KeyDecoder {
     static let pasteEndCode = 0x7F01
 
     private var pasteBuffer: String?
+    /// An Esc read last: a key of its own, unless what follows it in the same read makes it the start of a
+    /// control sequence that curses did not know (which is then dropped whole, never typed).
+    private var pendingEscape = false
+    /// Inside such a sequence, until its final character.
+    private var inUnknownSequence = false
     /// In a locale that is not UTF-8, bytes above ASCII are not characters anyone typed: dropped.
     let acceptsNonASCII: Bool
 
@@ -27,8 +32,28 @@ struct KeyDecoder {
         case keyCode(Int32)
     }
 
-    /// Feeds one raw read; returns the events it completes.
+    /// Feeds one raw read; returns the events it completes. Call `flush()` once everything waiting was read.
     mutating func feed(_ raw: Raw) -> [TerminalEvent] {
+        if inUnknownSequence {
+            // Parameters and intermediates (0x20–0x3F) until the final character (0x40–0x7E).
+            if case .character(let value) = raw {
+                if (0x40...0x7E).contains(value) { inUnknownSequence = false }
+                if (0x20...0x7E).contains(value) { return [] }
+            }
+            inUnknownSequence = false
+        }
+        if pendingEscape, pasteBuffer == nil {
+            pendingEscape = false
+            if case .character(let value) = raw, value == UInt32(UInt8(ascii: "[")) {
+                inUnknownSequence = true
+                return []
+            }
+            return [.input(.key(.escape))] + feed(raw)
+        }
+        if case .character(0x1B) = raw, pasteBuffer == nil {
+            pendingEscape = true
+            return []
+        }
         switch raw {
         case .keyCode(let code) where Int(code) == Self.pasteStartCode:
             pasteBuffer = ""
@@ -49,6 +74,14 @@ struct KeyDecoder {
         case .character(let value):
             return Self.characterKey(value).map { [.input(.key($0))] } ?? []
         }
+    }
+
+    /// The end of what was waiting: an Esc with nothing after it is the Esc key.
+    mutating func flush() -> [TerminalEvent] {
+        inUnknownSequence = false
+        guard pendingEscape else { return [] }
+        pendingEscape = false
+        return [.input(.key(.escape))]
     }
 
     static func characterKey(_ value: UInt32) -> Key? {
@@ -81,6 +114,7 @@ struct KeyDecoder {
         case KEY_ENTER: return .enter
         case KEY_BTAB: return .backTab
         default:
+            if let character = KeySequences.keypadCharacter(code) { return .char(character) }
             for number in 1...24 where code == nc_key_f(Int32(number)) { return .function(number) }
             return nil
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArogyaCore
 import ArogyaStore
+import ArogyaTesting
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,9 @@ struct SearchBenchmark: ParsableCommand {
 
     @Option(help: "The arogya binary whose screen is measured while searching (default: the one beside this benchmark).")
     var binary: String?
+
+    @Option(help: "The labelled name variants (default: Tests/Data/name-variants.tsv of the source tree).")
+    var labelled: String?
 
     enum Kind: String, CaseIterable {
         case namePrefix = "name prefix"
@@ -122,6 +126,7 @@ struct SearchBenchmark: ParsableCommand {
             getrusage(RUSAGE_SELF.rawValue, &usage)
             rss.append(Double(usage.ru_maxrss) / 1024)
         }
+        try LabelledRecall(benchmark: self, store: store, path: labelled ?? NameVariants.path).run()
         print("")
         print("  peak memory of this benchmark process while searching: \(formatted(rss.max() ?? 0)) MB")
         try measureScreen(queries: samples.all.prefix(50).compactMap { sample in

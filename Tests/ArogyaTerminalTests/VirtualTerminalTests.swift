@@ -85,6 +85,66 @@ struct VirtualTerminalTests {
     }
 }
 
+/// The bytes a terminal sends, read by real curses from a pipe under each terminal type, as from a
+/// PuTTY, tmux, screen or console session whose `TERM` may be another terminal's.
+@Suite("Key sequences under every terminal type", .serialized)
+@MainActor
+struct KeySequenceTests {
+    nonisolated static let terminalTypes = ["xterm", "xterm-256color", "vt100", "vt220", "linux", "rxvt", "rxvt-unicode", "screen", "screen-256color",
+                                "tmux", "tmux-256color"]
+
+    /// Curses reading from a pipe that the test writes the keys into.
+    func withPipeTerminal(_ term: String, _ body: (CursesTerminal, Int32) throws -> Void) throws {
+        setlocale(LC_ALL, "C.UTF-8")
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let output = fopen("/dev/null", "w+")
+        let input = fdopen(ends[0], "r")
+        defer { fclose(output); fclose(input); close(ends[1]) }
+        let terminal = try CursesTerminal(termName: term, output: output, input: input, environment: ["LANG": "C.UTF-8"])
+        defer { terminal.restore() }
+        try body(terminal, ends[1])
+    }
+
+    func send(_ bytes: String, to pipe: Int32) {
+        _ = bytes.withCString { write(pipe, $0, strlen($0)) }
+    }
+
+    @Test("Given each sequence for Home, End, F1–F12, the cursor, editing and keypad keys, when a terminal of each type sends it, then it arrives as its key and nothing else", arguments: terminalTypes)
+    func everySequence(term: String) throws {
+        try withPipeTerminal(term) { terminal, pipe in
+            var wrong: [String] = []
+            for (sequence, key) in KeySequences.table {
+                send(sequence, to: pipe)
+                let events = terminal.readEvents()
+                if events != [.input(.key(key))] {
+                    wrong.append("\(sequence.dropFirst()) → \(events) (expected \(key))")
+                }
+            }
+            #expect(wrong.isEmpty, "\(term): \(wrong.count) of \(KeySequences.table.count):\n\(wrong.prefix(20).joined(separator: "\n"))")
+        }
+    }
+
+    @Test("Given Home from tmux on the Patients search, F5 under vt100 and a sequence no table knows, when read, then no Esc and no characters reach a field", arguments: terminalTypes)
+    func nothingTyped(term: String) throws {
+        try withPipeTerminal(term) { terminal, pipe in
+            send("\u{1B}[1~", to: pipe)
+            #expect(terminal.readEvents() == [.input(.key(.home))])
+            send("\u{1B}[15~", to: pipe)
+            #expect(terminal.readEvents() == [.input(.key(.function(5)))])
+            send("\u{1B}[99;3~", to: pipe)
+            #expect(terminal.readEvents().isEmpty)
+            send("\u{1B}[200;1;2x", to: pipe)
+            #expect(terminal.readEvents().isEmpty)
+            // Esc alone, and Esc then a letter, are still what she pressed (Esc is never Alt).
+            send("\u{1B}", to: pipe)
+            #expect(terminal.readEvents() == [.input(.key(.escape))])
+            send("\u{1B}q", to: pipe)
+            #expect(terminal.readEvents() == [.input(.key(.escape)), .input(.key(.char("q")))])
+        }
+    }
+}
+
 @Suite("Key decoding")
 struct KeyDecoderTests {
     @Test("Given a bracketed paste, when decoded, then its newline and control keys arrive as text, not keys")
@@ -104,7 +164,7 @@ struct KeyDecoderTests {
     ])
     func controlBytes(value: UInt32, key: Key) {
         var decoder = KeyDecoder(acceptsNonASCII: true)
-        #expect(decoder.feed(.character(value)) == [.input(.key(key))])
+        #expect(decoder.feed(.character(value)) + decoder.flush() == [.input(.key(key))])
     }
 
     @Test("Given a locale that is not UTF-8, when bytes above ASCII arrive, then they are dropped")

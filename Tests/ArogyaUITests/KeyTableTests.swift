@@ -20,7 +20,7 @@ struct KeyTableTests {
             ChangePinScreen(context: context, account: asha, isForced: true), ChangePinScreen(context: context, account: asha, isForced: false),
             SettingsScreen(context: context, account: priya), UploadScreen(context: context, account: priya),
             HelpScreen(context: context, screenTitle: "Home", hints: []),
-            ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y", tag: "x"),
+            ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y", tag: .discard),
             QuitConfirmation(context: context, screenTitles: ["Add user"]),
         ] + (try screeningScreens(store: store, context: context, account: priya))
     }
@@ -61,6 +61,24 @@ struct KeyTableTests {
         for screen in try Self.everyScreen() {
             for hint in screen.keyHints + GlobalKeys.hints where hint.keys.contains(where: \.isFunctionKey) {
                 #expect(hint.keys.contains { !$0.isFunctionKey }, "\(screen.title): \(hint.label) has only function keys")
+            }
+        }
+    }
+
+    @Test("Given every dialog that asks yes or no, when its keys are read, then no key that saves elsewhere (F2, Ctrl-S) or Enter gives a yes")
+    func dialogsNeverSaveIntoYes() throws {
+        let saving: Set<Key> = [.function(2), .ctrl("s"), .enter]
+        let dialogs = try Self.everyScreen().compactMap { $0 as? ConfirmDialog }
+        #expect(!dialogs.isEmpty)
+        for dialog in dialogs {
+            for binding in dialog.keyTable.bindings where binding.label == .actionYes {
+                #expect(saving.isDisjoint(with: binding.keys), "\(dialog.title): yes on \(binding.keys)")
+            }
+        }
+        let quit = try Self.everyScreen().compactMap { $0 as? QuitConfirmation }
+        for dialog in quit {
+            for binding in dialog.keyTable.bindings where binding.label == .actionQuit {
+                #expect(saving.isDisjoint(with: binding.keys))
             }
         }
     }

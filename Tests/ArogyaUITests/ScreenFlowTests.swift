@@ -340,6 +340,9 @@ struct ScreenFlowTests {
         await harness.type("ravi")
         await harness.press(.escape)
         assertSnapshot(harness.screen, named: "discard-confirm")
+        // Save by habit, and Enter: neither answers "discard".
+        await harness.press(.function(2), .ctrl("s"), .enter)
+        #expect(harness.topScreenName == "ConfirmDialog")
         await harness.press(.escape)
         #expect(harness.topScreenName == "AccountFormScreen")
         await harness.press(.escape, .char("y"))

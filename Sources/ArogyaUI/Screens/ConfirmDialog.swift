@@ -1,11 +1,22 @@
 import ArogyaCore
 
+/// The questions a `ConfirmDialog` asks, so that an answer names its question by a value the compiler checks.
+enum ConfirmQuestion: Sendable, Equatable {
+    /// Leave and lose what was typed.
+    case discard
+    /// Disable (or enable) an account.
+    case disableAccount
+}
+
 /// A yes-or-no question over the screen that asked it. The answer goes back to that screen's `receive`.
+///
+/// Only `y` says yes. The keys that save elsewhere (F2, Ctrl-S) and Enter are not bound here: a worker
+/// pressing "save" by habit must never answer "discard" or "disable".
 @MainActor
 final class ConfirmDialog: KeyedScreen, AnswersParent {
     struct Answer: Sendable, Equatable {
         /// Which question this answers, for a screen that asks more than one.
-        let tag: String
+        let tag: ConfirmQuestion
         let confirmed: Bool
     }
 
@@ -15,10 +26,10 @@ final class ConfirmDialog: KeyedScreen, AnswersParent {
     let title: String
     let message: String
     let confirmLabel: String
-    let tag: String
+    let tag: ConfirmQuestion
     private(set) var answer: (any Sendable)?
 
-    init(context: AppContext, title: String, message: String, confirmLabel: String, tag: String) {
+    init(context: AppContext, title: String, message: String, confirmLabel: String, tag: ConfirmQuestion) {
         self.context = context
         self.title = title
         self.message = message
@@ -30,7 +41,7 @@ final class ConfirmDialog: KeyedScreen, AnswersParent {
     var isModal: Bool { true }
 
     let keyTable = KeyTable<Action>([
-        KeyBinding(.confirm, keys: [.char("y"), .char("Y"), .function(2), .ctrl("s")], label: .actionYes, help: .helpConfirmYes),
+        KeyBinding(.confirm, keys: [.char("y"), .char("Y")], label: .actionYes, help: .helpConfirmYes),
         KeyBinding(.cancel, keys: [.char("n"), .char("N"), .escape], label: .actionNo, help: .helpConfirmNo),
     ])
 

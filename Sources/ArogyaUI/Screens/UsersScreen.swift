@@ -82,7 +82,7 @@ final class UsersScreen: KeyedScreen {
                 let strings = context.strings
                 return .push(ConfirmDialog(context: context, title: strings[.usersDisableTitle],
                                            message: strings.text(.usersDisableMessage, ["name": target.fullName, "username": target.username]),
-                                           confirmLabel: strings[.actionDisable], tag: "disable"))
+                                           confirmLabel: strings[.actionDisable], tag: .disableAccount))
             }
             return setActive(target, active: true)
         }

@@ -100,11 +100,11 @@ extension FormScreen {
         guard formState.form.isDirty else { return .pop }
         let strings = context.strings
         return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.discardMessage],
-                                   confirmLabel: strings[.actionDiscard], tag: "discard"))
+                                   confirmLabel: strings[.actionDiscard], tag: .discard))
     }
 
     func receive(_ result: any Sendable) -> Effect {
-        if let answer = result as? ConfirmDialog.Answer, answer.tag == "discard" {
+        if let answer = result as? ConfirmDialog.Answer, answer.tag == .discard {
             return answer.confirmed ? .pop : .none
         }
         formState.isSaving = false

@@ -69,7 +69,7 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
             guard hasUnsavedInput else { return .pop }
             let strings = context.strings
             return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.discardMessage],
-                                       confirmLabel: strings[.actionDiscard], tag: "discard"))
+                                       confirmLabel: strings[.actionDiscard], tag: .discard))
         case .save:
             guard let outcome = state.outcome else {
                 state.failure = UserMessage(.referralOutcomeChoose)
@@ -100,7 +100,7 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
     }
 
     func receive(_ result: any Sendable) -> Effect {
-        if let answer = result as? ConfirmDialog.Answer, answer.tag == "discard" {
+        if let answer = result as? ConfirmDialog.Answer, answer.tag == .discard {
             return answer.confirmed ? .pop : .none
         }
         state.isSaving = false

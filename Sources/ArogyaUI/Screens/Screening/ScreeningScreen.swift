@@ -153,7 +153,7 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
             guard state.draft.isDirty else { return .pop }
             let strings = context.strings
             return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.screeningDiscardMessage],
-                                       confirmLabel: strings[.actionDiscard], tag: "discard"))
+                                       confirmLabel: strings[.actionDiscard], tag: .discard))
         }
         return .none
     }
@@ -264,7 +264,7 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
     }
 
     func receive(_ result: any Sendable) -> Effect {
-        if let answer = result as? ConfirmDialog.Answer, answer.tag == "discard" {
+        if let answer = result as? ConfirmDialog.Answer, answer.tag == .discard {
             return answer.confirmed ? .pop : .none
         }
         if let saved = result as? ScreeningSaved {
