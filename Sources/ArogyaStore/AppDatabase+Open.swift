@@ -38,7 +38,8 @@ extension AppDatabase {
     /// (`DatabaseFiles`): opening it again shares the same connection pool.
     public static func open(path: String, mode: OpenMode, clock: WallClock = .system,
                             pinHasher: PinHasher = PinHasher(), lockout: LockoutPolicy = .standard,
-                            busySeconds: Double = 3, integrityCheck: IntegrityCheckTiming = .beforeOpening) throws(StoreError) -> AppDatabase {
+                            busySeconds: Double = 3, integrityCheck: IntegrityCheckTiming = .beforeOpening,
+                            announce: (UserMessage) -> Void = { _ in }) throws(StoreError) -> AppDatabase {
         var mode = mode
         if mode == .forReading {
             mode = canWrite(path: path) ? .mustExist : .readOnly
@@ -88,7 +89,7 @@ extension AppDatabase {
             throw StoreError.classify(error, path: path)
         }
         if checkedSound { file.integrity.checkedSoundAtOpening() }
-        let database = try AppDatabase(file: file, clock: clock, pinHasher: pinHasher, lockout: lockout)
+        let database = try AppDatabase(file: file, clock: clock, pinHasher: pinHasher, lockout: lockout, announce: announce)
         guard !file.isReadOnly else { return database }
         // Fail now, with a clear message, if another program holds the write lock: every session writes
         // (a login records itself), and a worker should not find out after typing a whole form.

@@ -86,11 +86,21 @@ extension AppDatabase {
             let latest = details.birthDate.adding(days: duplicateAgeWindow * 366).iso8601
             let newAge = Ages.years(from: details.birthDate, to: today)
             var similarIds: [(id: String, ageGap: Int)] = []
+            // A dense village has tens of thousands in the age window: only those whose stored terms hold
+            // the key or skeleton of one of the new first names (or of two words joined) have their names
+            // read again, which is what costs.
+            let firstTerms = Set(newNames.flatMap(NameSimilarity.readings).compactMap(\.first).flatMap { word -> [String] in
+                var terms = ["0" + word.key, "3" + word.key]
+                if word.skeleton.count >= 2 { terms += ["1" + word.skeleton, "4" + word.skeleton] }
+                return terms
+            })
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, name, name_alt, birth_date FROM patient
+                SELECT id, name, name_alt, birth_date, search_terms FROM patient
                 WHERE village_id IS ? AND birth_date BETWEEN ? AND ? AND status != 'merged'
                 """, arguments: [sameVillage, earliest, latest])
             while let row = try rows.next() {
+                let terms: String = row["search_terms"]
+                guard terms.split(separator: " ").contains(where: { firstTerms.contains(String($0)) }) else { continue }
                 let names = [NameKey.words(row["name"]), NameKey.words(row["name_alt"] ?? "")].filter { !$0.isEmpty }
                 guard names.contains(where: { existing in newNames.contains { NameSimilarity.isSimilar(existing, $0) } }),
                       let born = CivilDate(iso8601: row["birth_date"]) else { continue }

@@ -19,12 +19,15 @@ public struct AppDatabase: Sendable {
     public let lockout: LockoutPolicy
 
     /// Wraps an open file and brings its schema up to date (a read-only file must already be).
-    init(file: OpenDatabaseFile, clock: WallClock, pinHasher: PinHasher, lockout: LockoutPolicy) throws(StoreError) {
-        try self.init(writer: file.writer, file: file, path: file.path, clock: clock, pinHasher: pinHasher, lockout: lockout)
+    init(file: OpenDatabaseFile, clock: WallClock, pinHasher: PinHasher, lockout: LockoutPolicy,
+         announce: (UserMessage) -> Void = { _ in }) throws(StoreError) {
+        try self.init(writer: file.writer, file: file, path: file.path, clock: clock, pinHasher: pinHasher, lockout: lockout, announce: announce)
     }
 
+    /// `announce` is told of work that takes long before it starts (making every patient's search terms
+    /// again after the name rules changed), so that a person waiting knows why.
     init(writer: any DatabaseWriter, file: OpenDatabaseFile?, path: String, clock: WallClock, pinHasher: PinHasher,
-                 lockout: LockoutPolicy) throws(StoreError) {
+                 lockout: LockoutPolicy, announce: (UserMessage) -> Void = { _ in }) throws(StoreError) {
         self.writer = writer
         self.file = file
         self.pendingSignIns = file?.pendingSignIns ?? PendingSignIns()
@@ -39,7 +42,7 @@ public struct AppDatabase: Sendable {
                 return
             }
             try Migrations.migrator.migrate(writer)
-            try Self.refreshSearchTermsIfRulesChanged(writer)
+            try Self.refreshSearchTermsIfRulesChanged(writer, announce: announce)
         } catch {
             throw StoreError.classify(error, path: path)
         }
@@ -47,9 +50,11 @@ public struct AppDatabase: Sendable {
 
     /// Search terms are made by `NameKey`'s rules. When a newer version changes the rules, every patient's
     /// terms are made again and the name index rebuilt, once, so that old and new names match alike.
-    static func refreshSearchTermsIfRulesChanged(_ writer: any DatabaseWriter) throws {
-        let stored = try writer.read { db in try db.setting(.nameKeyVersion) }
+    static func refreshSearchTermsIfRulesChanged(_ writer: any DatabaseWriter, announce: (UserMessage) -> Void = { _ in }) throws {
+        let (stored, patients) = try writer.read { db in (try db.setting(.nameKeyVersion), try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0) }
         guard stored != String(NameKey.version) else { return }
+        // About 75 s for a million patients on a small machine: say so first.
+        if patients >= 20_000 { announce(UserMessage(.storeRemakingSearchTerms, ["count": String(patients)])) }
         try writer.write { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT pk, name, name_alt FROM patient")
             let update = try db.makeStatement(sql: "UPDATE patient SET search_terms = ? WHERE pk = ?")

@@ -33,8 +33,11 @@ struct SearchBenchmark: ParsableCommand {
     @Option(help: "The sqlite3 command line.")
     var sqlite3 = "/usr/bin/sqlite3"
 
-    @Flag(help: "Also print the five slowest queries of each kind.")
+    @Flag(help: "Also print the five slowest queries of each kind, and the labelled pairs not found.")
     var verbose = false
+
+    @Flag(help: "Measure only the labelled name variants (no random queries, screen or sizes).")
+    var labelledOnly = false
 
     @Option(help: "The arogya binary whose screen is measured while searching (default: the one beside this benchmark).")
     var binary: String?
@@ -75,7 +78,7 @@ struct SearchBenchmark: ParsableCommand {
         print("")
         print("  kind               p50 ms  p95 ms  p99 ms   sqlite3 p50  p95    p99   ratio p99  matched  shown")
         var rss: [Double] = []
-        for kind in Kind.allCases {
+        for kind in Kind.allCases where !labelledOnly {
             var made: [(String, String)] = []
             var attempts = 0
             while made.count < queries, attempts < queries * 50 {
@@ -126,7 +129,8 @@ struct SearchBenchmark: ParsableCommand {
             getrusage(RUSAGE_SELF.rawValue, &usage)
             rss.append(Double(usage.ru_maxrss) / 1024)
         }
-        try LabelledRecall(benchmark: self, store: store, path: labelled ?? NameVariants.path).run()
+        try LabelledRecall(benchmark: self, store: store, path: labelled ?? NameVariants.path, verbose: verbose).run()
+        if labelledOnly { return }
         print("")
         print("  peak memory of this benchmark process while searching: \(formatted(rss.max() ?? 0)) MB")
         try measureScreen(queries: samples.all.prefix(50).compactMap { sample in

@@ -32,7 +32,12 @@ struct CommandEnvironment {
 
     /// Opens the database, or prints why not and exits 1.
     func openStore(_ mode: AppDatabase.OpenMode, integrityCheck: AppDatabase.IntegrityCheckTiming = .beforeOpening) throws -> AppDatabase {
-        try run { try AppDatabase.open(path: databasePath, mode: mode, integrityCheck: integrityCheck) }
+        let strings = self.strings
+        return try run {
+            try AppDatabase.open(path: databasePath, mode: mode, integrityCheck: integrityCheck) { notice in
+                FileHandle.standardError.write(Data(("arogya: " + strings.text(notice) + "\n").utf8))
+            }
+        }
     }
 
     /// Runs a step, turning the store's and the rules' errors into one line on stderr and the exit code.

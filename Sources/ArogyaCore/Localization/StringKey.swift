@@ -281,6 +281,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case storeCorrupt = "store.corrupt"
     case storeNeedsUpgrade = "store.needs_upgrade"
     case storeUnreadableRow = "store.unreadable_row"
+    case storeRemakingSearchTerms = "store.remaking_search_terms"
     case storeNotADatabase = "store.not_a_database"
     case storeNotArogya = "store.not_arogya"
     case storeNewerVersion = "store.newer_version"

@@ -25,7 +25,7 @@ public enum NameSimilarity {
     }
 
     /// The name as written, and with each two neighbouring words joined.
-    static func readings(_ words: [NameKey.Word]) -> [[NameKey.Word]] {
+    public static func readings(_ words: [NameKey.Word]) -> [[NameKey.Word]] {
         var readings = [words]
         if words.count > 1 {
             for index in 0..<(words.count - 1) {

@@ -122,57 +122,69 @@ public enum PatientRanking {
     /// thousand candidates on every keystroke makes no string and allocates little per candidate.
     public static func nameScore(typed: TypedWords, searchTerms bytes: UnsafeBufferPointer<UInt8>) -> Double {
         guard !typed.isEmpty else { return 0 }
-        // Terms come in threes: a spelling then its "0" key and "1" skeleton; joined words as "2", "3", "4".
-        var forms: [Forms] = []
-        forms.reserveCapacity(12)
-        var start = 0
-        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x20 {
-            defer { start = index + 1 }
-            guard index > start else { continue }
-            switch bytes[start] {
-            case UInt8(ascii: "0"): if !forms.isEmpty { forms[forms.count - 1].key = (start + 1)..<index }
-            case UInt8(ascii: "1"): if !forms.isEmpty { forms[forms.count - 1].skeleton = (start + 1)..<index }
-            case UInt8(ascii: "2"): forms.append(Forms(spelling: (start + 1)..<index, joined: true))
-            case UInt8(ascii: "3"): if !forms.isEmpty { forms[forms.count - 1].key = (start + 1)..<index }
-            case UInt8(ascii: "4"): if !forms.isEmpty { forms[forms.count - 1].skeleton = (start + 1)..<index }
-            default: forms.append(Forms(spelling: start..<index))
+        // A name has few words: their forms go in a buffer on the stack, so ranking allocates nothing.
+        return withUnsafeTemporaryAllocation(of: Forms.self, capacity: 24) { buffer in
+            var count = 0
+            func last(_ update: (inout Forms) -> Void) {
+                if count > 0 { update(&buffer[count - 1]) }
             }
-        }
-        guard !forms.isEmpty else { return 0 }
-        // A name given in both scripts has most words twice (same key): count each once.
-        var distinctKeys = 0
-        for (index, form) in forms.enumerated() where !form.joined {
-            var seen = false
-            for earlier in forms[..<index] where !earlier.joined && earlier.key.count == form.key.count
-                && begins(bytes, earlier.key, bytes, form.key) {
-                seen = true
-                break
-            }
-            if !seen { distinctKeys += 1 }
-        }
-        var best = 0.0
-        for reading in typed.readings {
-            var total = 0.0
-            var covered = 0
-            for unit in reading {
-                var bestWeight = 0.0
-                var bestCovers = 0
-                for form in forms {
-                    let match = self.match(unit, form, bytes)
-                    guard match != .none else { continue }
-                    let weight = match.weight * (form.joined || unit.cover > 1 ? joinedWeight : 1)
-                    if weight > bestWeight {
-                        bestWeight = weight
-                        bestCovers = form.joined ? 2 : 1
-                    }
+            // Terms come in threes: a spelling then its "0" key and "1" skeleton; joined words as "2", "3", "4".
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x20 {
+                defer { start = index + 1 }
+                guard index > start else { continue }
+                let rest = (start + 1)..<index
+                switch bytes[start] {
+                case UInt8(ascii: "0"), UInt8(ascii: "3"): last { $0.key = rest }
+                case UInt8(ascii: "1"), UInt8(ascii: "4"): last { $0.skeleton = rest }
+                case UInt8(ascii: "2"):
+                    guard count < buffer.count else { continue }
+                    buffer.initializeElement(at: count, to: Forms(spelling: rest, joined: true))
+                    count += 1
+                default:
+                    guard count < buffer.count else { continue }
+                    buffer.initializeElement(at: count, to: Forms(spelling: start..<index))
+                    count += 1
                 }
-                total += bestWeight * Double(unit.cover)
-                covered += bestCovers
             }
-            let matched = Double(covered) / Double(max(covered, distinctKeys, 1))
-            best = max(best, (total / Double(typed.count)) * 0.85 + matched * 0.15)
+            defer { _ = buffer.prefix(count).deinitialize() }
+            guard count > 0 else { return 0 }
+            let forms = UnsafeBufferPointer(rebasing: buffer.prefix(count))
+            // A name given in both scripts has most words twice (same key): count each once.
+            var distinctKeys = 0
+            for index in 0..<count where !forms[index].joined {
+                var seen = false
+                for earlier in 0..<index where !forms[earlier].joined && forms[earlier].key.count == forms[index].key.count
+                    && begins(bytes, forms[earlier].key, bytes, forms[index].key) {
+                    seen = true
+                    break
+                }
+                if !seen { distinctKeys += 1 }
+            }
+            var best = 0.0
+            for reading in typed.readings {
+                var total = 0.0
+                var covered = 0
+                for unit in reading {
+                    var bestWeight = 0.0
+                    var bestCovers = 0
+                    for form in forms {
+                        let match = self.match(unit, form, bytes)
+                        guard match != .none else { continue }
+                        let weight = match.weight * (form.joined || unit.cover > 1 ? joinedWeight : 1)
+                        if weight > bestWeight {
+                            bestWeight = weight
+                            bestCovers = form.joined ? 2 : 1
+                        }
+                    }
+                    total += bestWeight * Double(unit.cover)
+                    covered += bestCovers
+                }
+                let matched = Double(covered) / Double(max(covered, distinctKeys, 1))
+                best = max(best, (total / Double(typed.count)) * 0.85 + matched * 0.15)
+            }
+            return min(1, best)
         }
-        return min(1, best)
     }
 
     private static func match(_ unit: TypedWords.Unit, _ form: Forms, _ bytes: UnsafeBufferPointer<UInt8>) -> WordMatch {
