@@ -16,6 +16,12 @@ public enum HubRoutes {
         router.get("/health") { _, _ in
             json(.object([("status", .string("ok")), ("server_time", .string(clock.now().iso8601))]))
         }
+        // Which device a token belongs to: `arogya hub connect` checks the address and the token with it.
+        router.get("/v1/device") { request, _ in
+            let device = try authenticate(request, storage)
+            return json(.object([("device", .string(device.id)), ("facility", .string(device.facilityID)),
+                                 ("label", device.label.map(JSONValue.string) ?? .null)]))
+        }
         router.post("/v1/sync/push") { request, _ in
             let device = try authenticate(request, storage)
             try requireJSON(request)

@@ -21,6 +21,8 @@ public struct ScreeningSummary: Hashable, Sendable, Identifiable {
     public let followUpOn: CivilDate?
     /// The sentences saved with it, urgent first.
     public let reasons: [String]
+    /// What it could not judge for want of a reading: an incomplete screening.
+    public let notScreened: [UnscreenedCondition]
     public let recordedBy: String
     public let medicines: String?
     public let adherence: Adherence?
@@ -134,9 +136,18 @@ extension AppDatabase {
             if case .array(let items)? = decision["reasons"] {
                 reasons = items.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
             }
+            let kind = ScreeningVisit.Kind(rawValue: row["kind"]) ?? .screening
+            var notScreened: [UnscreenedCondition] = []
+            if case .array(let items)? = decision["not_screened"] {
+                notScreened = items.compactMap { if case .string(let code) = $0 { return UnscreenedCondition(rawValue: code) } else { return nil } }
+            } else if kind == .screening, decision["follow_up_days"] != nil, row["known"] as String == "" {
+                // Saved before the decision named what was not screened: a screening without the reading.
+                if systolic == nil { notScreened.append(.hypertension) }
+                if glucoseType == nil { notScreened.append(.diabetes) }
+            }
             return ScreeningSummary(
                 id: row["id"], patientId: row["patient_id"],
-                kind: ScreeningVisit.Kind(rawValue: row["kind"]) ?? .screening,
+                kind: kind,
                 day: CivilDate(iso8601: row["screened_on"])!,
                 protocolID: row["protocol_id"], protocolVersion: row["protocol_version"],
                 bloodPressure: systolic.flatMap { s in diastolic.map { PressurePair(s, $0) } },
@@ -144,7 +155,7 @@ extension AppDatabase {
                 glucoseType: glucoseType, glucoseValue: glucoseValue,
                 cbacScore: row["cbac_score"], refer: row["refer"], urgent: row["urgent"],
                 followUpOn: (row["follow_up_on"] as String?).flatMap(CivilDate.init(iso8601:)),
-                reasons: reasons, recordedBy: row["recorded_by"], medicines: row["medicines"],
+                reasons: reasons, notScreened: notScreened, recordedBy: row["recorded_by"], medicines: row["medicines"],
                 adherence: (row["adherence"] as String?).flatMap(Adherence.init(rawValue:)))
         }
     }

@@ -81,6 +81,23 @@ public struct HubClient: Sendable {
         }
     }
 
+    /// The device and facility the hub knows this token as, from `/v1/device`.
+    public struct DeviceIdentity: Equatable, Sendable {
+        public let device: String
+        public let facility: String
+        public let label: String?
+    }
+
+    public func device() async throws(Failure) -> DeviceIdentity {
+        let answer = try await send("v1/device", method: "GET", body: nil)
+        guard case .string(let device)? = answer["device"], case .string(let facility)? = answer["facility"] else {
+            throw .invalidAnswer("no device or facility in /v1/device")
+        }
+        var label: String?
+        if case .string(let text)? = answer["label"] { label = TextSanitizer.singleLine(text) }
+        return DeviceIdentity(device: TextSanitizer.singleLine(device), facility: TextSanitizer.singleLine(facility), label: label)
+    }
+
     /// The hub's clock, from `/health`.
     public func serverTime() async throws(Failure) -> Timestamp {
         let answer = try await send("health", method: "GET", body: nil)

@@ -9,8 +9,10 @@ struct Arogya: ParsableCommand {
         discussion: """
             Without a command, opens the full-screen terminal application.
 
-            Exit codes: 0 ok, 1 runtime error (database locked, damaged or missing, a refusal), \
-            2 invalid input data, 64 wrong usage.
+            Exit codes: 0 ok; 1 runtime error (database locked, damaged or missing, a refusal, the hub not \
+            reached, a failing protocol case, a check that found damage); 2 invalid input data; 3 likely \
+            duplicate patients (patients add); 4 records rejected by the hub or in conflict (sync); 64 wrong \
+            usage, such as an unknown command.
             Environment: AROGYA_DB (the database, like --db), AROGYA_ASSETS (the folder of text and protocol \
             files), NO_COLOR (no colours), TERM, LANG.
             """,

@@ -12,7 +12,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Fill a set-up database with a synthetic but realistic population.",
         discussion: """
-            Households in the facility's villages and neighbouring ones, names in Devanagari and Latin with the \
+            Households in the facility's villages (and, with --neighbouring-villages, about 15% in villages it \
+            does not serve, which are added to its list as not its own), names in Devanagari and Latin with the \
             spellings people really use, ages following India's age pyramid, mobiles, about half with ABHA \
             numbers. The same seed makes the same people. Each is registered as a worker would (audited and \
             queued for upload), without the duplicate check. Unless --no-history, about 40% of those aged 30 or \
@@ -32,6 +33,9 @@ struct DemoCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also make a screening history (screenings, follow-ups, referrals).")
     var history = true
 
+    @Flag(name: .customLong("neighbouring-villages"), help: "Put about 15% of households in villages the facility does not serve, adding them to its list as not its own.")
+    var neighbouringVillages = false
+
     func validate() throws {
         guard (1...10_000_000).contains(patients) else { throw ValidationError("--patients must be from 1 to 10000000") }
     }
@@ -44,7 +48,8 @@ struct DemoCommand: ParsableCommand {
             return facility
         }
         let now = store.clock.now()
-        let population = SyntheticPopulation(count: patients, seed: seed, facilityVillages: facility.villages.map(\.name), today: now)
+        let population = SyntheticPopulation(count: patients, seed: seed, facilityVillages: facility.villages.map(\.name),
+                                             neighbouringVillages: neighbouringVillages, today: now)
         let rules = try ProtocolChoice.facilityProtocol(environment)
         let reasonText = ScreeningReasonText(strings: environment.strings, protocol: rules)
         let synthetic = history ? SyntheticHistory(protocol: rules, seed: seed, today: LocalTime(now).date) : nil

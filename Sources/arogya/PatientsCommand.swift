@@ -29,9 +29,11 @@ struct PatientsCommand: ParsableCommand {
         @Option(name: .customLong("name-alt"), help: "The name in the other script.") var nameAlt: String?
         @Option(help: "female, male or other.") var sex: Sex
         @Option(help: ArgumentHelp("The date of birth.", valueName: "YYYY-MM-DD")) var dob: String?
-        @Option(help: "The age in years, when the date of birth is not known (the date is then estimated).") var age: Int?
+        // Read whatever follows, so that `--age -3` is told the range rather than "missing value".
+        @Option(parsing: .unconditional, help: "The age in years, when the date of birth is not known (the date is then estimated).") var age: Int?
         @Option(help: "A 10-digit mobile number (+91 or 0 may lead).") var mobile: String?
-        @Option(help: "The village or ward (added to the facility's list if new).") var village: String?
+        @Option(help: "The village or ward: one of the facility's (any case), or a new one with --new-village.") var village: String?
+        @Flag(name: .customLong("new-village"), help: "Add --village to the facility's list when it is not there yet.") var newVillage = false
         @Option(help: "The household ID.") var household: String?
         @Option(name: .customLong("abha-number"), help: "The 14-digit ABHA number, with or without hyphens.") var abhaNumber: String?
         @Option(name: .customLong("abha-address"), help: "The ABHA address, like name@abdm.") var abhaAddress: String?
@@ -62,6 +64,16 @@ struct PatientsCommand: ParsableCommand {
                     mrn: try Identifiers.localIdentifier(mrn ?? ""),
                     consent: Consent(given: consent == "yes", method: consentMethod, date: today))
             }
+            // A village not on the facility's list is most often a spelling slip; adding it splits a village
+            // in two for the due list and the duplicate check, so it is only done when asked for.
+            if let village = details.village, !newVillage {
+                let known = try environment.run { try store.facility()?.villages.map(\.name) ?? [] }
+                if !known.contains(where: { $0.caseInsensitiveCompare(village) == .orderedSame }) {
+                    let list = known.prefix(12).joined(separator: ", ") + (known.count > 12 ? ", …" : "")
+                    try CommandEnvironment.fail(code: 2, "arogya: " + environment.strings.text(.cliVillageUnknown, [
+                        "village": TextSanitizer.singleLine(village), "villages": known.isEmpty ? "-" : list]))
+                }
+            }
             if let number = details.abhaNumber, !Identifiers.abhaNumberPassesLuhn(number) {
                 FileHandle.standardError.write(Data(("arogya: " + environment.strings[.warningAbhaChecksum] + "\n").utf8))
             }
@@ -82,7 +94,11 @@ struct PatientsCommand: ParsableCommand {
                     try PatientJSON.print(["duplicates": candidates.map { PatientJSON.duplicate($0, today: today, strings: environment.strings) }])
                 } else {
                     let hardStop = candidates.first(where: \.isHardStop)
-                    FileHandle.standardError.write(Data(("arogya: " + environment.strings[hardStop == nil ? .cliPossibleDuplicates : .cliAbhaBelongsToOther] + "\n").utf8))
+                    // The refusal names the patient who holds the ABHA, not whichever is listed first.
+                    let intro = hardStop.map { environment.strings.text(.cliAbhaBelongsToOther, ["name": TextSanitizer.singleLine($0.patient.name),
+                                                                                                "id": $0.patient.id]) }
+                        ?? environment.strings[.cliPossibleDuplicates]
+                    FileHandle.standardError.write(Data(("arogya: " + intro + "\n").utf8))
                     for candidate in candidates {
                         print(PatientText.line(candidate.patient, today: today, strings: environment.strings)
                               + "  (" + candidate.reasons.map { environment.strings.text($0) }.joined(separator: "; ") + ")")

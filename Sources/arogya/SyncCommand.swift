@@ -26,6 +26,8 @@ struct HubCommandGroup: ParsableCommand {
         var allowInsecure = false
         @Option(help: "Minutes between background syncs while the screen is open (0: only when asked on the Upload screen). Default 5.")
         var syncEvery: Int?
+        @Flag(name: .customLong("no-check"), help: "Store the address and token without asking the hub first (setting up with no network).")
+        var noCheck = false
         @OptionGroup var actorOptions: ActorOptions
 
         func run() throws {
@@ -46,12 +48,30 @@ struct HubCommandGroup: ParsableCommand {
             }
             let store = try environment.openStore(.mustExist)
             let actor = try environment.actor(actorOptions, store: store)
+            // Ask the hub who this token is before keeping it: a wrong address or token is found now, by the
+            // admin typing it, not days later by a worker whose uploads never leave.
+            var identity: HubClient.DeviceIdentity?
+            if !noCheck {
+                let client = HubClient(baseURL: address, token: trimmed, timeout: 15)
+                do {
+                    identity = try blockingWait { try await client.device() }
+                } catch let failure as HubClient.Failure {
+                    try CommandEnvironment.fail(code: 1, "arogya: " + strings.text(.cliHubCheckFailed, ["url": address.absoluteString,
+                                                                                                          "why": failure.description]))
+                }
+            }
             try environment.run {
                 try HubConnection.saveToken(trimmed, beside: environment.databasePath)
                 try store.setHubURL(HubConnection.storedAddress(address, allowInsecure: allowInsecure), by: actor)
                 if let syncEvery { try store.setSyncIntervalMinutes(syncEvery, by: actor) }
             }
-            environment.say(.cliHubConnected, ["url": address.absoluteString, "path": HubConnection.tokenPath(beside: environment.databasePath)])
+            let path = HubConnection.tokenPath(beside: environment.databasePath)
+            if let identity {
+                environment.say(.cliHubConnected, ["url": address.absoluteString, "path": path, "device": identity.label ?? identity.device,
+                                                   "facility": identity.facility])
+            } else {
+                environment.say(.cliHubSavedUnchecked, ["url": address.absoluteString, "path": path])
+            }
         }
     }
 }
@@ -103,9 +123,14 @@ struct SyncCommand: ParsableCommand {
             ]).serialized())
         } else {
             let p = report.pushed
-            environment.say(.cliSyncPushed, ["total": String(p.accepted + p.identical + p.conflicts + p.rejected), "accepted": String(p.accepted),
-                                             "identical": String(p.identical), "conflicts": String(p.conflicts), "rejected": String(p.rejected)])
-            environment.say(.cliSyncPulled, ["count": String(report.pulled)])
+            let sent = p.accepted + p.identical + p.conflicts + p.rejected
+            // After a failure only what did happen is told: "sent 0" before "the hub could not be reached"
+            // reads as if something had been checked.
+            if sent > 0 || report.failure == nil {
+                environment.say(.cliSyncPushed, ["total": String(sent), "accepted": String(p.accepted),
+                                                 "identical": String(p.identical), "conflicts": String(p.conflicts), "rejected": String(p.rejected)])
+            }
+            if report.pulled > 0 || report.failure == nil { environment.say(.cliSyncPulled, ["count": String(report.pulled)]) }
             for problem in report.rejected {
                 environment.say(.cliSyncRejectedRecord, ["type": problem.type, "id": problem.id, "reason": problem.message])
             }

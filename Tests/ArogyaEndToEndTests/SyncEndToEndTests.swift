@@ -50,6 +50,7 @@ struct SyncEndToEndTests {
         let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
         let connect = try BuiltProduct.run(["hub", "connect", hub, "--token", token, "--db", database])
         #expect(connect.status == 0, "\(connect.stderr)")
+        #expect(connect.stdout.contains("as \(name) of facility IN0001"), "\(connect.stdout)")
         #expect(!connect.stdout.contains(token), "the token is never printed again")
         return database
     }
@@ -200,13 +201,32 @@ struct SyncEndToEndTests {
         let folder = try TemporaryFolder()
         let database = folder.file("t.sqlite")
         #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya"], stdin: "4826\n").status == 0)
-        #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:9", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--db", database]).status == 0)
+        let unchecked = try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:9", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--no-check", "--db", database])
+        #expect(unchecked.status == 0 && unchecked.stdout.contains("without asking it"))
+        // Asked, the hub that is not there is found at once and nothing is changed.
+        let checked = try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:9", "--token", "zyxwvutsrqponmlkjihgfedcba543210", "--db", database])
+        #expect(checked.status == 1 && checked.stderr.contains("Not connected") && checked.stderr.contains("could not be reached"))
         let sync = try BuiltProduct.run(["sync", "--db", database], environment: ["AROGYA_SYNC_ATTEMPTS": "1"])
         #expect(sync.status == 1)
         #expect(sync.stderr.contains("could not be reached"))
         let status = try JSONParser.parse(try BuiltProduct.run(["sync", "status", "--json", "--db", database]).stdout)
         #expect(status["pending_total"] == .number(2))
         #expect(status["last_failure"] != .null)
+    }
+
+    @Test("Given a running hub, when connecting with a token it never issued, then it exits 1 saying why and keeps no address")
+    func wrongToken() throws {
+        let folder = try TemporaryFolder()
+        let (hub, address) = try startHub(folder)
+        defer { hub.signal(SIGKILL); hub.wait() }
+        let database = folder.file("t.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya"], stdin: "4826\n").status == 0)
+        let wrong = try BuiltProduct.run(["hub", "connect", address, "--token", "abcdefghijklmnopqrstuvwxyz012345", "--db", database])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("refused this terminal's token"), "\(wrong.stderr)")
+        #expect(!wrong.stdout.contains("Connected"))
+        let status = try JSONParser.parse(try BuiltProduct.run(["sync", "status", "--json", "--db", database]).stdout)
+        #expect(status["hub"] == .null)
     }
 
     @Test("Given a plain-HTTP hub on another machine, when connecting, then it is refused unless --allow-insecure")
@@ -217,7 +237,7 @@ struct SyncEndToEndTests {
         let refused = try BuiltProduct.run(["hub", "connect", "http://10.1.2.3:8080", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--db", database])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("plain HTTP"))
-        let allowed = try BuiltProduct.run(["hub", "connect", "http://10.1.2.3:8080", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--allow-insecure", "--db", database])
+        let allowed = try BuiltProduct.run(["hub", "connect", "http://10.1.2.3:8080", "--token", "abcdefghijklmnopqrstuvwxyz012345", "--allow-insecure", "--no-check", "--db", database])
         #expect(allowed.status == 0)
     }
 

@@ -14,16 +14,22 @@ public struct SyntheticPopulation: Sequence, Sendable {
     public let facilityVillages: [String]
     public let today: Timestamp
 
-    public init(count: Int, seed: UInt64, facilityVillages: [String], today: Timestamp) {
+    /// Whether some households come from villages the facility does not serve (about 15%), which are then
+    /// added to its list as not its own.
+    public let neighbouringVillages: Bool
+
+    public init(count: Int, seed: UInt64, facilityVillages: [String], neighbouringVillages: Bool = true, today: Timestamp) {
         self.count = count
         self.seed = seed
         self.facilityVillages = facilityVillages
+        self.neighbouringVillages = neighbouringVillages
         self.today = today
     }
 
-    /// The villages patients come from: the facility's, then neighbouring ones.
+    /// The villages patients come from: the facility's, then neighbouring ones when asked for.
     public var villages: [String] {
-        facilityVillages + NameLists.villages.filter { name in !facilityVillages.contains { $0.lowercased() == name.lowercased() } }
+        guard neighbouringVillages else { return facilityVillages }
+        return facilityVillages + NameLists.villages.filter { name in !facilityVillages.contains { $0.lowercased() == name.lowercased() } }
     }
 
     /// Age bands of five years, 0–4 to 80+, and their shares of India's population (Census 2011 shape,
@@ -64,9 +70,14 @@ public struct SyntheticPopulation: Sequence, Sendable {
 
         mutating func makeHousehold() -> [Person] {
             householdNumber += 1
-            let facilityShare = population.facilityVillages.isEmpty ? 0 : 0.85
-            let village = random.chance(facilityShare) ? random.pick(population.facilityVillages)
-                : villages[random.int(in: population.facilityVillages.count...(villages.count - 1))]
+            let village: String?
+            if !population.neighbouringVillages {
+                village = population.facilityVillages.isEmpty ? nil : random.pick(population.facilityVillages)
+            } else {
+                let facilityShare = population.facilityVillages.isEmpty ? 0 : 0.85
+                village = random.chance(facilityShare) ? random.pick(population.facilityVillages)
+                    : villages[random.int(in: population.facilityVillages.count...(villages.count - 1))]
+            }
             let muslim = random.chance(0.18)
             let surnames = NameLists.surnames.filter { NameLists.muslimSurnames.contains($0.devanagari) == muslim }
             let surname = random.pick(surnames)

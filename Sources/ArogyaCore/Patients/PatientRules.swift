@@ -30,13 +30,18 @@ public enum PatientRules {
         return alternate
     }
 
-    /// A birth date (`1981-03-14` or `14-03-1981`, as Indian forms write it), or an age in years
+    /// A birth date (`1981-03-14`, or `14-03-1981` and `14031981` as Indian forms write it), or an age in years
     /// (`45`), which marks the birth date as estimated. Returns the date and whether it is estimated.
     public static func birthDate(_ raw: String, today: CivilDate) throws(UserMessage) -> (CivilDate, estimated: Bool) {
         let text = raw.trimmingSpaces.lowercased()
         guard !text.isEmpty else { throw UserMessage(.errorBirthEmpty) }
         let ageText = text.hasSuffix("y") ? String(text.dropLast()).trimmingSpaces : text
-        if let years = Int(ageText) {
+        // Eight digits are a date typed without separators, as Indian forms write it: 15081972 is 15-08-1972.
+        if text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            let digits = Array(text)
+            return try birthDate(String(digits[0..<2]) + "-" + String(digits[2..<4]) + "-" + String(digits[4...]), today: today)
+        }
+        if ageText.count <= 4, let years = Int(ageText) {
             guard (0...oldestAge).contains(years) else { throw UserMessage(.errorAgeRange, ["max": "\(oldestAge)"]) }
             return (Ages.estimatedBirthDate(age: years, today: today), true)
         }

@@ -38,6 +38,7 @@ extension ScreeningDecision {
                      ("place", .string(reasonText.rules.placeName(referral.place, language: reasonText.strings.language))),
                      ("urgent", .bool(referral.urgent))])
         })))
+        if !notScreened.isEmpty { members.append(("not_screened", .array(notScreened.map { .string($0.rawValue) }))) }
         members.append(("follow_up_days", .number(Double(followUpDays))))
         members.append(("reasons", .array(reasons.map { .string(reasonText.sentence($0)) })))
         return .object(members)

@@ -19,6 +19,10 @@ public struct ScreeningDecision: Hashable, Sendable {
     public var bodyMassIndex: Double?
 
     public var refer: Bool { !referrals.isEmpty }
+    /// What this screening could not judge for want of a reading: it is incomplete, whatever else it found.
+    public var notScreened: [UnscreenedCondition] {
+        reasons.compactMap { if case .notScreened(let condition) = $0.kind { return condition } else { return nil } }
+    }
     public var urgent: Bool { referrals.contains(where: \.urgent) }
 
     public func exam(_ exam: Exam) -> ExamDecision {

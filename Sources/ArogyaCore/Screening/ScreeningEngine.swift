@@ -36,6 +36,15 @@ public struct ScreeningEngine: Sendable {
             }
         }
 
+        // Hypertension and diabetes are screened from the CBAC age, and a known one is followed up by its
+        // reading: a visit without the reading says so rather than passing as "no referral needed". A known
+        // patient's visit is a follow-up of what she has; the other condition's screening stays due on the card.
+        for (condition, known, measured) in [(UnscreenedCondition.hypertension, KnownCondition.hypertension, !input.bloodPressure.isEmpty),
+                                             (.diabetes, .diabetes, input.glucose != nil)] where !measured {
+            let expected = input.known.isEmpty ? input.age >= rules.cbac.minAge : input.known.contains(known)
+            if expected { reasons.add(.note, .notScreened(condition)) }
+        }
+
         var cbacScore: Int?
         var cbacPriority: Bool?
         if let answers = input.cbac {
@@ -76,7 +85,8 @@ public struct ScreeningEngine: Sendable {
     // MARK: Follow-up
 
     /// Days until the next visit: the same day for an urgent referral, a week to check a referral was
-    /// reached, a month for known patients, a recheck for borderline results, else the routine interval.
+    /// reached, a month for known patients, a recheck for borderline results, soon when a reading was not taken,
+    /// else the routine interval.
     func followUpDays(_ input: ScreeningInput, reasons: [ScreeningReason],
                       bloodPressure: BloodPressureDecision?, glucose: GlucoseDecision?) -> Int {
         let days = rules.followUpDays
@@ -85,7 +95,10 @@ public struct ScreeningEngine: Sendable {
         if !input.known.isEmpty { return days.knownCondition }
         let borderline = glucose?.category == .impaired || bloodPressure?.category == .low
             || reasons.contains { if case .cbacPriority = $0.kind { return true } else { return false } }
-        return borderline ? days.recheck : days.routine
+        let interval = borderline ? days.recheck : days.routine
+        // What was not measured is not put off for a year.
+        let incomplete = reasons.contains { if case .notScreened = $0.kind { return true } else { return false } }
+        return incomplete ? min(interval, days.incomplete) : interval
     }
 
     /// One referral per place, in the order of the reasons (so urgent places come first).

@@ -339,11 +339,12 @@ private struct ProtocolReader {
 
     func readFollowUp(_ field: JSONField) throws(JSONInputError) -> FollowUpDays {
         let object = try field.object()
-        try object.refuseUnknownKeys(["urgent", "refer", "known_condition", "recheck", "routine"])
+        try object.refuseUnknownKeys(["urgent", "refer", "known_condition", "recheck", "incomplete", "routine"])
         let days = FollowUpDays(urgent: try object.required("urgent").int(in: 0...30),
                                 refer: try object.required("refer").int(in: 0...90),
                                 knownCondition: try object.required("known_condition").int(in: 1...365),
                                 recheck: try object.required("recheck").int(in: 1...730),
+                                incomplete: try object.optional("incomplete")?.int(in: 1...365) ?? FollowUpDays.defaultIncomplete,
                                 routine: try object.required("routine").int(in: 1...1825))
         guard days.urgent <= days.refer else { throw field.failure("urgent must not be later than refer") }
         return days

@@ -255,7 +255,22 @@ public struct FollowUpDays: Hashable, Sendable {
     public let refer: Int
     public let knownCondition: Int
     public let recheck: Int
+    /// When BP or glucose was not measured: soon, to measure it, not a year away.
+    public let incomplete: Int
     public let routine: Int
+
+    /// The national protocol sets no interval for a screening left incomplete; a month unless the
+    /// protocol file says otherwise (`follow_up_days.incomplete`).
+    public static let defaultIncomplete = 30
+
+    public init(urgent: Int, refer: Int, knownCondition: Int, recheck: Int, incomplete: Int = defaultIncomplete, routine: Int) {
+        self.urgent = urgent
+        self.refer = refer
+        self.knownCondition = knownCondition
+        self.recheck = recheck
+        self.incomplete = incomplete
+        self.routine = routine
+    }
 }
 
 public struct ControlRules: Hashable, Sendable {

@@ -47,6 +47,8 @@ public struct ScreeningReason: Hashable, Sendable {
         case viaSuspicious
         case viaDeferred(ExamSkipReason?)
         case examNotDone(Exam, ExamSkipReason?)
+        /// BP or glucose not measured at a screening that should have measured it.
+        case notScreened(UnscreenedCondition)
     }
 }
 
@@ -75,6 +77,15 @@ extension ScreeningReason {
         case .symptom(let code): return rules.symptomsByCode[code]?.exam?.rawValue ?? rules.symptomsByCode[code]?.group ?? code
         case .examFindings(let exam, _), .examNotDone(let exam, _): return exam.rawValue
         case .viaPositive, .viaSuspicious, .viaDeferred: return Exam.cervical.rawValue
+        case .notScreened(let condition): return condition.rawValue
         }
     }
+}
+
+/// A condition a screening is for but could not judge, because its reading was not taken.
+public enum UnscreenedCondition: String, CaseIterable, Hashable, Sendable {
+    /// No BP reading.
+    case hypertension
+    /// No blood glucose.
+    case diabetes
 }

@@ -72,6 +72,10 @@ public struct ScreeningReasonText: Sendable {
             key = .reasonViaDeferred; values["why"] = skipReason(why)
         case .examNotDone(let exam, let why):
             key = .reasonExamNotDone; values["exam"] = examName(exam); values["why"] = skipReason(why)
+        case .notScreened(.hypertension):
+            key = .reasonNotScreenedHypertension
+        case .notScreened(.diabetes):
+            key = .reasonNotScreenedDiabetes
         }
         return strings.text(key, values)
     }

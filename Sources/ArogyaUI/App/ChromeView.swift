@@ -161,3 +161,19 @@ public func wrap(_ text: String, width: Int) -> [String] {
     if !current.isEmpty { lines.append(current) }
     return lines
 }
+
+/// Breaks text as `wrap` does, the first line `first` columns wide and the others `rest` (for a hanging
+/// indent: the continuation lines are drawn further in).
+public func wrap(_ text: String, first: Int, rest: Int) -> [String] {
+    var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    var head = ""
+    while let word = words.first {
+        let candidate = head.isEmpty ? word : head + " " + word
+        guard DisplayWidth.of(candidate) <= first else { break }
+        head = candidate
+        words.removeFirst()
+    }
+    // A first word wider than the line is cut as `wrap` cuts it, at the narrower width.
+    if head.isEmpty { return wrap(text, width: min(first, rest)) }
+    return [head] + wrap(words.joined(separator: " "), width: rest)
+}

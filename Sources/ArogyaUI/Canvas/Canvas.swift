@@ -24,6 +24,14 @@ public struct Canvas: Equatable, Sendable {
     public private(set) var cells: [Cell]
     /// Where the terminal cursor should show (the insertion point of the focused field), or nil.
     public var cursor: Point?
+    /// Text that `put` had to cut at its width or the screen's edge. A line that carries meaning is wrapped
+    /// or shortened on purpose (`truncate`, which ends in the ellipsis) instead; the screen tests fail on a cut.
+    public private(set) var cuts: [String] = []
+
+    /// Two canvases are the same picture whatever was cut on the way.
+    public static func == (lhs: Canvas, rhs: Canvas) -> Bool {
+        lhs.size == rhs.size && lhs.glyphs == rhs.glyphs && lhs.cells == rhs.cells && lhs.cursor == rhs.cursor
+    }
 
     public init(size: Size, glyphs: Glyphs = .unicode) {
         self.size = size
@@ -59,13 +67,16 @@ public struct Canvas: Equatable, Sendable {
         guard point.y >= 0, point.y < size.height, point.x < size.width else { return 0 }
         let limit = min(size.width, point.x + (maxWidth ?? size.width))
         var x = max(0, point.x)
-        for character in shown(text) {
+        let text = shown(text)
+        for index in text.indices {
+            let character = text[index]
             let width = DisplayWidth.of(character)
             // Controls and lone combining marks have no column of their own: they are not drawn.
             guard width > 0 else { continue }
             if x + width > limit {
                 // No room for the whole glyph: pad the remaining columns instead of splitting it.
                 while x < limit { setCell(x, point.y, Cell(grapheme: " ", width: 1, style: style)); x += 1 }
+                if text[index...].contains(where: { !$0.isWhitespace }) { cuts.append(text) }
                 break
             }
             setCell(x, point.y, Cell(grapheme: String(character), width: UInt8(min(width, 255)), style: style))

@@ -13,14 +13,38 @@ struct ScreeningDecisionTests {
         for key in ["oral", "breast", "cervical", "refer", "urgent", "reasons"] {
             #expect(output[key] != nil, "\(key) should be present")
         }
-        #expect(output["follow_up_days"] == .number(365))
+        // Nothing measured: it says so, and the next visit is soon, not a year away.
+        #expect(output["not_screened"] == .array([.string("hypertension"), .string("diabetes")]))
+        #expect(output["follow_up_days"] == .number(30))
+    }
+
+    @Test("Given a screening without a BP or a glucose, when judged, then it names what was not screened and asks her back within a month")
+    func notScreened() throws {
+        let noGlucose = try Evaluate.decision(#"{"sex": "male", "age": 45, "bp": [[120, 80]]}"#)
+        #expect(noGlucose.notScreened == [.diabetes])
+        #expect(noGlucose.referrals.isEmpty)
+        #expect(noGlucose.followUpDays == 30)
+        #expect(Evaluate.text.sentences(noGlucose) == ["Diabetes not screened: no blood glucose reading"])
+        let noBP = try Evaluate.decision(#"{"sex": "male", "age": 45, "glucose": {"type": "random", "mg_dl": 110}}"#)
+        #expect(noBP.notScreened == [.hypertension])
+        #expect(Evaluate.text.sentences(noBP) == ["Hypertension not screened: no BP reading"])
+        // Both measured: complete, and the routine year.
+        let both = try Evaluate.decision(#"{"sex": "male", "age": 45, "bp": [[120, 80]], "glucose": {"type": "random", "mg_dl": 110}}"#)
+        #expect(both.notScreened.isEmpty && both.followUpDays == 365)
+        // Under the screening age nothing is missing; a known diabetic's visit without glucose is.
+        #expect(try Evaluate.decision(#"{"sex": "male", "age": 25}"#).notScreened.isEmpty)
+        let known = try Evaluate.decision(#"{"sex": "male", "age": 45, "known": ["diabetes"], "bp": [[120, 80]]}"#)
+        #expect(known.notScreened == [.diabetes])
+        // A referral is not put later by what is missing.
+        #expect(try Evaluate.decision(#"{"sex": "male", "age": 45, "bp": [[150, 90]]}"#).followUpDays == 7)
     }
 
     @Test("Given urgent and routine findings together, when judged, then urgent reasons and places come first")
     func urgentFirst() throws {
         let input = #"{"sex": "female", "age": 52, "bp": [[150, 94]], "symptoms": ["cough_2_weeks", "chest_pain"], "via": "suspicious"}"#
         let decision = try Evaluate.decision(input)
-        #expect(decision.reasons.map(\.severity) == [.urgent, .urgent, .urgent, .refer])
+        #expect(decision.reasons.map(\.severity) == [.urgent, .urgent, .urgent, .refer, .note])
+        #expect(decision.notScreened == [.diabetes])
         #expect(decision.referrals.map(\.place) == ["emergency", "chc_ncd", "mo_phc"])
         #expect(decision.referrals.map(\.urgent) == [true, true, false])
         #expect(try Evaluate.sentences(input) == [
@@ -36,7 +60,8 @@ struct ScreeningDecisionTests {
         (#"{"sex": "male", "age": 45, "bp": [[182, 100]]}"#, 0),
         (#"{"sex": "male", "age": 45, "bp": [[150, 90]]}"#, 7),
         (#"{"sex": "male", "age": 45, "known": ["hypertension"], "bp": [[130, 80]]}"#, 30),
-        (#"{"sex": "male", "age": 45, "glucose": {"type": "fasting", "mg_dl": 110}}"#, 90),
+        (#"{"sex": "male", "age": 45, "bp": [[120, 80]]}"#, 30),
+        (#"{"sex": "male", "age": 45, "bp": [[120, 80]], "glucose": {"type": "fasting", "mg_dl": 110}}"#, 90),
         (#"{"sex": "male", "age": 45, "bp": [[120, 80]], "glucose": {"type": "random", "mg_dl": 110}}"#, 365),
     ])
     func followUp(input: String, days: Int) throws {

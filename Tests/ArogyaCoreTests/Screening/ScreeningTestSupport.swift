@@ -21,8 +21,11 @@ enum Evaluate {
         engine.evaluate(try input(json))
     }
 
+    /// The sentences of the reasons a rule gave. What was not measured ("Diabetes not screened: no blood
+    /// glucose reading") is left out: a test of one reading's rule gives no other reading, and the notes on
+    /// what is missing have tests of their own (`ScreeningDecisionTests`).
     static func sentences(_ json: String) throws -> [String] {
-        text.sentences(try decision(json))
+        try decision(json).reasons.filter { if case .notScreened = $0.kind { return false } else { return true } }.map(text.sentence)
     }
 
     /// The error `read` gives, as `path: reason`.

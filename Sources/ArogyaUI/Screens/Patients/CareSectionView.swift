@@ -8,10 +8,13 @@ enum CareSectionView {
         let glyphs = canvas.glyphs
         var y = area.y
         let limit = area.maxY
+        // Every line wraps: a due item or a referral place cut at the edge would be lost.
         func line(_ text: String, _ style: Style = .normal, indent: Int = 2) {
-            guard y < limit else { return }
-            canvas.put(text, at: Point(x: area.x + indent, y: y), style: style, maxWidth: area.width - indent)
-            y += 1
+            for (row, part) in wrap(text, first: area.width - indent, rest: area.width - indent - 2).enumerated() {
+                guard y < limit else { return }
+                canvas.put(part, at: Point(x: area.x + indent + (row == 0 ? 0 : 2), y: y), style: style, maxWidth: area.width - indent)
+                y += 1
+            }
         }
         canvas.put(strings[.cardCare], at: Point(x: area.x, y: y), style: .heading)
         y += 1
@@ -72,7 +75,11 @@ enum CareSectionView {
             }
             if let score = screening.cbacScore { pieces.append(strings.text(.outcomeCbac, ["score": String(score)])) }
             if screening.urgent { pieces.append(strings[.cardUrgent]) } else if screening.refer { pieces.append(strings[.cardReferred]) }
-            line(pieces.joined(separator: glyphs.separator), screening.urgent ? .error : .normal)
+            if !screening.notScreened.isEmpty {
+                let missing = screening.notScreened.map { strings[$0 == .hypertension ? .cardNoBp : .cardNoGlucose] }
+                pieces.append(strings.text(.cardIncomplete, ["missing": missing.joined(separator: ", ")]))
+            }
+            line(pieces.joined(separator: glyphs.separator), screening.urgent ? .error : (screening.notScreened.isEmpty ? .normal : .warning))
         }
         return y
     }

@@ -76,22 +76,28 @@ final class DuplicatesScreen: KeyedScreen, AnswersParent {
             y += 1
         }
         y += 1
-        let perRow = 2
-        let visibleCount = max(1, (content.maxY - y - 2) / perRow)
-        let offset = ListView.scrollOffset(selected: state.selected, count: state.candidates.count, height: visibleCount)
-        for (line, index) in (offset..<min(state.candidates.count, offset + visibleCount)).enumerated() {
-            let candidate = state.candidates[index]
+        // Each candidate in full, wrapped: who she is, then why she may be the same person. The list starts
+        // late enough for the chosen one to show whole.
+        let blocks = state.candidates.map { candidate -> [(String, Style)] in
             let patient = candidate.patient
-            let top = y + line * perRow
-            let selected = index == state.selected
-            if selected { canvas.fill(Rect(x: content.x, y: top, width: content.width, height: perRow), style: .selected) }
-            let style: Style = selected ? .selected : .normal
             let who = PatientFormatting.names(patient, glyphs: glyphs) + glyphs.separator + strings[patient.sex.shortKey] + " "
                 + PatientFormatting.age(patient, today: state.today, strings: strings) + glyphs.separator + (patient.village?.name ?? "-")
-            canvas.put((selected ? "> " : "  ") + who, at: Point(x: content.x, y: top), style: style, maxWidth: content.width)
-            let why = candidate.reasons.map { strings.text($0) }.joined(separator: "; ")
-            canvas.put("    " + (candidate.isHardStop ? "! " : "") + why, at: Point(x: content.x, y: top + 1),
-                       style: selected ? .selected : (candidate.isHardStop ? .error : .warning), maxWidth: content.width)
+            let why = (candidate.isHardStop ? "! " : "") + candidate.reasons.map { strings.text($0) }.joined(separator: "; ")
+            return wrap(who, width: content.width - 2).map { ($0, Style.normal) }
+                + wrap(why, width: content.width - 4).map { ("  " + $0, candidate.isHardStop ? Style.error : .warning) }
+        }
+        let room = content.maxY - y - 2
+        var first = 0
+        while first < state.selected, blocks[first...state.selected].reduce(0, { $0 + $1.count }) > room { first += 1 }
+        for index in first..<blocks.count {
+            let selected = index == state.selected
+            for (row, line) in blocks[index].enumerated() {
+                guard y < content.maxY - 2 else { break }
+                let prefix = row == 0 ? (selected ? "> " : "  ") : "  "
+                if selected { canvas.fill(Rect(x: content.x, y: y, width: content.width, height: 1), style: .selected) }
+                canvas.put(prefix + line.0, at: Point(x: content.x, y: y), style: selected ? .selected : line.1, maxWidth: content.width)
+                y += 1
+            }
         }
         if let message = state.message {
             StatusLineView.render(.problem(strings.text(message)), into: &canvas, row: content.maxY - 1, x: content.x, width: content.width)

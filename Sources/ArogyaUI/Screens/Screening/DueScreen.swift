@@ -143,9 +143,16 @@ enum DueView {
         if page.rows.isEmpty {
             canvas.put(strings[page.total == 0 ? .dueNobody : .dueNothingOnPage], at: Point(x: content.x, y: y), style: .hint)
         }
-        // Columns: days overdue, tier, name with sex and age, village, what is due.
+        // Columns: days overdue, tier, name with sex and age, village, what is due. The name and village
+        // columns take their share of a wider terminal; what is due is shortened with an ellipsis (Enter
+        // opens the card, which lists it in full).
+        let spare = max(0, content.width - 76)
+        let nameWidth = 23 + spare * 2 / 5
+        let villageWidth = 10 + spare * 2 / 5
+        let dueWidth = max(8, content.width - 15 - nameWidth - villageWidth)
         let header = DisplayWidth.pad(strings[.dueColumnDays], to: 5) + DisplayWidth.pad(strings[.dueColumnTier], to: 10)
-            + DisplayWidth.pad(strings[.dueColumnPatient], to: 23) + DisplayWidth.pad(strings[.dueColumnVillage], to: 10) + strings[.dueColumnDue]
+            + DisplayWidth.pad(strings[.dueColumnPatient], to: nameWidth) + DisplayWidth.pad(strings[.dueColumnVillage], to: villageWidth)
+            + strings[.dueColumnDue]
         if !page.rows.isEmpty { canvas.put(header, at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width) }
         y += 1
         for (index, row) in page.rows.enumerated() where y < content.maxY - 2 {
@@ -161,8 +168,9 @@ enum DueView {
                 + (patient.birthDateEstimated ? "~" : "") + String(patient.age(on: state.today))
             let items = row.items.map { ScreeningFormatting.careItem($0.item, strings: strings) }.joined(separator: ", ")
             let line = (selected ? "> " : "  ") + DisplayWidth.pad(String(row.daysOverdue(on: state.today)), to: 5)
-                + DisplayWidth.pad(tier, to: 10) + DisplayWidth.pad(canvas.truncate(who, to: 22), to: 23)
-                + DisplayWidth.pad(canvas.truncate(canvas.shown(patient.village?.name ?? "-"), to: 9), to: 10) + items
+                + DisplayWidth.pad(tier, to: 10) + DisplayWidth.pad(canvas.truncate(who, to: nameWidth - 1), to: nameWidth)
+                + DisplayWidth.pad(canvas.truncate(canvas.shown(patient.village?.name ?? "-"), to: villageWidth - 1), to: villageWidth)
+                + canvas.truncate(items, to: dueWidth)
             let style: Style = selected ? .selected : (row.tier == .urgent ? .error : .normal)
             canvas.put(line, at: Point(x: content.x - 2, y: y), style: style, maxWidth: content.width + 2)
             y += 1

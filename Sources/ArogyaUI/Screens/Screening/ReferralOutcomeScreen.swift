@@ -126,11 +126,17 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
             let line = (selected ? "> " : "  ") + (referral.urgent ? "! " : "") + place + glyphs.separator
                 + PatientFormatting.date(referral.referredOn, strings: strings)
                 + (referral.outcome == .notReached ? glyphs.separator + strings[.referralOutcomeNotReached] : "")
-            canvas.put(line, at: Point(x: content.x, y: y), style: selected ? .selected : (referral.urgent ? .error : .normal), maxWidth: content.width)
-            y += 1
-            if selected, let reason = referral.reasons.first {
-                canvas.put("    " + reason, at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width)
+            for (row, part) in wrap(line, first: content.width, rest: content.width - 4).enumerated() where y < content.maxY - 8 {
+                canvas.put((row == 0 ? "" : "    ") + part, at: Point(x: content.x, y: y),
+                           style: selected ? .selected : (referral.urgent ? .error : .normal), maxWidth: content.width)
                 y += 1
+            }
+            // The chosen referral's reasons in full, each wrapped: what she was sent for.
+            for reason in selected ? referral.reasons : [] {
+                for (row, part) in wrap(reason, first: content.width - 4, rest: content.width - 6).enumerated() where y < content.maxY - 8 {
+                    canvas.put((row == 0 ? "    " : "      ") + part, at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width)
+                    y += 1
+                }
             }
         }
         y += 1

@@ -97,30 +97,50 @@ enum ScreeningOutcomeView {
         let glyphs = canvas.glyphs
         var lines: [(String, Style)] = []
 
-        // The verdict first, in words as well as colour.
+        // The verdict first, in words as well as colour; a screening that missed a reading never reads as
+        // "no referral needed".
         if decision.urgent {
             lines.append((strings[.outcomeUrgent], .error))
         } else if decision.refer {
             lines.append((strings[.outcomeRefer], .warning))
+        } else if !decision.notScreened.isEmpty {
+            lines.append((strings[.outcomeIncomplete], .warning))
         } else {
             lines.append((strings[.outcomeNoReferral], .success))
         }
-        for referral in decision.referrals {
-            let place = rules.placeName(referral.place, language: strings.language)
-            lines.append(((referral.urgent ? "  ! " : "  " + glyphs.bullet + " ") + strings.text(referral.urgent ? .outcomeReferralUrgent : .outcomeReferral, ["place": place]),
-                          referral.urgent ? .error : .normal))
-        }
         lines.append(("", .normal))
-        if !state.reasons.isEmpty {
-            lines.append((strings[.outcomeWhy], .heading))
-            for (reason, sentence) in zip(decision.reasons, state.reasons) {
-                let mark = reason.severity == .urgent ? "! " : (reason.severity == .refer ? glyphs.bullet + " " : "  ")
-                for (index, line) in wrap(sentence, width: content.width - 4).enumerated() {
-                    lines.append(((index == 0 ? "  " + mark : "    ") + line, reason.severity == .urgent ? .error : .normal))
+        // Each referral with the reasons that ask for it beneath it, then what was not screened, then the
+        // notes: a reason is never shown under a referral it does not belong to.
+        func bullets(_ indices: [Int]) {
+            for index in indices where index < state.reasons.count {
+                let reason = decision.reasons[index]
+                let mark = reason.severity == .urgent ? "! " : glyphs.bullet + " "
+                for (row, line) in wrap(state.reasons[index], width: content.width - 4).enumerated() {
+                    lines.append(((row == 0 ? "  " + mark : "    ") + line, reason.severity == .urgent ? .error : .normal))
                 }
             }
-            lines.append(("", .normal))
         }
+        for referral in decision.referrals {
+            let place = rules.placeName(referral.place, language: strings.language)
+            let heading = strings.text(referral.urgent ? .outcomeReferralUrgent : .outcomeReferral, ["place": place])
+            for (row, line) in wrap(heading.prefix(1).uppercased() + heading.dropFirst(), width: content.width).enumerated() {
+                lines.append(((row == 0 ? "" : "  ") + line, referral.urgent ? .error : .heading))
+            }
+            bullets(referral.reasonIndices)
+        }
+        let underReferrals = Set(decision.referrals.flatMap(\.reasonIndices))
+        let rest = decision.reasons.indices.filter { !underReferrals.contains($0) }
+        let unscreened = rest.filter { if case .notScreened = decision.reasons[$0].kind { return true } else { return false } }
+        let others = rest.filter { !unscreened.contains($0) }
+        if !unscreened.isEmpty {
+            lines.append((strings[.outcomeNotScreened], .heading))
+            bullets(unscreened)
+        }
+        if !others.isEmpty {
+            lines.append((strings[.outcomeNoted], .heading))
+            bullets(others)
+        }
+        if lines.last?.0 != "" { lines.append(("", .normal)) }
         var readings: [String] = []
         if let bp = decision.bloodPressure {
             readings.append(strings.text(.outcomeBp, ["bp": bp.mean.text, "category": ScreeningFormatting.bloodPressureCategory(bp.category, strings: strings)]))
