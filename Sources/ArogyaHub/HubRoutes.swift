@@ -38,7 +38,9 @@ public enum HubRoutes {
             } catch {
                 throw HTTPError(.badRequest, message: "\(error)")
             }
-            return json(try storage.push(items, from: device).json)
+            let outcome = try storage.push(items, from: device)
+            FaultPoint.hubPushCommitted.reached()
+            return json(outcome.json)
         }
         router.get("/v1/sync/pull") { request, _ in
             let device = try authenticate(request, storage)

@@ -84,6 +84,9 @@ public struct AppDatabase: Sendable {
         configuration.readonly = readonly
         configuration.busyMode = .timeout(busySeconds)
         configuration.label = "arogya"
+        // Each reader keeps its own page cache: two are enough for a terminal (a search while a sync or the
+        // due list reads), and fewer caches keep the screen's memory down.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             // Clinics lose power: FULL makes each committed transaction survive it, at the cost of an
             // fsync of the WAL per write (a few milliseconds).

@@ -71,6 +71,7 @@ public struct SyncEngine: Sendable {
                 let client = self.client
                 let records = batch.records
                 let response = try await retry.run { () async throws(HubClient.Failure) -> SyncWire.PushResponse in try await client.push(records) }
+                FaultPoint.syncPushAnswered.reached()
                 let tally = try store.recordPushResults(response, for: records)
                 report.pushed.accepted += tally.accepted
                 report.pushed.identical += tally.identical

@@ -8,6 +8,13 @@ public final class TmuxSession {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
     }
 
+    /// Whether the tests that need tmux run: where it is installed, and always under CI (which installs
+    /// it), so that there a missing tmux fails them instead of skipping them. Elsewhere the run reports
+    /// them as skipped, by Swift Testing's own condition, never as passed.
+    public static var testsRun: Bool {
+        isAvailable || ProcessInfo.processInfo.environment["CI"] != nil
+    }
+
     /// Starts `command` detached at `width`×`height`, with the environment pinned for repeatable screens.
     public init(name: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:], command: [String]) throws {
         self.name = name

@@ -33,7 +33,9 @@ struct DueBenchmark: ParsableCommand {
             process.standardError = FileHandle.nullDevice
             let start = DispatchTime.now().uptimeNanoseconds
             try process.run()
+            let deadline = StepDeadline(process, seconds: 120, step: "arogya due")
             process.waitUntilExit()
+            try deadline.check()
             command.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             guard process.terminationStatus == 0 else { throw ValidationError("arogya due exited with \(process.terminationStatus)") }
         }

@@ -20,11 +20,16 @@ struct PseudoTerminalRun {
     enum Failure: Error, CustomStringConvertible {
         case pty(String)
         case spawn(Int32)
+        /// Still running when it should have ended: what it last drew says why (a PIN it did not take, a
+        /// screen it did not reach).
+        case stuck(seconds: Double, lastDrawn: String)
 
         var description: String {
             switch self {
             case .pty(let step): return "cannot make a pseudo-terminal (\(step) failed: \(String(cString: strerror(errno))))"
             case .spawn(let code): return "cannot start the program: \(String(cString: strerror(code)))"
+            case .stuck(let seconds, let lastDrawn):
+                return "the program had not ended \(Int(seconds)) s after its last key and was stopped; it last drew: \(lastDrawn)"
             }
         }
     }
@@ -36,6 +41,9 @@ struct PseudoTerminalRun {
     let typeAhead: String
     /// Then typed step by step, each after its pause in seconds: a person working.
     var steps: [(pause: Double, text: String)] = []
+    /// How long the program may run on after the last step before it is stopped and the run fails: a
+    /// benchmark never waits forever.
+    var exitDeadline: Double = 30
 
     func run() throws -> Outcome {
         var name = [CChar](repeating: 0, count: 128)
@@ -63,10 +71,16 @@ struct PseudoTerminalRun {
             envp.forEach { free($0) }
         }
 
-        // Whatever the program draws must be read, or it blocks once the terminal's buffer is full.
+        // Whatever the program draws must be read, or it blocks once the terminal's buffer is full. The
+        // last of it is kept, to say where a program that does not end was.
+        let drawn = DrawnTail()
         let drain = Thread {
             var buffer = [UInt8](repeating: 0, count: 65_536)
-            while read(master, &buffer, buffer.count) > 0 {}
+            while true {
+                let count = read(master, &buffer, buffer.count)
+                guard count > 0 else { break }
+                drawn.append(buffer[0..<count])
+            }
         }
         var pid: pid_t = 0
         let start = Self.now()
@@ -84,9 +98,15 @@ struct PseudoTerminalRun {
         }
         var status: Int32 = 0
         var peak = Self.highWaterMark(pid) ?? 0
+        let lastKey = Self.now()
         // Until it exits, keep the last reading of its high-water mark, which only grows.
         while waitpid(pid, &status, WNOHANG) == 0 {
             if let reading = Self.highWaterMark(pid) { peak = max(peak, reading) }
+            if Self.now() - lastKey > exitDeadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                throw Failure.stuck(seconds: exitDeadline, lastDrawn: drawn.text())
+            }
             usleep(1_000)
         }
         let elapsed = Self.now() - start
@@ -106,5 +126,28 @@ struct PseudoTerminalRun {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
+/// The last few kilobytes a program drew, as plain text: escape sequences dropped, runs of space folded.
+final class DrawnTail: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+
+    func append(_ more: ArraySlice<UInt8>) {
+        lock.lock()
+        defer { lock.unlock() }
+        bytes.append(contentsOf: more)
+        if bytes.count > 8192 { bytes.removeFirst(bytes.count - 8192) }
+    }
+
+    func text() -> String {
+        lock.lock()
+        let raw = String(decoding: bytes, as: UTF8.self)
+        lock.unlock()
+        let plain = raw.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[ -/]*[@-~]|\u{1B}[()][0-9A-Za-z]|\u{1B}[=>78]", with: " ", options: .regularExpression)
+        let words = plain.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : String($0) }.joined()
+            .split(separator: " ", omittingEmptySubsequences: true)
+        return words.suffix(60).joined(separator: " ")
     }
 }

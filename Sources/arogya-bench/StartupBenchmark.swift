@@ -73,9 +73,11 @@ struct StartupBenchmark: ParsableCommand {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        let deadline = StepDeadline(process, seconds: 60, step: "arogya setup")
         input.fileHandleForWriting.write(Data("4826\n".utf8))
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
+        try deadline.check()
         guard process.terminationStatus == 0 else { throw ValidationError("arogya setup failed with \(process.terminationStatus)") }
     }
 

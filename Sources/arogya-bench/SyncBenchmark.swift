@@ -119,6 +119,7 @@ struct SyncBenchmark: ParsableCommand {
         process.standardError = FileHandle.nullDevice
         let start = DispatchTime.now().uptimeNanoseconds
         try process.run()
+        let deadline = StepDeadline(process, seconds: 1800, step: arguments.prefix(2).joined(separator: " "))
         var peak = 0.0
         // Read while it runs, so that a long answer cannot fill the pipe and stall it.
         final class Collected: @unchecked Sendable { var data = Data() }
@@ -132,6 +133,7 @@ struct SyncBenchmark: ParsableCommand {
         }
         process.waitUntilExit()
         done.wait()
+        try deadline.check()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if !allowFailure && process.terminationStatus != 0 {
             throw ValidationError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
@@ -154,10 +156,12 @@ struct SyncBenchmark: ParsableCommand {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        let deadline = StepDeadline(process, seconds: 1800, step: ((binary as NSString).lastPathComponent + " " + arguments.prefix(2).joined(separator: " ")))
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try deadline.check()
         guard process.terminationStatus == 0 else {
             throw ValidationError("\((binary as NSString).lastPathComponent) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
         }

@@ -4,14 +4,11 @@ import Testing
 
 /// A screening in a real terminal (tmux at 80×24), typed as a worker would, and what it leaves behind
 /// after the program is started again.
-@Suite("Screening end to end in tmux", .serialized)
+@Suite("Screening end to end in tmux", .serialized, .enabled(if: TmuxSession.testsRun, "tmux is not installed (apt-get install tmux)"))
 struct ScreeningEndToEndTests {
     @Test("Given a patient, when CBAC, two BP readings, RBS and OVE are entered, then the outcome refers her, and after a restart her card and the due list show it")
     func screenRestartAndSee() throws {
-        guard TmuxSession.isAvailable else {
-            print("SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test")
-            return
-        }
+        try #require(TmuxSession.isAvailable, "tmux is not installed (apt-get install tmux)")
         let folder = try TemporaryFolder()
         let database = folder.file("a.sqlite")
         #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya",

@@ -3,15 +3,12 @@ import Foundation
 import Testing
 
 /// The built `arogya` in a real terminal (tmux at 80×24), typed into as a person would.
-@Suite("End to end in tmux", .serialized)
+@Suite("End to end in tmux", .serialized, .enabled(if: TmuxSession.testsRun, "tmux is not installed (apt-get install tmux)"))
 struct TerminalEndToEndTests {
-    /// Starts the built `arogya` on a new database in tmux at 80×24; nil (with a note) without tmux,
-    /// which CI installs, so that it never skips there.
-    func startArogya(named name: String) throws -> (TmuxSession, TemporaryFolder)? {
-        guard TmuxSession.isAvailable else {
-            print("SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test")
-            return nil
-        }
+    /// Starts the built `arogya` on a new database in tmux at 80×24 (the suite runs only where tmux is,
+    /// and always under CI, where a missing tmux fails it).
+    func startArogya(named name: String) throws -> (TmuxSession, TemporaryFolder) {
+        try #require(TmuxSession.isAvailable, "tmux is not installed (apt-get install tmux)")
         let folder = try TemporaryFolder()
         let session = try TmuxSession(name: "arogya-\(name)-\(getpid())", command: [BuiltProduct.arogya, "--db", folder.file("a.sqlite")])
         return (session, folder)
@@ -19,7 +16,7 @@ struct TerminalEndToEndTests {
 
     @Test("Given a new database, when a person goes through setup, login and home and quits, then each screen shows and the terminal is given back")
     func setupLoginHomeQuit() throws {
-        guard let (session, folder) = try startArogya(named: "setup") else { return }
+        let (session, folder) = try startArogya(named: "setup")
         defer { withExtendedLifetime(folder) {} }
 
         var screen = try session.waitFor("First-run setup")
@@ -65,7 +62,7 @@ struct TerminalEndToEndTests {
 
     @Test("Given the terminal shrinks below 80×24 and grows back, when drawn, then it asks for room and then recovers")
     func liveResize() throws {
-        guard let (session, folder) = try startArogya(named: "resize") else { return }
+        let (session, folder) = try startArogya(named: "resize")
         defer { withExtendedLifetime(folder) {} }
         try session.waitFor("First-run setup")
         try session.resize(width: 70, height: 20)
@@ -80,10 +77,7 @@ struct TerminalEndToEndTests {
 
     @Test("Given a set-up terminal, when a patient is registered, found by a spelling variant and by her mobile's last digits, and registered again, then the card opens and the duplicate warning shows")
     func registerFindAndDuplicate() throws {
-        guard TmuxSession.isAvailable else {
-            print("SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test")
-            return
-        }
+        try #require(TmuxSession.isAvailable, "tmux is not installed (apt-get install tmux)")
         let folder = try TemporaryFolder()
         let database = folder.file("a.sqlite")
         let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya",
