@@ -129,14 +129,12 @@ extension AppDatabase {
         }
     }
 
-    /// Records waiting for upload, each counted once however many of its versions wait: what a sync will send.
-    public func pendingRecordCount() throws(StoreError) -> Int {
-        try read { db in try Self.waitingRecordsByType(db).values.reduce(0, +) }
-    }
-
+    /// What waits for upload, by record type: the one count the status line, the Upload screen, `sync
+    /// status` and a sync's progress all show. A record waits once (`enqueueForSync`), except while a
+    /// version of it is on its way and it is changed again: then the new change waits too.
     static func waitingRecordsByType(_ db: Database) throws -> [String: Int] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT record_type, count(DISTINCT record_id) AS n FROM sync_outbox WHERE state IN ('pending', 'sent') GROUP BY record_type
+            SELECT record_type, count(*) AS n FROM sync_outbox WHERE state IN ('pending', 'sent') GROUP BY record_type
             """)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["record_type"] as String, $0["n"] as Int) })
     }

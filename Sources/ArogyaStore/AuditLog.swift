@@ -67,6 +67,13 @@ extension Database {
 
     /// Queues a record version for upload. Call inside the write that made that version.
     func enqueueForSync(recordType: String, recordId: String, version: Int, at time: Timestamp) throws {
+        // One waiting row per record: a newer version takes over the row of one not yet sent, keeping its
+        // place in the queue (a sync sends the current version whatever row asked for it). A version
+        // already on its way keeps its row until the hub answers; the new one waits beside it.
+        try cachedStatement(sql: """
+                UPDATE sync_outbox SET version = ? WHERE record_type = ? AND record_id = ? AND state = 'pending' AND version < ?
+                """).execute(arguments: [version, recordType, recordId, version])
+        guard changesCount == 0 else { return }
         try cachedStatement(sql: """
                 INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at)
                 VALUES (?, ?, ?, 'pending', ?)

@@ -294,6 +294,22 @@ enum Migrations {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v5-outbox-one-waiting-row") { db in
+            // A record waits for upload once (`enqueueForSync`): of the rows that waited for one record (a
+            // sync sends the current version anyway), the first keeps its place in the queue and takes the
+            // newest version; the others go. The count of what waits is then a count of rows, and cheap.
+            try db.execute(sql: """
+                CREATE TEMP TABLE waiting_twice AS
+                    SELECT record_type, record_id, min(id) AS keep, max(version) AS newest FROM sync_outbox
+                    WHERE state = 'pending' GROUP BY record_type, record_id HAVING count(*) > 1;
+                DELETE FROM sync_outbox WHERE state = 'pending'
+                    AND id NOT IN (SELECT keep FROM waiting_twice)
+                    AND (record_type, record_id) IN (SELECT record_type, record_id FROM waiting_twice);
+                UPDATE sync_outbox SET version = (SELECT newest FROM waiting_twice WHERE keep = sync_outbox.id)
+                    WHERE id IN (SELECT keep FROM waiting_twice);
+                DROP TABLE waiting_twice;
+                """)
+        }
         return migrator
     }
 }

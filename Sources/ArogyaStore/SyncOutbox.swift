@@ -14,21 +14,13 @@ public enum SyncRecordType: String, CaseIterable, Sendable {
 }
 
 extension AppDatabase {
-    /// Outbox rows waiting for upload.
+    /// What waits for upload, in all: the status line's count (see `waitingRecordsByType`).
     public func pendingUploadCount() throws(StoreError) -> Int {
-        try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_outbox WHERE state IN ('pending', 'sent')") ?? 0
-        }
+        try pendingUploadCountsByType().values.reduce(0, +)
     }
 
-    /// Waiting rows by record type, for the Upload screen and `sync status`.
+    /// What waits for upload by record type, for the Upload screen and `sync status`.
     public func pendingUploadCountsByType() throws(StoreError) -> [String: Int] {
-        try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT record_type, count(*) AS n FROM sync_outbox
-                WHERE state IN ('pending', 'sent') GROUP BY record_type
-                """)
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["record_type"] as String, $0["n"] as Int) })
-        }
+        try read { db in try Self.waitingRecordsByType(db) }
     }
 }

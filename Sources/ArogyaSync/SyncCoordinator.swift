@@ -22,6 +22,9 @@ public final class SyncCoordinator: @unchecked Sendable {
         public var lastReport: SyncEngine.Report?
         /// Counts finished runs, so that a screen can tell that one ended since it last looked.
         public var finishedRuns = 0
+        /// The last run, when it could not reach the hub or the hub failed it: every screen's status line
+        /// says so until a run gets through.
+        public var lastFailure: (at: Timestamp, failure: HubClient.Failure)?
 
         public init() {}
     }
@@ -79,6 +82,7 @@ public final class SyncCoordinator: @unchecked Sendable {
             case .finished(let report):
                 state.lastReport = report
                 state.hub = hubState(after: report)
+                state.lastFailure = report.failure.map { (at: clock.now(), failure: $0) }
             case .notConnected(let problem):
                 state.hub = .notConnected(problem)
             case .alreadyRunning, .storeFailed:

@@ -57,7 +57,7 @@ public struct SyncEngine: Sendable {
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
         var report = Report()
         let run = try store.startSyncRun()
-        let total = try store.pendingRecordCount()
+        let total = try store.pendingUploadCount()
         var sent = 0
         progress(Progress(sent: 0, total: total, pulled: 0))
         do {

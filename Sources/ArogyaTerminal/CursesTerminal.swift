@@ -85,6 +85,29 @@ public final class CursesTerminal {
 
     public var size: Size { Size(width: Int(nc_cols()), height: Int(nc_lines())) }
 
+    /// A terminfo string of the current terminal, or nil when it has none.
+    static func capability(_ name: String) -> String? {
+        guard let pointer = tigetstr(name), Int(bitPattern: pointer) != -1 else { return nil }
+        return String(cString: pointer)
+    }
+
+    static func hasCapability(_ name: String) -> Bool { capability(name) != nil }
+
+    /// A terminfo string without its delays: "\u{1B}[H\u{1B}[J$<50>" → "\u{1B}[H\u{1B}[J".
+    static func withoutPadding(_ text: String) -> String {
+        var result = ""
+        var characters = Array(text)[...]
+        while let first = characters.first {
+            if first == "$", characters.dropFirst().first == "<", let close = characters.firstIndex(of: ">") {
+                characters = characters[(close + 1)...]
+                continue
+            }
+            result.append(first)
+            characters = characters.dropFirst()
+        }
+        return result
+    }
+
     /// Everything waiting on the keyboard, decoded.
     public func readEvents() -> [TerminalEvent] {
         var events: [TerminalEvent] = []
@@ -148,6 +171,17 @@ public final class CursesTerminal {
         guard isActive else { return }
         isActive = false
         if ownsProcessTerminal { writeRaw("\u{1B}[?2004l") }
+        // A terminal with no alternate screen (vt100, the Linux console under some TERMs) would keep the
+        // last screen, a patient's card included, under the shell's prompt: clear it first.
+        if ownsProcessTerminal && !Self.hasCapability("rmcup") {
+            werase(window)
+            wnoutrefresh(window)
+            doupdate()
+            // terminfo's padding ("$<50>") is for the terminal's timing, not to be sent.
+            if let clear = Self.capability("clear") {
+                writeRaw(Self.withoutPadding(clear))
+            }
+        }
         endwin()
         if let screen { delscreen(screen) }
         screen = nil

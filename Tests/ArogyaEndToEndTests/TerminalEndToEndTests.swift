@@ -60,6 +60,18 @@ struct TerminalEndToEndTests {
         #expect(!screen.contains("Namaste"), "the alternate screen was left")
     }
 
+    @Test("Given a vt100, which has no alternate screen, when the program ends, then the screen is cleared and nothing of it stays")
+    func vt100ClearedOnExit() throws {
+        try #require(TmuxSession.isAvailable, "tmux is not installed (apt-get install tmux)")
+        let folder = try TemporaryFolder()
+        let session = try TmuxSession(name: "arogya-vt100-\(getpid())", environment: ["TERM": "vt100", "NO_COLOR": "1"],
+                                      command: [BuiltProduct.arogya, "--db", folder.file("a.sqlite")])
+        try session.waitFor("First-run setup")
+        try session.keys("C-c")
+        let screen = try session.waitFor("[exited with 0]")
+        #expect(!screen.contains("First-run setup"), "the last screen stayed under the prompt:\n\(screen)")
+    }
+
     @Test("Given the terminal shrinks below 80×24 and grows back, when drawn, then it asks for room and then recovers")
     func liveResize() throws {
         let (session, folder) = try startArogya(named: "resize")

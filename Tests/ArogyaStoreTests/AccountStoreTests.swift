@@ -60,7 +60,9 @@ struct AccountStoreTests {
         #expect(try store.attemptLogin(username: "priya", pin: Fixtures.supervisorPin) == .disabled)
         let enabled = try store.setAccountActive(username: "priya", active: true, by: .account("meena"))
         #expect(enabled.isActive && enabled.version == 3)
-        #expect(try store.pendingUploadCountsByType()["account"] == 5)
+        // Three accounts wait, each once: priya at her third version.
+        #expect(try store.pendingUploadCountsByType()["account"] == 3)
+        #expect(try store.waitingVersions("account")[disabled.id] == [3])
     }
 
     @Test("Given five wrong PINs, when the right one follows, then the account stays locked until fifteen minutes pass")

@@ -102,7 +102,9 @@ struct PatientStoreTests {
         #expect(audit.detail?.contains("Sita Devi → Seeta Kumari") == true)
         #expect(try store.searchPatients(.parse("kumari")).map(\.patient.id) == [sita.id])
         #expect(try store.searchPatients(.parse("devi")).isEmpty)
-        #expect(try store.pendingUploadCountsByType()["patient"] == 2)
+        // Registered and edited before any sync: she waits once, at the edited version.
+        #expect(try store.pendingUploadCountsByType()["patient"] == 1)
+        #expect(try store.waitingVersions("patient") == [sita.id: [2]])
         // Someone else's ABHA number is refused on an edit too.
         try register(store, details("Kamla", born: "1950-01-01", abha: "91628545755116"))
         changed.abhaNumber = "91628545755116"

@@ -116,8 +116,11 @@ struct ScreeningStoreTests {
         page = try store.dueList(today: today.adding(days: 10), protocol: rules)
         #expect(page.rows.first { $0.patient.id == ram.id }?.items.map(\.item) == [.followUp, .referral])
         #expect(try store.referrals(patientId: sita.id).first?.isOpen == false)
-        // Each outcome is a new version of the referral to upload.
-        #expect(try store.pendingUploadCountsByType()["referral"] == 4)
+        // Each outcome is a new version of the referral to upload; a referral waits once, at its newest.
+        let waiting = try store.waitingVersions("referral")
+        #expect(try store.pendingUploadCountsByType()["referral"] == waiting.count)
+        #expect(waiting.values.allSatisfy { $0.count == 1 })
+        #expect(waiting.values.contains { $0 != [1] }, "an outcome's version is the one that waits")
     }
 
     @Test("Given a confirmed hypertension referral, when the card is read, then hypertension is known and control is shown")

@@ -30,6 +30,27 @@ struct SyncStoreTests {
         })
     }
 
+    @Test("Given a patient edited while her upload is on its way, when the hub answers, then the new change waits once and every count agrees")
+    func editDuringUpload() throws {
+        let store = try Fixtures.setUpStore()
+        let sita = try register(store, "Sita Devi")
+        var details = PatientDetails(patient: sita)
+        details.mobile = "9876543210"
+        _ = try store.updatePatient(id: sita.id, details, by: .account("asha"))
+        #expect(try store.waitingVersions("patient") == [sita.id: [2]])
+        let batch = try store.nextUploadBatch()
+        details.household = "HH-7"
+        _ = try store.updatePatient(id: sita.id, details, by: .account("asha"))
+        // Version 2 is on its way; version 3 waits beside it until the answer.
+        #expect(try store.waitingVersions("patient") == [sita.id: [2, 3]])
+        _ = try store.recordPushResults(answer(batch.records) { _ in .accepted }, for: batch.records)
+        #expect(try store.waitingVersions("patient") == [sita.id: [3]])
+        // The status line, the Upload screen and `sync status` read one count.
+        let status = try store.syncStatus()
+        #expect(status.pending == 1 && status.pendingByType == ["patient": 1])
+        #expect(try store.pendingUploadCount() == status.pending)
+    }
+
     @Test("Given a patient edited twice since the last sync, when a batch is taken, then she goes once at her newest version, without the terminal's private columns")
     func batchHoldsNewestVersionOnce() throws {
         let store = try Fixtures.setUpStore()

@@ -104,6 +104,23 @@ struct TextInputTests {
         #expect(name.text == "ravik")
     }
 
+    @Test("Given a paste longer than its field, when pasted, then nothing goes in and the message says both lengths")
+    func pasteTooLong() {
+        var input = TextInput(kind: .text, maxLength: 10)
+        _ = input.paste("Asha")
+        #expect(input.paste("Kumari Devi") == .refused(UserMessage(.errorPasteTooLong, ["max": "10", "count": "11"])))
+        #expect(input.text == "Asha")
+    }
+
+    @Test("Given a reading's field, when digits are typed, then no more are taken than the largest reading has")
+    func readingDigits() {
+        let systolic = NumberRule(range: 70...300)
+        #expect(systolic.canTake(digitAfter: "30") && !systolic.canTake(digitAfter: "300") && !systolic.canTake(digitAfter: "999"))
+        let weight = NumberRule(range: 2...250, allowsDecimal: true)
+        #expect(weight.canTake(digitAfter: "62") && weight.canTake(digitAfter: "62.") && !weight.canTake(digitAfter: "62.5"))
+        #expect(!weight.canTake(digitAfter: "625"))
+    }
+
     @Test("Given spaces at the start or twice, when typed, then they are ignored")
     func spaces() {
         var input = TextInput(kind: .text, maxLength: 20)

@@ -97,6 +97,10 @@ struct UploadScreenTests {
         #expect(harness.screen.contains("Waiting         \(waiting) waiting:"))
         #expect(try store.syncStatus().pending == waiting)
         #expect(try store.syncStatus().lastFailure != nil)
+        // Every screen's status line says so, with one count of what waits.
+        await harness.press(.escape)
+        #expect(harness.topScreenName == "HomeScreen")
+        #expect(harness.screen.contains(" Priya Sharma · \(waiting) waiting · sync failed 09:30: hub unreachable"), "\(harness.screen)")
     }
 
     @Test("Given background sync every 5 minutes, when the program has been open 20 s and then 5 min more, then it syncs once and then again, while the worker keeps typing")

@@ -44,7 +44,7 @@ public enum FaultPoint: String, CaseIterable, Sendable {
 
     public func reached() {
         guard let plan = Self.plan, plan.point == rawValue, Self.counter.next() == plan.count else { return }
-        FileManager.default.createFile(atPath: plan.marker, contents: Data(String(getpid()).utf8))
+        _ = FileManager.default.createFile(atPath: plan.marker, contents: Data(String(getpid()).utf8))
         raise(SIGSTOP)
     }
 }

@@ -45,6 +45,7 @@ public final class AppModel {
     private var nextBackgroundSync: Double = .infinity
     /// A running sync's progress for the status line, read from the coordinator on each tick.
     private var syncProgress: SyncEngine.Progress?
+    private var syncFailure: (at: Timestamp, failure: HubClient.Failure)?
 
     private var nextJobId = 1
     private var jobTargets: [Int: JobTarget] = [:]
@@ -333,6 +334,7 @@ public final class AppModel {
     private func followSync() {
         guard let snapshot = context.sync?.snapshot else { return }
         syncProgress = snapshot.isRunning ? (snapshot.progress ?? SyncEngine.Progress(sent: 0, total: 0, pulled: 0)) : nil
+        syncFailure = snapshot.lastFailure
     }
 
     // MARK: - Drawing
@@ -362,7 +364,8 @@ public final class AppModel {
         ChromeView.renderFooter(hints: (top?.keyHints ?? []) + GlobalKeys.hints, strings: strings,
                                 into: &canvas, row: size.height - 2)
         ChromeView.renderStatusLine(facility: facility?.name, account: account, pendingUploads: status.pendingUploads,
-                                    syncing: syncProgress, time: local, strings: strings, into: &canvas, row: size.height - 1)
+                                    syncing: syncProgress, syncFailure: syncFailure.map { (at: context.localTime($0.at), failure: $0.failure) },
+                                    time: local, strings: strings, into: &canvas, row: size.height - 1)
         return canvas
     }
 

@@ -84,28 +84,49 @@ enum ChromeView {
     /// "AAM Rampur · Priya Sharma (supervisor) · 3 waiting for upload · 14:05"; while a sync runs,
     /// "syncing: 120 of 300 sent" in place of the waiting count.
     static func renderStatusLine(facility: String?, account: Account?, pendingUploads: Int, syncing: SyncEngine.Progress?,
+                                 syncFailure: (at: LocalTime, failure: HubClient.Failure)? = nil,
                                  time: LocalTime, strings: StringTable, into canvas: inout Canvas, row: Int) {
         let width = canvas.size.width
         canvas.fill(Rect(x: 0, y: row, width: width, height: 1), style: .status)
         let separator = canvas.glyphs.separator
         let clock = time.hourMinute
-        var parts: [String] = []
-        parts.append(facility ?? strings[.statusNotSetUp])
-        if let account {
-            parts.append(account.fullName + " (" + strings[account.role.labelKey] + ")")
-        } else {
-            parts.append(strings[.statusNobodySignedIn])
+        let room = width - DisplayWidth.of(clock) - 3
+        // The line is said in full when it fits; else the role, the longer words, then the facility's name
+        // go, so that what waits and a failed sync always show whole.
+        func line(role: Bool, short: Bool, facilityShown: Bool = true) -> String {
+            var parts: [String] = facilityShown ? [facility ?? strings[.statusNotSetUp]] : []
+            if let account {
+                parts.append(account.fullName + (role ? " (" + strings[account.role.labelKey] + ")" : ""))
+            } else {
+                parts.append(strings[.statusNobodySignedIn])
+            }
+            if let syncing {
+                parts.append(strings.text(.statusSyncing, ["sent": String(syncing.sent), "total": String(syncing.total)]))
+            } else {
+                parts.append(pendingUploads == 0 ? strings[.statusNothingWaiting]
+                             : strings.text(short ? .statusWaitingShort : .statusWaiting, ["count": String(pendingUploads)]))
+                // A background sync that failed is said on every screen, not only on Upload.
+                if let syncFailure {
+                    parts.append(strings.text(.statusSyncFailed, ["time": syncFailure.at.hourMinute, "why": strings[Self.shortReason(syncFailure.failure)]]))
+                }
+            }
+            return " " + parts.joined(separator: separator)
         }
-        if let syncing {
-            parts.append(strings.text(.statusSyncing, ["sent": String(syncing.sent), "total": String(syncing.total)]))
-        } else {
-            parts.append(pendingUploads == 0 ? strings[.statusNothingWaiting]
-                                             : strings.text(.statusWaiting, ["count": String(pendingUploads)]))
-        }
-        let left = " " + parts.joined(separator: separator)
-        canvas.put(canvas.truncate(left, to: width - DisplayWidth.of(clock) - 3),
-                   at: Point(x: 0, y: row), style: .status)
+        let left = [line(role: true, short: false), line(role: false, short: false), line(role: false, short: true),
+                    line(role: false, short: true, facilityShown: false)]
+            .first { DisplayWidth.of(canvas.shown($0)) <= room } ?? line(role: false, short: true, facilityShown: false)
+        canvas.put(canvas.truncate(left, to: room), at: Point(x: 0, y: row), style: .status)
         canvas.put(clock, at: Point(x: width - DisplayWidth.of(clock) - 1, y: row), style: .status)
+    }
+
+    /// Why a sync failed, in the few words a status line has room for.
+    static func shortReason(_ failure: HubClient.Failure) -> StringKey {
+        switch failure {
+        case .unreachable: return .statusSyncUnreachable
+        case .status(401, _), .status(403, _): return .statusSyncTokenRefused
+        case .status: return .statusSyncHubError
+        case .invalidAnswer: return .statusSyncBadAnswer
+        }
     }
 
     /// "Sun 22 Nov 2026", from the string table's day and month names (no ICU).

@@ -81,6 +81,12 @@ public struct TextInput: Equatable, Sendable {
     /// Inserts pasted text: white space and control characters folded as for any single line, then
     /// each character checked; the first refusal is reported and the rest still goes in.
     public mutating func paste(_ pasted: String) -> Outcome {
+        // A paste that cannot fit is refused whole: cut to the field, a name would be saved without its end
+        // and nobody would notice.
+        let cleaned = TextSanitizer.singleLine(pasted)
+        if text.count + cleaned.count > maxLength {
+            return .refused(UserMessage(.errorPasteTooLong, ["max": "\(maxLength)", "count": "\(cleaned.count)"]))
+        }
         var firstRefusal: UserMessage?
         var changed = false
         for character in TextSanitizer.singleLine(pasted) {

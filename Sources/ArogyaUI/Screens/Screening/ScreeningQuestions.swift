@@ -76,6 +76,14 @@ struct NumberRule: Sendable {
 
     /// Whether the digits typed so far could not take another without leaving the range: the field moves
     /// on by itself ("95" for a systolic, "140", "110" for sugar), so a trained worker types numbers only.
+    /// Whether one more digit still makes a number this field can hold: no more digits before the point
+    /// than the largest reading has, and one after it where decimals are allowed ("3019" is no BP).
+    func canTake(digitAfter text: String) -> Bool {
+        let whole = String(Int(range.upperBound)).count
+        guard let point = text.firstIndex(of: ".") else { return text.count < whole }
+        return text[text.index(after: point)...].count < 1
+    }
+
     func isComplete(_ text: String) -> Bool {
         guard !allowsDecimal, !text.isEmpty, let value = Double(text) else { return false }
         return value * 10 > range.upperBound || text.count >= String(Int(range.upperBound)).count

@@ -208,7 +208,12 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
             var text = state.draft.typed(id)
             switch key {
             case .char(let character) where character.isASCII && character.isNumber:
-                guard text.count < 6, !(text == "LO" || text == "HI") else { return .none }
+                guard !(text == "LO" || text == "HI") else { return .none }
+                guard rule.canTake(digitAfter: text) else {
+                    state.errors[id] = UserMessage(.screeningTooManyDigits, ["from": JSONValue.format(rule.range.lowerBound),
+                                                                             "to": JSONValue.format(rule.range.upperBound)])
+                    return .none
+                }
                 text.append(character)
             case .char("."), .char(","):
                 guard rule.allowsDecimal, !text.contains(".") else {
