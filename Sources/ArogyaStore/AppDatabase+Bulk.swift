@@ -70,7 +70,7 @@ extension AppDatabase {
             let time = Timestamp(millisecondsSince1970: Int64(visit.day.daysSince1970) * 86_400_000 + 16_200_000)
             let record = ScreeningVisit(patientId: patientId, kind: visit.kind, day: visit.day, input: visit.input,
                                         medicines: visit.medicines, adherence: visit.adherence)
-            var rows = ScreeningRows(visit: record, decision: engine.evaluate(visit.input), reasonText: reasonText,
+            var rows = ScreeningRows(visit: record, decision: engine.evaluate(visit.input, kind: visit.kind), reasonText: reasonText,
                                      id: UUIDv7.make(at: time, using: &random).uuidString.lowercased(),
                                      referralIds: { UUIDv7.string(at: time) }, recordedBy: actor, at: time)
             if let outcome = visit.referralOutcome { rows = rows.withOutcome(outcome) }

@@ -61,7 +61,7 @@ extension AppDatabase {
     public func recordScreening(_ visit: ScreeningVisit, reasonText: ScreeningReasonText,
                                 by actor: AuditActor) throws(StoreError) -> SavedScreening {
         do { try ScreeningRules.check(visit) } catch { throw .refused(error) }
-        let decision = ScreeningEngine(protocol: reasonText.rules).evaluate(visit.input)
+        let decision = ScreeningEngine(protocol: reasonText.rules).evaluate(visit.input, kind: visit.kind)
         return try write { db in
             guard let patient = try Row.fetchOne(db, sql: "SELECT pk, status FROM patient WHERE id = ?", arguments: [visit.patientId]) else {
                 throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": visit.patientId]))

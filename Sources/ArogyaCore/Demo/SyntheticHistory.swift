@@ -80,7 +80,7 @@ public struct SyntheticHistory: Sendable {
             var visit = ScreeningInput(sex: sex, age: Ages.years(from: birthDate, to: next), known: followed)
             if followed.contains(.hypertension) { visit.bloodPressure = bloodPressure(raised: true, controlled: random.chance(0.55)) }
             if followed.contains(.diabetes) { visit.glucose = glucose(raised: true, controlled: random.chance(0.45)) }
-            let referred = engine.evaluate(visit).refer
+            let referred = engine.evaluate(visit, kind: .followUp).refer
             visits.append(Visit(kind: .followUp, day: next, input: visit, medicines: random.pick(Self.medicines),
                                 adherence: [Adherence.regular, .missedSome, .stopped][random.weighted([70, 25, 5])],
                                 referralOutcome: referred ? outcome(after: next) : nil))

@@ -10,7 +10,9 @@ public struct ScreeningEngine: Sendable {
         self.rules = rules
     }
 
-    public func evaluate(_ input: ScreeningInput) -> ScreeningDecision {
+    /// `kind` says what the visit was for: a screening is for every condition of her age, a follow-up
+    /// visit for the conditions she is known to have; what it was for and did not measure is named.
+    public func evaluate(_ input: ScreeningInput, kind: ScreeningVisit.Kind = .screening) -> ScreeningDecision {
         var reasons = ReasonCollector()
 
         // Reasons are collected in the order a worker reads a result: readings, symptoms, examinations,
@@ -37,11 +39,12 @@ public struct ScreeningEngine: Sendable {
         }
 
         // Hypertension and diabetes are screened from the CBAC age, and a known one is followed up by its
-        // reading: a visit without the reading says so rather than passing as "no referral needed". A known
-        // patient's visit is a follow-up of what she has; the other condition's screening stays due on the card.
+        // reading: a visit without the reading says so rather than passing as "no referral needed". A
+        // follow-up visit is for what she is known to have; the other condition's screening stays due on
+        // her card.
         for (condition, known, measured) in [(UnscreenedCondition.hypertension, KnownCondition.hypertension, !input.bloodPressure.isEmpty),
                                              (.diabetes, .diabetes, input.glucose != nil)] where !measured {
-            let expected = input.known.isEmpty ? input.age >= rules.cbac.minAge : input.known.contains(known)
+            let expected = input.known.contains(known) || (kind == .screening && input.age >= rules.cbac.minAge)
             if expected { reasons.add(.note, .notScreened(condition)) }
         }
 

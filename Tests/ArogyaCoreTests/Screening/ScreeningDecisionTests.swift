@@ -33,8 +33,12 @@ struct ScreeningDecisionTests {
         #expect(both.notScreened.isEmpty && both.followUpDays == 365)
         // Under the screening age nothing is missing; a known diabetic's visit without glucose is.
         #expect(try Evaluate.decision(#"{"sex": "male", "age": 25}"#).notScreened.isEmpty)
-        let known = try Evaluate.decision(#"{"sex": "male", "age": 45, "known": ["diabetes"], "bp": [[120, 80]]}"#)
-        #expect(known.notScreened == [.diabetes])
+        let known = try Evaluate.input(#"{"sex": "male", "age": 45, "known": ["diabetes"], "bp": [[120, 80]]}"#)
+        #expect(Evaluate.engine.evaluate(known, kind: .followUp).notScreened == [.diabetes])
+        // A known hypertensive's follow-up is for her BP; her screening is for diabetes as well.
+        let hypertensive = try Evaluate.input(#"{"sex": "female", "age": 46, "known": ["hypertension"], "bp": [[130, 80]]}"#)
+        #expect(Evaluate.engine.evaluate(hypertensive, kind: .followUp).notScreened.isEmpty)
+        #expect(Evaluate.engine.evaluate(hypertensive, kind: .screening).notScreened == [.diabetes])
         // A referral is not put later by what is missing.
         #expect(try Evaluate.decision(#"{"sex": "male", "age": 45, "bp": [[150, 90]]}"#).followUpDays == 7)
     }

@@ -32,7 +32,7 @@ final class ScreeningOutcomeScreen: KeyedScreen, AnswersParent {
         self.draft = draft
         self.day = day
         self.medicines = medicines
-        let decision = ScreeningEngine(protocol: draft.rules).evaluate(draft.input)
+        let decision = ScreeningEngine(protocol: draft.rules).evaluate(draft.input, kind: draft.kind)
         let text = ScreeningReasonText(strings: context.strings, protocol: draft.rules)
         self.state = State(decision: decision, reasons: text.sentences(decision))
     }

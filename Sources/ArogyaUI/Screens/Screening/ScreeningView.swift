@@ -90,7 +90,7 @@ enum ScreeningView {
                 + "  " + strings.text(priority ? .screeningPriority : .screeningNoPriority, ["limit": String(limit)])
             return (text, priority ? .warning : .hint)
         case .vitals, .followUp:
-            let decision = ScreeningEngine(protocol: draft.rules).evaluate(draft.input)
+            let decision = ScreeningEngine(protocol: draft.rules).evaluate(draft.input, kind: draft.kind)
             var pieces: [String] = []
             var urgent = false
             if let bp = decision.bloodPressure {
