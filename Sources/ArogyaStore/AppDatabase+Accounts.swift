@@ -46,9 +46,9 @@ extension AppDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [id, new.username, new.fullName, new.role.rawValue, pinHash, mustChangePin, time, time])
-        try db.appendAudit(.accountCreated, by: actor, at: time, recordType: "account", recordId: id,
+        try db.appendAudit(.accountCreated, by: actor, at: time, subject: .account, recordId: id,
                            detail: ["username": new.username, "full_name": new.fullName, "role": new.role.rawValue])
-        try db.enqueueForSync(recordType: SyncRecordType.account.rawValue, recordId: id, version: 1, at: time)
+        try db.enqueueForSync(.account, recordId: id, version: 1, at: time)
         return try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id])!)
     }
 
@@ -73,8 +73,8 @@ extension AppDatabase {
             try db.execute(sql: "UPDATE account SET active = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                            arguments: [active, time, account.id])
             try db.appendAudit(active ? .accountEnabled : .accountDisabled, by: actor, at: time,
-                               recordType: "account", recordId: account.id, detail: ["username": account.username])
-            try db.enqueueForSync(recordType: SyncRecordType.account.rawValue, recordId: account.id,
+                               subject: .account, recordId: account.id, detail: ["username": account.username])
+            try db.enqueueForSync(.account, recordId: account.id,
                                   version: account.version + 1, at: time)
             return try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [account.id])!)
         }
@@ -93,7 +93,7 @@ extension AppDatabase {
                     WHERE id = ?
                     """,
                 arguments: [pinHash, account.id])
-            try db.appendAudit(.accountPinReset, by: actor, at: now, recordType: "account", recordId: account.id,
+            try db.appendAudit(.accountPinReset, by: actor, at: now, subject: .account, recordId: account.id,
                                detail: ["username": account.username])
         }
     }
@@ -109,7 +109,7 @@ extension AppDatabase {
         try write { db in
             let account = try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [accountId])!)
             try db.execute(sql: "UPDATE account SET pin_hash = ?, must_change_pin = 0 WHERE id = ?", arguments: [pinHash, accountId])
-            try db.appendAudit(.accountPinChanged, by: .account(account.username), at: now, recordType: "account",
+            try db.appendAudit(.accountPinChanged, by: .account(account.username), at: now, subject: .account,
                                recordId: accountId, detail: ["username": account.username])
         }
     }
@@ -182,7 +182,7 @@ extension AppDatabase {
             try db.execute(
                 sql: "UPDATE account SET failed_pin_count = 0, locked_until = NULL, last_login_at = ?, pin_hash = coalesce(?, pin_hash) WHERE id = ?",
                 arguments: [attempt.at, attempt.upgradedHash, current.id])
-            try db.appendAudit(.loginSucceeded, by: .account(current.username), at: attempt.at, recordType: "account", recordId: current.id,
+            try db.appendAudit(.loginSucceeded, by: .account(current.username), at: attempt.at, subject: .account, recordId: current.id,
                                detail: detail.isEmpty ? nil : detail)
             return .signedIn(try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [current.id])!))
         }
@@ -190,10 +190,10 @@ extension AppDatabase {
         try db.execute(sql: "UPDATE account SET failed_pin_count = ?, locked_until = ? WHERE id = ?",
                        arguments: [next.failures, next.lockedUntil, current.id])
         detail["failures"] = String(next.failures)
-        try db.appendAudit(.loginFailed, by: .account(current.username), at: attempt.at, recordType: "account", recordId: current.id,
+        try db.appendAudit(.loginFailed, by: .account(current.username), at: attempt.at, subject: .account, recordId: current.id,
                            detail: detail)
         if let until = next.lockedUntil {
-            try db.appendAudit(.loginLockedOut, by: .system, at: attempt.at, recordType: "account", recordId: current.id,
+            try db.appendAudit(.loginLockedOut, by: .system, at: attempt.at, subject: .account, recordId: current.id,
                                detail: ["until": until.iso8601])
             return .locked(until: until)
         }

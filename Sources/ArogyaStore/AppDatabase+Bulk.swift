@@ -86,10 +86,11 @@ extension AppDatabase {
             sql: "INSERT INTO patient (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))")
         let insertTerms = try db.makeStatement(sql: "INSERT INTO patient_search (rowid, search_terms) VALUES (?, ?)")
         let insertAudit = try db.makeStatement(sql: """
-            INSERT INTO audit_log (at, actor, action, record_type, record_id, detail, hash) VALUES (?, ?, ?, 'patient', ?, ?, ?)
+            INSERT INTO audit_log (at, actor, action, record_type, record_id, detail, hash) VALUES (?, ?, ?, '\(AuditSubject.patient.rawValue)', ?, ?, ?)
             """)
         let insertOutbox = try db.makeStatement(sql: """
-            INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at) VALUES ('patient', ?, 1, 'pending', ?)
+            INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at)
+            VALUES ('\(RecordType.patient.rawValue)', ?, 1, \(OutboxState.pending.sql), ?)
             """)
         var previousHash = try db.lastAuditHash()
         for prepared in batch {
@@ -114,7 +115,7 @@ extension AppDatabase {
             let pk = db.lastInsertedRowID
             try insertTerms.execute(arguments: [pk, terms])
             let entry = AuditChain.Entry(at: person.createdAt.iso8601, actor: actor.description, action: AuditAction.patientRegistered.rawValue,
-                                         recordType: "patient", recordId: id, detail: nil)
+                                         recordType: AuditSubject.patient.rawValue, recordId: id, detail: nil)
             previousHash = AuditChain.link(previous: previousHash, entry: entry)
             try insertAudit.execute(arguments: [entry.at, entry.actor, entry.action, id, nil as String?, previousHash])
             try insertOutbox.execute(arguments: [id, person.createdAt])

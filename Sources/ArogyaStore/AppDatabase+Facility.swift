@@ -57,15 +57,15 @@ extension AppDatabase {
                 if current.name != details.name { changes["name"] = details.name }
                 if current.hfrId != details.hfrId { changes["hfr_id"] = details.hfrId ?? "" }
                 if current.state != details.state { changes["state"] = details.state?.code ?? "" }
-                try db.appendAudit(.facilityUpdated, by: actor, at: time, recordType: "facility", recordId: current.id, detail: changes)
-                try db.enqueueForSync(recordType: SyncRecordType.facility.rawValue, recordId: current.id,
+                try db.appendAudit(.facilityUpdated, by: actor, at: time, subject: .facility, recordId: current.id, detail: changes)
+                try db.enqueueForSync(.facility, recordId: current.id,
                                       version: current.version + 1, at: time)
             }
             try replaceVillages(db, with: details.villages, by: actor, at: time)
             let previousMinutes = try db.setting(.idleLockMinutes) ?? String(FacilityRules.defaultIdleLockMinutes)
             if previousMinutes != String(details.idleLockMinutes) {
                 try db.setSetting(.idleLockMinutes, to: String(details.idleLockMinutes), at: time)
-                try db.appendAudit(.settingChanged, by: actor, at: time, recordType: "setting", recordId: SettingKey.idleLockMinutes.rawValue,
+                try db.appendAudit(.settingChanged, by: actor, at: time, subject: .setting, recordId: SettingKey.idleLockMinutes.rawValue,
                                    detail: ["from": previousMinutes, "to": String(details.idleLockMinutes)])
             }
             return try loadFacility(db)!

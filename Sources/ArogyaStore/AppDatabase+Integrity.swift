@@ -77,7 +77,7 @@ extension AppDatabase {
         guard let file else { return }
         let previous = AuditAnchor.load(beside: file.path)
         try write { db in
-            try db.appendAudit(.restoreAccepted, by: actor, at: now, recordType: nil, recordId: nil,
+            try db.appendAudit(.restoreAccepted, by: actor, at: now, subject: nil, recordId: nil,
                                detail: ["anchor": previous.map { String($0.id) } ?? "none"])
         }
         // The write above anchored its own row: but only if it was newer than what this process had

@@ -142,8 +142,8 @@ extension AppDatabase {
             // The record itself is version 1 of what was registered; the audit keeps who did it and whether
             // likely duplicates were overridden, without a second copy of the patient's details.
             let detail = candidates.isEmpty ? nil : ["confirmed_new_despite": candidates.map(\.patient.id).joined(separator: ",")]
-            try db.appendAudit(.patientRegistered, by: actor, at: time, recordType: "patient", recordId: id, detail: detail)
-            try db.enqueueForSync(recordType: SyncRecordType.patient.rawValue, recordId: id, version: 1, at: time)
+            try db.appendAudit(.patientRegistered, by: actor, at: time, subject: .patient, recordId: id, detail: detail)
+            try db.enqueueForSync(.patient, recordId: id, version: 1, at: time)
             return .registered(try Self.loadPatient(db, id: id)!)
         }
     }
@@ -181,8 +181,8 @@ extension AppDatabase {
             for key in Set(old.keys).union(new.keys) where old[key] != new[key] {
                 changes[key] = (old[key] ?? "") + " → " + (new[key] ?? "")
             }
-            try db.appendAudit(.patientUpdated, by: actor, at: time, recordType: "patient", recordId: id, detail: changes)
-            try db.enqueueForSync(recordType: SyncRecordType.patient.rawValue, recordId: id, version: before.version + 1, at: time)
+            try db.appendAudit(.patientUpdated, by: actor, at: time, subject: .patient, recordId: id, detail: changes)
+            try db.enqueueForSync(.patient, recordId: id, version: before.version + 1, at: time)
             return try Self.loadPatient(db, id: id)!
         }
     }
@@ -207,8 +207,8 @@ extension AppDatabase {
             var detail = ["status": status.code]
             detail["date"] = date
             detail["reason"] = reason
-            try db.appendAudit(.patientMarked, by: actor, at: time, recordType: "patient", recordId: id, detail: detail)
-            try db.enqueueForSync(recordType: SyncRecordType.patient.rawValue, recordId: id, version: patient.version + 1, at: time)
+            try db.appendAudit(.patientMarked, by: actor, at: time, subject: .patient, recordId: id, detail: detail)
+            try db.enqueueForSync(.patient, recordId: id, version: patient.version + 1, at: time)
             return try Self.loadPatient(db, id: id)!
         }
     }
@@ -254,10 +254,10 @@ extension AppDatabase {
             try db.markCareStale(patientId: keepId)
             try db.markCareStale(patientId: otherId)
             let detail = ["kept": keepId, "merged": otherId, "reason": reason]
-            try db.appendAudit(.patientMerged, by: actor, at: time, recordType: "patient", recordId: keepId, detail: detail)
-            try db.appendAudit(.patientMerged, by: actor, at: time, recordType: "patient", recordId: otherId, detail: detail)
-            try db.enqueueForSync(recordType: SyncRecordType.patient.rawValue, recordId: keepId, version: keep.version + 1, at: time)
-            try db.enqueueForSync(recordType: SyncRecordType.patient.rawValue, recordId: otherId, version: other.version + 1, at: time)
+            try db.appendAudit(.patientMerged, by: actor, at: time, subject: .patient, recordId: keepId, detail: detail)
+            try db.appendAudit(.patientMerged, by: actor, at: time, subject: .patient, recordId: otherId, detail: detail)
+            try db.enqueueForSync(.patient, recordId: keepId, version: keep.version + 1, at: time)
+            try db.enqueueForSync(.patient, recordId: otherId, version: other.version + 1, at: time)
             return try Self.loadPatient(db, id: keepId)!
         }
     }
@@ -280,7 +280,7 @@ extension AppDatabase {
         let position = (try Int.fetchOne(db, sql: "SELECT max(position) + 1 FROM village")) ?? 0
         try db.execute(sql: "INSERT INTO village (id, name, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [id, name, position, time, time])
-        try db.appendAudit(.villageAdded, by: actor, at: time, recordType: "village", recordId: id, detail: ["name": name])
+        try db.appendAudit(.villageAdded, by: actor, at: time, subject: .village, recordId: id, detail: ["name": name])
         return id
     }
 }

@@ -94,9 +94,9 @@ extension AppDatabase {
                 """, arguments: [outcome.rawValue, day.iso8601, note, time, referralId])
             var detail = ["outcome": outcome.rawValue, "on": day.iso8601]
             detail["note"] = note
-            try db.appendAudit(.referralOutcome, by: actor, at: time, recordType: SyncRecordType.referral.rawValue,
+            try db.appendAudit(.referralOutcome, by: actor, at: time, subject: .referral,
                                recordId: referralId, detail: detail)
-            try db.enqueueForSync(recordType: SyncRecordType.referral.rawValue, recordId: referralId, version: before.version + 1, at: time)
+            try db.enqueueForSync(.referral, recordId: referralId, version: before.version + 1, at: time)
             try db.markCareStale(patientId: before.patientId)
             return try Self.referrals(db, where: "id = ?", [referralId]).first!
         }
@@ -196,14 +196,14 @@ extension Database {
         for (table, type) in [("screening", SyncRecordType.screening), ("referral", .referral)] {
             let rows = try Row.fetchAll(self, sql: "SELECT id, version FROM \(table) WHERE patient_id = ?", arguments: [otherId])
             for row in rows {
-                try enqueueForSync(recordType: type.rawValue, recordId: row["id"], version: (row["version"] as Int) + 1, at: time)
+                try enqueueForSync(type, recordId: row["id"], version: (row["version"] as Int) + 1, at: time)
             }
             try execute(sql: "UPDATE \(table) SET patient_id = ?, updated_at = ?, version = version + 1 WHERE patient_id = ?",
                         arguments: [keepId, time, otherId])
             moved += rows.count
         }
         if moved > 0 {
-            try appendAudit(.screeningMoved, by: actor, at: time, recordType: "patient", recordId: keepId,
+            try appendAudit(.screeningMoved, by: actor, at: time, subject: .patient, recordId: keepId,
                             detail: ["from": otherId, "records": String(moved)])
         }
     }

@@ -25,9 +25,9 @@ extension AppDatabase {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [facilityId, setup.facilityName, setup.hfrId, setup.state?.code, time, time])
-            try db.appendAudit(.facilitySetUp, by: actor, at: time, recordType: "facility", recordId: facilityId,
+            try db.appendAudit(.facilitySetUp, by: actor, at: time, subject: .facility, recordId: facilityId,
                                detail: ["name": setup.facilityName, "hfr_id": setup.hfrId ?? "", "state": setup.state?.code ?? ""])
-            try db.enqueueForSync(recordType: SyncRecordType.facility.rawValue, recordId: facilityId, version: 1, at: time)
+            try db.enqueueForSync(.facility, recordId: facilityId, version: 1, at: time)
             try replaceVillages(db, with: setup.villages, by: actor, at: time)
             let account = try insertAccount(db, setup.supervisor, pinHash: pinHash, mustChangePin: false, by: actor, at: time)
             return (try loadFacility(db)!, account)
@@ -83,7 +83,7 @@ extension AppDatabase {
                            arguments: [time, row["id"] as String])
         }
         if !added.isEmpty || !removed.isEmpty {
-            try db.appendAudit(.villagesChanged, by: actor, at: time, recordType: "facility",
+            try db.appendAudit(.villagesChanged, by: actor, at: time, subject: .facility,
                                detail: ["added": added.joined(separator: ", "), "removed": removed.joined(separator: ", ")])
         }
     }

@@ -9,7 +9,8 @@ public struct SyncStatus: Sendable {
     public struct Problem: Sendable, Equatable {
         public let type: String
         public let id: String
-        public let state: String
+        /// `rejected` or `conflict`.
+        public let state: OutboxState
         public let message: String
         public let at: Timestamp?
         /// The patient the record is about (the record itself, or the one it belongs to), to open and fix.
@@ -48,7 +49,7 @@ extension AppDatabase {
     public func setHubURL(_ url: String, by actor: AuditActor) throws(StoreError) {
         try write { db in
             try db.setSetting(.hubURL, to: url, at: now)
-            try db.appendAudit(.settingChanged, by: actor, at: now, recordType: "setting", recordId: SettingKey.hubURL.rawValue,
+            try db.appendAudit(.settingChanged, by: actor, at: now, subject: .setting, recordId: SettingKey.hubURL.rawValue,
                                detail: ["value": url])
         }
     }
@@ -63,7 +64,7 @@ extension AppDatabase {
             // Rows in queue order, read through the (state, id) index: a batch costs its own size, not the queue's.
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, record_type, record_id FROM sync_outbox
-                WHERE state IN ('pending', 'sent') AND id > ? ORDER BY id LIMIT ?
+                WHERE state IN \(OutboxState.waitingSQL) AND id > ? ORDER BY id LIMIT ?
                 """), arguments: [lastOutboxID, limit])
             var records: [SyncWire.Record] = []
             var last = lastOutboxID
@@ -75,8 +76,8 @@ extension AppDatabase {
                 guard seen.insert(type + "/" + id).inserted else { continue }
                 guard let current = try SyncPayloads.current(type: type, id: id, in: db) else {
                     try db.cachedStatement(sql: """
-                        UPDATE sync_outbox SET state = 'rejected', server_message = 'the record is no longer on this terminal'
-                        WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
+                        UPDATE sync_outbox SET state = \(OutboxState.rejected.sql), server_message = 'the record is no longer on this terminal'
+                        WHERE record_type = ? AND record_id = ? AND state IN \(OutboxState.waitingSQL)
                         """).execute(arguments: [type, id])
                     continue
                 }
@@ -85,8 +86,8 @@ extension AppDatabase {
                 records.append(SyncWire.Record(type: type, id: id, version: current.version, baseVersion: base,
                                                updatedAt: current.updatedAt, payload: current.payload))
                 try db.cachedStatement(sql: """
-                    UPDATE sync_outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ?
-                    WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent') AND version <= ?
+                    UPDATE sync_outbox SET state = \(OutboxState.sent.sql), attempts = attempts + 1, last_attempt_at = ?
+                    WHERE record_type = ? AND record_id = ? AND state IN \(OutboxState.waitingSQL) AND version <= ?
                     """).execute(arguments: [now, type, id, current.version])
             }
             return (records, last, rows.count)
@@ -101,23 +102,23 @@ extension AppDatabase {
             let versions = Dictionary(pushed.map { ($0.type + "/" + $0.id, $0.version) }, uniquingKeysWith: max)
             for result in response.results {
                 guard let version = versions[result.type + "/" + result.id] else { continue }
-                let state: String
+                let state: OutboxState
                 var message: String? = nil
                 switch result.status {
-                case .accepted: state = "accepted"; tally.accepted += 1
-                case .identical: state = "accepted"; tally.identical += 1
+                case .accepted: state = .accepted; tally.accepted += 1
+                case .identical: state = .accepted; tally.identical += 1
                 case .conflict:
-                    state = "conflict"; tally.conflicts += 1
+                    state = .conflict; tally.conflicts += 1
                     message = "another terminal changed this record too; this version is now current and the other is kept at the hub"
-                case .rejected: state = "rejected"; tally.rejected += 1; message = result.reason ?? "rejected"
+                case .rejected: state = .rejected; tally.rejected += 1; message = result.reason ?? "rejected"
                 }
                 // The rows up to the pushed version take the verdict; an acceptance also settles the
                 // record's earlier refusals and conflicts (a fixed record, accepted now).
                 try db.cachedStatement(sql: """
                     UPDATE sync_outbox SET state = ?1, server_message = ?2
                     WHERE record_type = ?3 AND record_id = ?4
-                      AND ((state = 'sent' AND version <= ?5) OR (?1 = 'accepted' AND state IN ('rejected', 'conflict')))
-                    """).execute(arguments: [state, message, result.type, result.id, version])
+                      AND ((state = \(OutboxState.sent.sql) AND version <= ?5) OR (?1 = \(OutboxState.accepted.sql) AND state IN (\(OutboxState.rejected.sql), \(OutboxState.conflict.sql))))
+                    """).execute(arguments: [state.rawValue, message, result.type, result.id, version])
                 if let hubVersion = result.hubVersion {
                     try db.cachedStatement(sql: """
                         INSERT INTO sync_record (record_type, record_id, hub_version) VALUES (?, ?, ?)
@@ -134,7 +135,7 @@ extension AppDatabase {
     /// version of it is on its way and it is changed again: then the new change waits too.
     static func waitingRecordsByType(_ db: Database) throws -> [String: Int] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT record_type, count(*) AS n FROM sync_outbox WHERE state IN ('pending', 'sent') GROUP BY record_type
+            SELECT record_type, count(*) AS n FROM sync_outbox WHERE state IN \(OutboxState.waitingSQL) GROUP BY record_type
             """)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["record_type"] as String, $0["n"] as Int) })
     }
@@ -145,8 +146,8 @@ extension AppDatabase {
     public func resendRejected(type: String? = nil, id: String? = nil) throws(StoreError) -> Int {
         try write { db in
             try db.execute(sql: """
-                UPDATE sync_outbox SET state = 'pending', server_message = NULL
-                WHERE state = 'rejected' AND (? IS NULL OR record_type = ?) AND (? IS NULL OR record_id = ?)
+                UPDATE sync_outbox SET state = \(OutboxState.pending.sql), server_message = NULL
+                WHERE state = \(OutboxState.rejected.sql) AND (? IS NULL OR record_type = ?) AND (? IS NULL OR record_id = ?)
                 """, arguments: [type, type, id, id])
             return db.changesCount
         }
@@ -187,7 +188,7 @@ extension AppDatabase {
         }
         try write { db in
             try db.setSetting(.syncIntervalMinutes, to: String(minutes), at: now)
-            try db.appendAudit(.settingChanged, by: actor, at: now, recordType: "setting", recordId: SettingKey.syncIntervalMinutes.rawValue,
+            try db.appendAudit(.settingChanged, by: actor, at: now, subject: .setting, recordId: SettingKey.syncIntervalMinutes.rawValue,
                                detail: ["value": String(minutes)])
         }
     }
@@ -225,11 +226,11 @@ extension AppDatabase {
                 AND id > coalesce((SELECT max(id) FROM sync_run WHERE outcome IN ('ok', 'rejections')), 0) ORDER BY id DESC LIMIT 1
                 """)
             // Per record, the hub's answer to its newest version (SQLite takes the bare columns from the max(id) row).
-            func problems(_ state: String) throws -> [SyncStatus.Problem] {
+            func problems(_ state: OutboxState) throws -> [SyncStatus.Problem] {
                 try Row.fetchAll(db, sql: """
                     SELECT record_type, record_id, server_message, last_attempt_at AS at, max(id) AS newest FROM sync_outbox WHERE state = ?
                     GROUP BY record_type, record_id ORDER BY newest
-                    """, arguments: [state]).map {
+                    """, arguments: [state.rawValue]).map {
                     var problem = SyncStatus.Problem(type: $0["record_type"], id: $0["record_id"], state: state,
                                                      message: $0["server_message"] ?? "",
                                                      at: ($0["at"] as String?).flatMap(Timestamp.init(iso8601:)))
@@ -248,7 +249,7 @@ extension AppDatabase {
                 lastFailure: failure.flatMap { row in
                     (row["ended_at"] as String?).flatMap(Timestamp.init(iso8601:)).map { ($0, row["message"] as String? ?? "") }
                 },
-                rejected: try problems("rejected"), conflicts: try problems("conflict"),
+                rejected: try problems(.rejected), conflicts: try problems(.conflict),
                 parked: try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_parked") ?? 0)
         }
     }

@@ -15,7 +15,7 @@ extension AppDatabase {
             var applied = 0
             for record in page.records {
                 let waiting = try Bool.fetchOne(db.cachedStatement(sql: """
-                    SELECT 1 FROM sync_outbox WHERE record_type = ? AND record_id = ? AND state IN ('pending', 'sent')
+                    SELECT 1 FROM sync_outbox WHERE record_type = ? AND record_id = ? AND state IN \(OutboxState.waitingSQL)
                     """), arguments: [record.type, record.id]) ?? false
                 if waiting { continue }
                 if try applyOrPark(record, rules: rules, in: db) { applied += 1 }

@@ -39,10 +39,27 @@ enum AuditAction: String {
     case restoreAccepted = "store.restore_accepted"
 }
 
+/// What an audit row is about: a record that travels (`RecordType`), or one only this terminal keeps.
+enum AuditSubject: String, Sendable {
+    case account, facility, patient, screening, referral
+    case village, setting
+
+    init(_ record: RecordType) {
+        switch record {
+        case .account: self = .account
+        case .facility: self = .facility
+        case .patient: self = .patient
+        case .screening: self = .screening
+        case .referral: self = .referral
+        }
+    }
+}
+
 extension Database {
     /// Appends a row to the audit log, chained to the previous row. Call inside the write it describes.
     func appendAudit(_ action: AuditAction, by actor: AuditActor, at time: Timestamp,
-                     recordType: String? = nil, recordId: String? = nil, detail: [String: String]? = nil) throws {
+                     subject: AuditSubject? = nil, recordId: String? = nil, detail: [String: String]? = nil) throws {
+        let recordType = subject?.rawValue
         let detailText = try detail.map(Database.auditDetailJSON)
         let entry = AuditChain.Entry(at: time.iso8601, actor: actor.description, action: action.rawValue,
                                      recordType: recordType, recordId: recordId, detail: detailText)
@@ -66,17 +83,18 @@ extension Database {
     }
 
     /// Queues a record version for upload. Call inside the write that made that version.
-    func enqueueForSync(recordType: String, recordId: String, version: Int, at time: Timestamp) throws {
+    func enqueueForSync(_ record: RecordType, recordId: String, version: Int, at time: Timestamp) throws {
+        let recordType = record.rawValue
         // One waiting row per record: a newer version takes over the row of one not yet sent, keeping its
         // place in the queue (a sync sends the current version whatever row asked for it). A version
         // already on its way keeps its row until the hub answers; the new one waits beside it.
         try cachedStatement(sql: """
-                UPDATE sync_outbox SET version = ? WHERE record_type = ? AND record_id = ? AND state = 'pending' AND version < ?
+                UPDATE sync_outbox SET version = ? WHERE record_type = ? AND record_id = ? AND state = \(OutboxState.pending.sql) AND version < ?
                 """).execute(arguments: [version, recordType, recordId, version])
         guard changesCount == 0 else { return }
         try cachedStatement(sql: """
                 INSERT INTO sync_outbox (record_type, record_id, version, state, queued_at)
-                VALUES (?, ?, ?, 'pending', ?)
+                VALUES (?, ?, ?, \(OutboxState.pending.sql), ?)
                 ON CONFLICT (record_type, record_id, version) DO NOTHING
                 """).execute(
             arguments: [recordType, recordId, version, time])

@@ -92,8 +92,8 @@ struct ScreeningRows: Sendable {
     func insert(_ db: Database, by actor: AuditActor, at time: Timestamp) throws {
         try db.cachedStatement(sql: "INSERT INTO screening (\(Self.columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: Self.columns.count)))")
             .execute(arguments: StatementArguments(values))
-        try db.appendAudit(.screeningRecorded, by: actor, at: time, recordType: SyncRecordType.screening.rawValue, recordId: id, detail: audit)
-        try db.enqueueForSync(recordType: SyncRecordType.screening.rawValue, recordId: id, version: 1, at: time)
+        try db.appendAudit(.screeningRecorded, by: actor, at: time, subject: .screening, recordId: id, detail: audit)
+        try db.enqueueForSync(.screening, recordId: id, version: 1, at: time)
         for referral in referrals {
             try db.cachedStatement(sql: """
                 INSERT INTO referral (id, screening_id, patient_id, place, urgent, reasons, conditions, referred_on, outcome,
@@ -105,14 +105,14 @@ struct ScreeningRows: Sendable {
                     referral.topics.joined(separator: ","), referral.day.iso8601, referral.outcome?.0.rawValue,
                     referral.outcome?.1.iso8601, referral.outcome == nil ? 1 : 2, time, time,
                 ])
-            try db.appendAudit(.screeningRecorded, by: actor, at: time, recordType: SyncRecordType.referral.rawValue,
+            try db.appendAudit(.screeningRecorded, by: actor, at: time, subject: .referral,
                                recordId: referral.id, detail: ["screening": id, "place": referral.place,
                                                                "urgent": referral.urgent ? "yes" : "no"])
-            try db.enqueueForSync(recordType: SyncRecordType.referral.rawValue, recordId: referral.id, version: 1, at: time)
+            try db.enqueueForSync(.referral, recordId: referral.id, version: 1, at: time)
             if let (outcome, day) = referral.outcome {
-                try db.appendAudit(.referralOutcome, by: actor, at: time, recordType: SyncRecordType.referral.rawValue,
+                try db.appendAudit(.referralOutcome, by: actor, at: time, subject: .referral,
                                    recordId: referral.id, detail: ["outcome": outcome.rawValue, "on": day.iso8601])
-                try db.enqueueForSync(recordType: SyncRecordType.referral.rawValue, recordId: referral.id, version: 2, at: time)
+                try db.enqueueForSync(.referral, recordId: referral.id, version: 2, at: time)
             }
         }
     }

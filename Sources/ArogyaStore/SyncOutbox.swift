@@ -1,16 +1,24 @@
 import ArogyaCore
 import GRDB
 
-/// Record types as they are named in the outbox and, later, on the wire.
-public enum SyncRecordType: String, CaseIterable, Sendable {
-    /// A worker's name and role, so that uploaded documents can name their author. Never the PIN hash.
-    case account
-    case facility
-    case patient
-    /// A screening or follow-up visit with its decisions; becomes FHIR Observations and a DiagnosticReport.
-    case screening
-    /// A referral and its outcome; becomes a FHIR ServiceRequest.
-    case referral
+/// Record types as the outbox, the wire and the hub name them: one enum, `RecordType` (ArogyaCore).
+public typealias SyncRecordType = RecordType
+
+/// Where an outbox row is on its way to the hub. SQL names the states through `sql`, so that a state
+/// that does not exist does not compile.
+public enum OutboxState: String, CaseIterable, Sendable {
+    /// Waiting to be sent.
+    case pending
+    /// In a batch the hub has not answered yet: sent again if the answer never comes.
+    case sent
+    case accepted
+    case rejected
+    case conflict
+
+    /// The state as an SQL literal: `'pending'`.
+    public var sql: String { "'" + rawValue + "'" }
+    /// The states of what still waits for upload, as an SQL list: `('pending', 'sent')`.
+    public static let waitingSQL = "(" + [OutboxState.pending, .sent].map(\.sql).joined(separator: ", ") + ")"
 }
 
 extension AppDatabase {

@@ -6,7 +6,7 @@ public enum SyncWire {
     /// Records in one pull page, at most.
     public static let maximumPage = 1000
     /// The record types the hub accepts.
-    public static let recordTypes = ["account", "facility", "patient", "screening", "referral"]
+    public static let recordTypes = RecordType.allCases.map(\.rawValue)
 
     /// One version of one record, as pushed by a device or pulled from the hub.
     public struct Record: Equatable, Sendable {

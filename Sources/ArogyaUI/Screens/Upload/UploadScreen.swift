@@ -82,7 +82,7 @@ final class UploadScreen: KeyedScreen {
             guard let sync = startSync() else { return .none }
             return .run { await sync.sync() }
         case .resend:
-            guard let problem = problems[safe: state.selected], problem.state == "rejected" else {
+            guard let problem = problems[safe: state.selected], problem.state == .rejected else {
                 state.message = .problem(context.strings[.uploadNothingToResend])
                 return .none
             }

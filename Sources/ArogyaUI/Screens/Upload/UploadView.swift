@@ -105,12 +105,12 @@ enum UploadView {
         let listBottom = content.maxY - 3
         if !problems.isEmpty, y < listBottom {
             let rows = problems.map { problem -> String in
-                let kind = strings[problem.state == "rejected" ? .uploadTagRejected : .uploadTagConflict]
+                let kind = strings[problem.state == .rejected ? .uploadTagRejected : .uploadTagConflict]
                 let who = canvas.truncate(canvas.shown(problem.subject ?? problem.id), to: 18)
                 return DisplayWidth.pad(kind, to: 10) + DisplayWidth.pad(strings[recordTypeKey(problem.type)], to: 11)
                     + DisplayWidth.pad(who, to: 19) + canvas.shown(problem.message)
             }
-            let styles = problems.map { $0.state == "rejected" ? Style.error : Style.warning }
+            let styles = problems.map { $0.state == .rejected ? Style.error : Style.warning }
             ListView.render(rows: rows, selected: state.selected, styles: styles, into: &canvas,
                             area: Rect(x: content.x, y: y, width: content.width, height: listBottom - y))
             // The selected one's reason in full, which the row may have cut.
