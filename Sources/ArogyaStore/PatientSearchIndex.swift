@@ -41,15 +41,7 @@ enum PatientSearchIndex {
             }
             return "(" + terms.joined(separator: " OR ") + ")"
         }
-        var readings = [words]
-        if words.count > 1 {
-            for index in 0..<(words.count - 1) {
-                var reading = words
-                reading.replaceSubrange(index...(index + 1), with: [words[index].joined(with: words[index + 1])])
-                readings.append(reading)
-            }
-        }
-        return readings.map { "(" + $0.map(alternatives).joined(separator: " AND ") + ")" }.joined(separator: " OR ")
+        return NameSimilarity.readings(words).map { "(" + $0.map(alternatives).joined(separator: " AND ") + ")" }.joined(separator: " OR ")
     }
 
     static func insert(_ db: Database, rowid: Int64, terms: String) throws {
