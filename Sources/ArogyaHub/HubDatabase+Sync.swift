@@ -30,7 +30,7 @@ extension HubDatabase {
                         record.payload = payload
                         results.append(try apply(record, from: device, at: now, in: db))
                     case .failure(let problem):
-                        results.append(SyncWire.Result(type: record.type, id: record.id, status: .rejected, hubVersion: nil,
+                        results.append(SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
                                                        reason: problem.description))
                     }
                 }
@@ -44,13 +44,13 @@ extension HubDatabase {
     private func apply(_ record: SyncWire.Record, from device: HubDevice, at now: Timestamp, in db: Database) throws -> SyncWire.Result {
         let payload = record.payload.serialized(pretty: false)
         let hash = SHA256.hash(data: Array(payload.utf8)).hexadecimal
-        let key: StatementArguments = [device.facilityID, record.type, record.id]
+        let key: StatementArguments = [device.facilityID, record.type.rawValue, record.id]
         if let resent = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT hub_version FROM record_version
             WHERE facility_id = ? AND type = ? AND id = ? AND device_id = ? AND device_version = ? AND payload_hash = ?
             ORDER BY seq DESC LIMIT 1
             """), arguments: key + [device.id, record.version, hash]) {
-            return SyncWire.Result(type: record.type, id: record.id, status: .identical, hubVersion: resent)
+            return SyncWire.Result(type: record.type.rawValue, id: record.id, status: .identical, hubVersion: resent)
         }
         let current = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT seq, hub_version, device_id, device_version FROM record WHERE facility_id = ? AND type = ? AND id = ?
@@ -85,8 +85,8 @@ extension HubDatabase {
                 INSERT INTO conflict (facility_id, type, record_id, kept_seq, current_seq, found_at) VALUES (?, ?, ?, ?, ?, ?)
                 """).execute(arguments: key + [current["seq"] as Int64, seq, now.iso8601])
         }
-        if record.type == "patient" { try noteIdentifiers(of: record, facility: device.facilityID, at: now, in: db) }
-        return SyncWire.Result(type: record.type, id: record.id, status: status, hubVersion: newVersion)
+        if record.type == .patient { try noteIdentifiers(of: record, facility: device.facilityID, at: now, in: db) }
+        return SyncWire.Result(type: record.type.rawValue, id: record.id, status: status, hubVersion: newVersion)
     }
 
     /// Keeps the patient's ABHA number and address, and flags any other patient of the facility with the
@@ -130,7 +130,9 @@ extension HubDatabase {
             records.reserveCapacity(min(rows.count, size))
             for row in rows.prefix(size) {
                 let payload = try JSONParser.parse(row["payload"] as String)
-                records.append(SyncWire.Record(type: row["type"], id: row["id"], version: row["hub_version"], baseVersion: 0,
+                // The hub keeps only the types it accepts (`SyncWire.Record` reads no other).
+                guard let type = RecordType(rawValue: row["type"]) else { continue }
+                records.append(SyncWire.Record(type: type, id: row["id"], version: row["hub_version"], baseVersion: 0,
                                                updatedAt: Timestamp(iso8601: row["updated_at"]) ?? now, payload: payload,
                                                device: row["device_id"], sequence: row["seq"]))
             }
@@ -197,9 +199,9 @@ enum HubPayloadCheck {
             return nil
         }
         switch record.type {
-        case "screening": return (text("patient_id"), nil)
-        case "referral": return (text("patient_id"), text("screening_id"))
-        default: return (nil, nil)
+        case .screening: return (text("patient_id"), nil)
+        case .referral: return (text("patient_id"), text("screening_id"))
+        case .patient, .account, .facility: return (nil, nil)
         }
     }
 }

@@ -83,7 +83,9 @@ extension AppDatabase {
                 }
                 let base = try Int.fetchOne(db, sql: "SELECT hub_version FROM sync_record WHERE record_type = ? AND record_id = ?",
                                             arguments: [type, id]) ?? 0
-                records.append(SyncWire.Record(type: type, id: id, version: current.version, baseVersion: base,
+                // `current` found the record, so its type is one of the known ones.
+                guard let recordType = RecordType(rawValue: type) else { continue }
+                records.append(SyncWire.Record(type: recordType, id: id, version: current.version, baseVersion: base,
                                                updatedAt: current.updatedAt, payload: current.payload))
                 try db.cachedStatement(sql: """
                     UPDATE sync_outbox SET state = \(OutboxState.sent.sql), attempts = attempts + 1, last_attempt_at = ?
@@ -99,7 +101,7 @@ extension AppDatabase {
     public func recordPushResults(_ response: SyncWire.PushResponse, for pushed: [SyncWire.Record]) throws(StoreError) -> PushTally {
         try write { db in
             var tally = PushTally()
-            let versions = Dictionary(pushed.map { ($0.type + "/" + $0.id, $0.version) }, uniquingKeysWith: max)
+            let versions = Dictionary(pushed.map { ($0.type.rawValue + "/" + $0.id, $0.version) }, uniquingKeysWith: max)
             for result in response.results {
                 guard let version = versions[result.type + "/" + result.id] else { continue }
                 let state: OutboxState

@@ -64,11 +64,11 @@ extension AppDatabase {
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { return value }; return nil }
         let missing: String?
         switch record.type {
-        case "screening":
+        case .screening:
             missing = try exists(db, "patient", text("patient_id")) ? nil : "its patient has not arrived yet"
-        case "referral":
+        case .referral:
             missing = try exists(db, "screening", text("screening_id")) ? nil : "its screening has not arrived yet"
-        default:
+        case .patient, .account, .facility:
             missing = nil
         }
         if let missing {
@@ -76,19 +76,19 @@ extension AppDatabase {
             return false
         }
         switch record.type {
-        case "patient": try applyPatient(record, in: db)
-        case "screening", "referral": try upsert(table: record.type, record: record, in: db)
-        case "account":
+        case .patient: try applyPatient(record, in: db)
+        case .screening, .referral: try upsert(table: record.type.rawValue, record: record, in: db)
+        case .account:
             try db.cachedStatement(sql: """
                 INSERT INTO remote_account (id, username, full_name, role, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET username = excluded.username, full_name = excluded.full_name, role = excluded.role, active = excluded.active
                 """).execute(arguments: [record.id, text("username") ?? "", text("full_name") ?? "", text("role") ?? "worker",
                                  payload["active"] == .bool(false) ? 0 : 1])
-        default:
+        case .facility:
             // Another terminal's description of the facility: this terminal keeps its own.
             break
         }
-        if record.type == "screening" || record.type == "referral", let patient = text("patient_id") {
+        if record.type == .screening || record.type == .referral, let patient = text("patient_id") {
             try db.markCareStale(patientId: patient)
         }
         try db.cachedStatement(sql: """

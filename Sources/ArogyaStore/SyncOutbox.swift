@@ -32,3 +32,6 @@ extension AppDatabase {
         try read { db in try Self.waitingRecordsByType(db) }
     }
 }
+
+/// A record type binds in SQL as its name.
+extension RecordType: DatabaseValueConvertible {}

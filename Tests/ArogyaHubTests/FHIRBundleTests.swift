@@ -11,7 +11,7 @@ struct FHIRBundleTests {
     let screeningID = "01a20606-aacb-789c-b598-fe76d4550002"
     let referralID = "01a20606-aacb-789c-b598-fe76d4550003"
 
-    func record(_ type: String, _ id: String, _ payload: JSONValue) -> JSONValue {
+    func record(_ type: RecordType, _ id: String, _ payload: JSONValue) -> JSONValue {
         SyncWire.Record(type: type, id: id, version: 1, baseVersion: 0, updatedAt: Timestamp(iso8601: "2026-11-23T08:00:00.000Z")!,
                         payload: payload).json
     }
@@ -42,8 +42,8 @@ struct FHIRBundleTests {
                                         ("abha_number", .string("91123456789012")), ("consent_given", .bool(true)),
                                         ("consent_method", .string("verbal")), ("consent_date", .string("2026-11-20"))] + HubAPITests.stamps)
         try await app.test(.router) { client in
-            let body = JSONValue.object([("records", .array([record("patient", patientID, patient), record("screening", screeningID, screening),
-                                                              record("referral", referralID, referral)]))]).serialized(pretty: false)
+            let body = JSONValue.object([("records", .array([record(.patient, patientID, patient), record(.screening, screeningID, screening),
+                                                              record(.referral, referralID, referral)]))]).serialized(pretty: false)
             try await client.execute(uri: "/v1/sync/push", method: .post, headers: HubAPITests.auth(token), body: ByteBuffer(string: body)) {
                 #expect($0.status == .ok)
             }

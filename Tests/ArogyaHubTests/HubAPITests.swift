@@ -38,7 +38,7 @@ struct HubAPITests {
                                                           ("consent_given", .bool(true)), ("consent_method", .string("verbal")),
                                                           ("consent_date", .string("2026-11-20"))] + stamps
         if let abha { payload.append(("abha_number", .string(abha))) }
-        return SyncWire.Record(type: "patient", id: id, version: version, baseVersion: base,
+        return SyncWire.Record(type: .patient, id: id, version: version, baseVersion: base,
                                updatedAt: Timestamp(iso8601: "2026-11-23T08:00:00.000Z")!, payload: .object(payload)).json
     }
 

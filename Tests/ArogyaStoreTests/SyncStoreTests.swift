@@ -24,7 +24,7 @@ struct SyncStoreTests {
     func answer(_ batch: [SyncWire.Record], _ status: (SyncWire.Record) -> SyncWire.Status) -> SyncWire.PushResponse {
         SyncWire.PushResponse(serverTime: Fixtures.now, results: batch.map { record in
             let verdict = status(record)
-            return SyncWire.Result(type: record.type, id: record.id, status: verdict,
+            return SyncWire.Result(type: record.type.rawValue, id: record.id, status: verdict,
                                    hubVersion: verdict == .rejected ? nil : record.baseVersion + 1,
                                    reason: verdict == .rejected ? "payload.name: missing" : nil)
         })
@@ -62,14 +62,14 @@ struct SyncStoreTests {
         _ = try store.updatePatient(id: sita.id, details, by: .account("asha"))
 
         let batch = try store.nextUploadBatch()
-        let sent = batch.records.filter { $0.type == "patient" }
+        let sent = batch.records.filter { $0.type == .patient }
         #expect(sent.count == 1)
         #expect(sent.first?.version == 3)
         #expect(sent.first?.baseVersion == 0)
         #expect(sent.first?.payload["household"] == .string("HH-7"))
         #expect(sent.first?.payload["village"] == .string("Rampur"))
         for hidden in ["pk", "search_terms", "mobile_reversed"] { #expect(sent.first?.payload[hidden] == nil) }
-        let accounts = batch.records.filter { $0.type == "account" }
+        let accounts = batch.records.filter { $0.type == .account }
         #expect(!accounts.isEmpty)
         #expect(accounts.allSatisfy { $0.payload["pin_hash"] == nil })
 
@@ -115,7 +115,7 @@ struct SyncStoreTests {
         let local = try register(store, "Sita Devi")
         let patientID = UUIDv7.string(at: Fixtures.now)
         let screeningID = UUIDv7.string(at: Fixtures.now.adding(seconds: 1))
-        let screening = SyncWire.Record(type: "screening", id: screeningID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+        let screening = SyncWire.Record(type: .screening, id: screeningID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
             ("id", .string(screeningID)), ("patient_id", .string(patientID)), ("screened_on", .string("2026-11-20")), ("kind", .string("screening")),
             ("recorded_by", .string("meena")), ("created_at", .string(Fixtures.now.iso8601)), ("updated_at", .string(Fixtures.now.iso8601)),
             ("input", .object([])), ("decision", .object([])), ("protocol_id", .string("national")), ("protocol_version", .string("1")),
@@ -126,18 +126,18 @@ struct SyncStoreTests {
         #expect(try store.syncStatus().parked == 1)
         #expect(try store.syncCursor() == 1)
 
-        let patient = SyncWire.Record(type: "patient", id: patientID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+        let patient = SyncWire.Record(type: .patient, id: patientID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
             ("id", .string(patientID)), ("name", .string("Meera Devi")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
             ("village", .string("Khajuri")), ("consent_given", .bool(true)), ("consent_method", .string("verbal")),
             ("consent_date", .string("2026-11-20")), ("created_at", .string(Fixtures.now.iso8601)), ("updated_at", .string(Fixtures.now.iso8601)),
         ]), device: "other", sequence: 2)
         // Another terminal's older version of our own patient, whose edit here has not gone up yet.
-        let stale = SyncWire.Record(type: "patient", id: local.id, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+        let stale = SyncWire.Record(type: .patient, id: local.id, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
             ("id", .string(local.id)), ("name", .string("Someone Else")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
         ]), device: "other", sequence: 3)
         // One this terminal cannot store (no consent fields, as from another version): parked, the rest goes on.
         let brokenID = UUIDv7.string(at: Fixtures.now.adding(seconds: 2))
-        let broken = SyncWire.Record(type: "patient", id: brokenID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
+        let broken = SyncWire.Record(type: .patient, id: brokenID, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object([
             ("id", .string(brokenID)), ("name", .string("Rani Devi")), ("sex", .string("female")), ("birth_date", .string("1980-05-05")),
         ]), device: "other", sequence: 4)
         page = SyncWire.PullResponse(serverTime: Fixtures.now, records: [broken, patient, stale], next: 4, more: false)
@@ -170,7 +170,7 @@ struct SyncStoreTests {
             try store.recordReferralOutcome(referralId: referral.id, .notReached, on: today, note: "Went to her mother's village", by: .account("asha"))
         }
         let batch = try store.nextUploadBatch()
-        #expect(Set(batch.records.map(\.type)) == Set(RecordType.allCases.map(\.rawValue)))
+        #expect(Set(batch.records.map(\.type)) == Set(RecordType.allCases))
         for record in batch.records {
             if case .failure(let problem) = Self.rules.check(record) { Issue.record("\(record.type) \(record.id): \(problem)") }
         }
@@ -188,7 +188,7 @@ struct SyncStoreTests {
             for (key, value) in changes {
                 if let index = members.firstIndex(where: { $0.key == key }) { members[index].value = value } else { members.append((key, value)) }
             }
-            return SyncWire.Record(type: "patient", id: id, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object(members),
+            return SyncWire.Record(type: .patient, id: id, version: 1, baseVersion: 0, updatedAt: Fixtures.now, payload: .object(members),
                                    device: "other", sequence: 1)
         }
         let ids = (0..<5).map { UUIDv7.string(at: Fixtures.now.adding(seconds: Int64($0))) }

@@ -48,10 +48,10 @@ struct UploadScreenTests {
         let batch = try store.nextUploadBatch()
         let results = batch.records.map { record -> SyncWire.Result in
             switch record.id {
-            case sunita.id: return SyncWire.Result(type: record.type, id: record.id, status: .rejected, hubVersion: nil,
+            case sunita.id: return SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
                                                    reason: "payload.birth_date: expected a date such as 1980-01-31")
-            case kamla.id: return SyncWire.Result(type: record.type, id: record.id, status: .conflict, hubVersion: 2)
-            default: return SyncWire.Result(type: record.type, id: record.id, status: .accepted, hubVersion: 1)
+            case kamla.id: return SyncWire.Result(type: record.type.rawValue, id: record.id, status: .conflict, hubVersion: 2)
+            default: return SyncWire.Result(type: record.type.rawValue, id: record.id, status: .accepted, hubVersion: 1)
             }
         }
         let hubTime = Fixtures.now.adding(seconds: 9 * 60)

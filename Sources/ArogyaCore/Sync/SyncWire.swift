@@ -10,7 +10,7 @@ public enum SyncWire {
 
     /// One version of one record, as pushed by a device or pulled from the hub.
     public struct Record: Equatable, Sendable {
-        public var type: String
+        public var type: RecordType
         public var id: String
         /// Pushed: the device's own version of the record. Pulled: the hub's version.
         public var version: Int
@@ -22,7 +22,7 @@ public enum SyncWire {
         public var device: String?
         public var sequence: Int64?
 
-        public init(type: String, id: String, version: Int, baseVersion: Int, updatedAt: Timestamp, payload: JSONValue,
+        public init(type: RecordType, id: String, version: Int, baseVersion: Int, updatedAt: Timestamp, payload: JSONValue,
                     device: String? = nil, sequence: Int64? = nil) {
             self.type = type
             self.id = id
@@ -36,7 +36,7 @@ public enum SyncWire {
 
         public var json: JSONValue {
             var members: [(key: String, value: JSONValue)] = [
-                ("type", .string(type)), ("id", .string(id)), ("version", .number(Double(version))),
+                ("type", .string(type.rawValue)), ("id", .string(id)), ("version", .number(Double(version))),
                 ("base_version", .number(Double(baseVersion))), ("updated_at", .string(updatedAt.iso8601)),
             ]
             if let device { members.append(("device", .string(device))) }
@@ -50,10 +50,11 @@ public enum SyncWire {
             let object = try field.object()
             try object.refuseUnknownKeys(["type", "id", "version", "base_version", "updated_at", "payload", "device", "seq"])
             let typeField = try object.required("type")
-            type = try typeField.string()
-            guard SyncWire.recordTypes.contains(type) else {
-                throw typeField.failure("\"\(type)\" is not one of \(SyncWire.recordTypes.joined(separator: ", "))")
+            let typeName = try typeField.string()
+            guard let known = RecordType(rawValue: typeName) else {
+                throw typeField.failure("\"\(typeName)\" is not one of \(SyncWire.recordTypes.joined(separator: ", "))")
             }
+            type = known
             let idField = try object.required("id")
             id = try idField.string()
             guard SyncWire.isRecordID(id) else { throw idField.failure("\"\(id)\" is not a record id (a UUID)") }
