@@ -74,17 +74,18 @@ extension AppDatabase {
                 last = max(last, row["id"])
                 // Several edits of one record since the last sync go up once, at the current version.
                 guard seen.insert(type + "/" + id).inserted else { continue }
-                guard let current = try SyncPayloads.current(type: type, id: id, in: db) else {
-                    try db.cachedStatement(sql: """
-                        UPDATE sync_outbox SET state = \(OutboxState.rejected.sql), server_message = 'the record is no longer on this terminal'
-                        WHERE record_type = ? AND record_id = ? AND state IN \(OutboxState.waitingSQL)
-                        """).execute(arguments: [type, id])
+                // A row of a type this version does not know (written by a newer one) cannot be sent, nor can a
+                // record that is gone: both are set aside with why, never retried for ever.
+                guard let recordType = RecordType(rawValue: type) else {
+                    try setAside(type: type, id: id, because: "the record type is not known to this version", in: db)
+                    continue
+                }
+                guard let current = try SyncPayloads.current(type: recordType, id: id, in: db) else {
+                    try setAside(type: type, id: id, because: "the record is no longer on this terminal", in: db)
                     continue
                 }
                 let base = try Int.fetchOne(db, sql: "SELECT hub_version FROM sync_record WHERE record_type = ? AND record_id = ?",
                                             arguments: [type, id]) ?? 0
-                // `current` found the record, so its type is one of the known ones.
-                guard let recordType = RecordType(rawValue: type) else { continue }
                 records.append(SyncWire.Record(type: recordType, id: id, version: current.version, baseVersion: base,
                                                updatedAt: current.updatedAt, payload: current.payload))
                 try db.cachedStatement(sql: """
@@ -94,6 +95,14 @@ extension AppDatabase {
             }
             return (records, last, rows.count)
         }
+    }
+
+    /// Marks a record's waiting rows refused by this terminal itself, with the reason shown on the Upload screen.
+    private func setAside(type: String, id: String, because reason: String, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE sync_outbox SET state = \(OutboxState.rejected.sql), server_message = ?
+            WHERE record_type = ? AND record_id = ? AND state IN \(OutboxState.waitingSQL)
+            """).execute(arguments: [reason, type, id])
     }
 
     /// Records the hub's answers: the outbox rows up to the pushed version take its verdict, and the

@@ -50,8 +50,8 @@ public final class TerminalRunner {
             for event in terminal.readEvents() {
                 launch(app.handle(event, uptime: Self.uptime()))
             }
-            for (id, result) in mailbox.take() {
-                launch(app.complete(job: id, result: result, uptime: Self.uptime()))
+            for (id, reply) in mailbox.take() {
+                launch(app.complete(job: id, reply: reply, uptime: Self.uptime()))
             }
             if Self.uptime() >= nextTick {
                 launch(app.handle(.tick, uptime: Self.uptime()))
@@ -80,8 +80,8 @@ public final class TerminalRunner {
             let mailbox = self.mailbox
             let wake = self.wake
             Task.detached {
-                let result = await job.work()
-                mailbox.post(id: job.id, result: result)
+                let reply = await job.work()
+                mailbox.post(id: job.id, reply: reply)
                 wake.signal()
             }
         }
@@ -95,22 +95,22 @@ public final class TerminalRunner {
     }
 }
 
-/// Results of finished jobs, waiting for the main thread.
+/// Replies of finished jobs, waiting for the main thread.
 final class Mailbox: @unchecked Sendable {
     private let lock = NSLock()
-    private var results: [(Int, any Sendable)] = []
+    private var replies: [(Int, Reply)] = []
 
-    func post(id: Int, result: any Sendable) {
+    func post(id: Int, reply: Reply) {
         lock.lock()
-        results.append((id, result))
+        replies.append((id, reply))
         lock.unlock()
     }
 
-    func take() -> [(Int, any Sendable)] {
+    func take() -> [(Int, Reply)] {
         lock.lock()
         defer { lock.unlock() }
-        let taken = results
-        results = []
+        let taken = replies
+        replies = []
         return taken
     }
 }

@@ -68,8 +68,8 @@ public final class AppHarness {
     public func settle() async {
         while !pending.isEmpty {
             let job = pending.removeFirst()
-            let result = await job.work()
-            pending += app.complete(job: job.id, result: result, uptime: uptime)
+            let reply = await job.work()
+            pending += app.complete(job: job.id, reply: reply, uptime: uptime)
         }
     }
 

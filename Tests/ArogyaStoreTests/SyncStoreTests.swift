@@ -80,6 +80,28 @@ struct SyncStoreTests {
         #expect(try store.syncStatus().pending == 0)
     }
 
+    @Test("Given an outbox row of a record type this version does not know and one of a record that is gone, when a batch is taken, then both are set aside with why and the known record goes up")
+    func unknownAndMissingRowsAreSetAside() throws {
+        let store = try Fixtures.setUpStore()
+        let sita = try register(store, "Sita Devi")
+        try store.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_outbox (record_type, record_id, version, queued_at) VALUES
+                    ('vaccination', 'v-1', 1, '2026-11-22T10:00:00.000Z'),
+                    ('patient', 'gone-1', 1, '2026-11-22T10:00:00.000Z')
+                """)
+        }
+        let batch = try store.nextUploadBatch()
+        #expect(batch.records.map(\.id).contains(sita.id))
+        #expect(!batch.records.map(\.id).contains("v-1") && !batch.records.map(\.id).contains("gone-1"))
+        let refused = try store.syncStatus().rejected
+        #expect(refused.first { $0.id == "v-1" }?.message == "the record type is not known to this version")
+        #expect(refused.first { $0.id == "gone-1" }?.message == "the record is no longer on this terminal")
+        // Set aside, they are not taken again.
+        _ = try store.recordPushResults(answer(batch.records) { _ in .accepted }, for: batch.records)
+        #expect(try store.nextUploadBatch().records.isEmpty)
+    }
+
     @Test("Given a record the hub refused, when it is fixed and accepted, then the refusal is settled; resending one record leaves the others refused")
     func refusalsSettle() throws {
         let store = try Fixtures.setUpStore()

@@ -20,7 +20,7 @@ struct KeyTableTests {
             ChangePinScreen(context: context, account: asha, isForced: true), ChangePinScreen(context: context, account: asha, isForced: false),
             SettingsScreen(context: context, account: priya), UploadScreen(context: context, account: priya),
             HelpScreen(context: context, screenTitle: "Home", hints: []),
-            ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y", tag: .discard),
+            ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y"),
             QuitConfirmation(context: context, screenTitles: ["Add user"]),
         ] + (try screeningScreens(store: store, context: context, account: priya))
     }

@@ -226,7 +226,7 @@ struct PatientScreenTests {
         let other = try #require(try store.searchPatients(.parse("salim")).first?.patient)
         try store.mergePatients(keep: kept.id, other: other.id, reason: "test", by: .account("priya"))
         let card = PatientCardScreen(context: harness.app.context, account: try #require(try store.account(username: "priya")), patientId: other.id)
-        _ = card.receive(PatientCardScreen.Loaded(patient: try store.patient(id: other.id), care: nil, screenings: [], rules: Fixtures.nationalProtocol))
+        _ = card.receive(.loaded(PatientCardScreen.Loaded(patient: try store.patient(id: other.id), care: nil, screenings: [], rules: Fixtures.nationalProtocol)))
         var canvas = Canvas(size: .minimum)
         card.render(into: &canvas, area: Rect(x: 0, y: 1, width: 80, height: 21))
         #expect(canvas.text.contains("(merged into another record)"))

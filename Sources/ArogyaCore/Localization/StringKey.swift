@@ -406,6 +406,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case patientName = "patient.name"
     case patientNameAlt = "patient.name_alt"
     case patientNameAltHint = "patient.name_alt_hint"
+    case patientNameAltSuggested = "patient.name_alt_suggested"
     case patientSex = "patient.sex"
     case patientBirth = "patient.birth"
     case patientBirthHint = "patient.birth_hint"

@@ -119,20 +119,16 @@ public final class AppModel {
         return takeJobs()
     }
 
-    public func complete(job id: Int, result: any Sendable, uptime: Double) -> [Job] {
+    public func complete(job id: Int, reply: Reply, uptime: Double) -> [Job] {
         guard let target = jobTargets.removeValue(forKey: id) else { return takeJobs() }
         // A sync, from the timer or the Upload screen, may just have ended.
         followSync()
         switch target {
         case .status:
             statusJobInFlight = false
-            // A read that failed (the database locked for a moment) keeps the last figures shown.
-            if let snapshot = result as? StatusSnapshot {
-                status = snapshot
-                clockWarning = ClockCheck.evaluate(now: context.clock.now(), buildDate: context.buildDate,
-                                                   newestRecord: snapshot.newestRecord)
-            }
+            _ = reply.deliver()
         case .integrityCheck:
+            // What the check found is read by the next status refresh (the store keeps it).
             refreshStatusIfDue(uptime: uptime, force: true)
         case .backgroundSync:
             // What went up and came down changes the waiting count; a failure waits for the next turn.
@@ -140,7 +136,7 @@ public final class AppModel {
         case .screen(let weak):
             // A screen closed while its work ran has nobody to tell.
             if let screen = weak.screen, contains(screen) {
-                apply(screen.receive(result), from: screen)
+                apply(reply.deliver(), from: screen)
             }
             // Work from screens usually writes: the waiting count may have changed.
             refreshStatusIfDue(uptime: uptime, force: true)
@@ -175,6 +171,8 @@ public final class AppModel {
             push(next)
         case .pop:
             pop(screen)
+        case .popAnswering(let answer):
+            pop(screen, answer: answer)
         case .replace(let next):
             pop(screen, reveal: false)
             push(next)
@@ -183,7 +181,8 @@ public final class AppModel {
         case .session(let change):
             applySession(change, from: screen)
         case .quit:
-            requestQuit(force: false)
+            // "Quit" on the quit question itself leaves without asking again.
+            requestQuit(force: screen is QuitConfirmation)
         case .batch(let effects):
             for effect in effects { apply(effect, from: screen) }
         }
@@ -194,19 +193,14 @@ public final class AppModel {
         apply(screen.appeared(), from: screen)
     }
 
-    /// Closes `screen` (normally the top one). A dialog's answer goes to the screen it covered.
-    private func pop(_ screen: any Screen, reveal: Bool = true) {
+    /// Closes `screen` (normally the top one). An answer goes to the screen it covered, which asked for it;
+    /// that screen is told it appeared again unless the answer took it away or covered it.
+    private func pop(_ screen: any Screen, reveal: Bool = true, answer: Reply? = nil) {
         guard let index = stack.lastIndex(where: { $0 === screen }), stack.count > 1 else { return }
         stack.remove(at: index)
         guard reveal, let top = stack.last else { return }
-        if let dialog = screen as? any AnswersParent, let answer = dialog.answer {
-            if answer is QuitConfirmation.Confirmed {
-                wantsQuit = true
-                return
-            }
-            apply(top.receive(answer), from: top)
-        }
-        apply(top.appeared(), from: top)
+        if let answer { apply(answer.deliver(), from: top) }
+        if stack.last === top { apply(top.appeared(), from: top) }
     }
 
     private func applySession(_ change: SessionChange, from screen: any Screen) {
@@ -300,16 +294,28 @@ public final class AppModel {
         statusJobInFlight = true
         lastStatusRefresh = uptime
         let store = context.store
-        enqueue({
+        enqueue({ [weak self] in
+            let snapshot: StatusSnapshot?
             do {
                 var warning = store.knownDamage.map(StoreWarning.damaged)
                 if warning == nil, let missing = try store.auditAnchorProblem() { warning = .rowsMissing(missing) }
-                return StatusSnapshot(pendingUploads: try store.pendingUploadCount(), newestRecord: try store.newestRecordTime(),
-                                      storeWarning: warning)
+                snapshot = StatusSnapshot(pendingUploads: try store.pendingUploadCount(), newestRecord: try store.newestRecordTime(),
+                                          storeWarning: warning)
             } catch {
-                return StoreError.message(for: error)
+                snapshot = nil
+            }
+            return Reply {
+                self?.statusArrived(snapshot)
+                return .none
             }
         }, target: .status)
+    }
+
+    /// A read that failed (the database locked for a moment) keeps the last figures shown.
+    private func statusArrived(_ snapshot: StatusSnapshot?) {
+        guard let snapshot else { return }
+        status = snapshot
+        clockWarning = ClockCheck.evaluate(now: context.clock.now(), buildDate: context.buildDate, newestRecord: snapshot.newestRecord)
     }
 
     /// Runs SQLite's check of the file in the background when one is due (at start, then at idle moments
@@ -318,7 +324,9 @@ public final class AppModel {
         nextIntegrityCheck = uptime + Self.integrityCheckInterval
         let store = context.store
         enqueue({
-            do { return try store.checkIntegrityIfDue() ?? "" } catch { return StoreError.message(for: error) }
+            // A failure to check is not a finding; the store keeps what a check found for the status line.
+            _ = try? store.checkIntegrityIfDue()
+            return Reply { .none }
         }, target: .integrityCheck)
     }
 
@@ -328,7 +336,11 @@ public final class AppModel {
         guard syncIntervalSeconds > 0, let sync = context.sync, facility != nil, uptime >= nextBackgroundSync else { return }
         nextBackgroundSync = uptime + syncIntervalSeconds
         guard !sync.snapshot.isRunning else { return }
-        enqueue({ await sync.sync() }, target: .backgroundSync)
+        enqueue({
+            // Its outcome shows through the coordinator's snapshot (`followSync`).
+            _ = await sync.sync()
+            return Reply { .none }
+        }, target: .backgroundSync)
     }
 
     private func followSync() {
@@ -406,8 +418,3 @@ struct WeakScreen {
     }
 }
 
-/// A dialog that hands an answer to the screen it covered when it closes.
-@MainActor
-protocol AnswersParent: AnyObject {
-    var answer: (any Sendable)? { get }
-}

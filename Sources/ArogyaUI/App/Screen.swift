@@ -34,9 +34,20 @@ public struct AppContext: Sendable {
     }
 }
 
-/// Background work started by a screen: it runs off the main thread, and what it returns comes back
-/// to the same screen's `receive`.
-public typealias Work = @Sendable () async -> any Sendable
+/// What background work, or a screen closing with an answer, hands back: on the main actor it gives its
+/// message to the screen it is for and returns that screen's effect. Built only by `MessageScreen.run`
+/// and `AnsweringScreen.close(answering:)`, where the message's type is known, so nothing is ever cast.
+public struct Reply: Sendable {
+    let deliver: @MainActor @Sendable () -> Effect
+
+    init(_ deliver: @escaping @MainActor @Sendable () -> Effect) {
+        self.deliver = deliver
+    }
+}
+
+/// Background work started by a screen: it runs off the main thread, and its reply comes back to the
+/// same screen (see `MessageScreen.run`).
+public typealias Work = @Sendable () async -> Reply
 
 /// What a screen asks for after handling an event. Screens never do I/O themselves.
 public enum Effect {
@@ -45,9 +56,11 @@ public enum Effect {
     case push(any Screen)
     /// Close this screen.
     case pop
+    /// Close this screen and give its answer to the screen that opened it (`AnsweringScreen.close(answering:)`).
+    case popAnswering(Reply)
     /// Close this screen and show another in its place.
     case replace(with: any Screen)
-    /// Run work in the background; its result comes back through `receive`.
+    /// Run work in the background; its reply comes back to the screen that asked.
     case run(Work)
     /// A change of who is using the terminal, or of the facility, that the application handles.
     case session(SessionChange)
@@ -74,8 +87,10 @@ public enum SessionChange {
 
 /// A screen: a view-model (state and event handling, no curses) with a render function that draws its
 /// state into a `Canvas`. Rendering lives in each screen's `…View.swift` file.
+///
+/// Screens are main-actor classes, and so may be referred to (weakly) from the replies of background work.
 @MainActor
-public protocol Screen: AnyObject {
+public protocol Screen: AnyObject, Sendable {
     /// The title in the top bar.
     var title: String { get }
     /// The screen's key table, for the footer and the help screen.
@@ -86,7 +101,6 @@ public protocol Screen: AnyObject {
     var isModal: Bool { get }
 
     func handle(_ input: InputEvent) -> Effect
-    func receive(_ result: any Sendable) -> Effect
     /// Called when the screen comes to the top: when pushed and when the screen above it closes.
     func appeared() -> Effect
     /// Called about once a second while the screen is on top, for screens that watch work in progress.
@@ -98,7 +112,6 @@ extension Screen {
     public var isModal: Bool { false }
     public func appeared() -> Effect { .none }
     public func tick() -> Effect { .none }
-    public func receive(_ result: any Sendable) -> Effect { .none }
 }
 
 /// A screen whose keys come from one `KeyTable`: bound keys become actions, the rest go to typing.

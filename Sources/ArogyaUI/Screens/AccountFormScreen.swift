@@ -4,12 +4,13 @@ import ArogyaStore
 /// A supervisor adds an account. She chooses a first PIN and tells it to the new user, who must
 /// replace it at her first login.
 @MainActor
-final class AccountFormScreen: FormScreen {
+final class AccountFormScreen: FormScreen, AnsweringScreen {
     enum Field: Hashable, Sendable { case username, fullName, role, pin, pinAgain }
 
     let context: AppContext
     let actor: Account
     var formState: FormScreenState<Field>
+    let answerRoute = AnswerRoute<AccountSaved>()
 
     init(context: AppContext, actor: Account) {
         self.context = context
@@ -27,7 +28,7 @@ final class AccountFormScreen: FormScreen {
     var title: String { context.strings[.usersAddTitle] }
     let keyTable = AccountFormScreen.formKeyTable()
 
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> AccountSaved)? {
         let typed = formState.form
         var form = typed
         let username = form.check(.username) { () throws(UserMessage) in try AccountRules.username(typed.text(.username)) }
@@ -37,7 +38,7 @@ final class AccountFormScreen: FormScreen {
         guard let username, let fullName, let pin, let role = Role(rawValue: typed.choice(.role)) else { return nil }
         let store = context.store
         let actor = AuditActor.account(self.actor.username)
-        return storeWork {
+        return {
             let account = try store.addAccount(NewAccount(username: username, fullName: fullName, role: role, pin: pin),
                                                mustChangePin: true, by: actor)
             return AccountSaved(notice: UserMessage(.usersAdded, ["name": account.fullName, "username": account.username]))
@@ -49,31 +50,25 @@ final class AccountFormScreen: FormScreen {
     }
 
     /// Closes and tells the Users screen what happened.
-    func saved(_ result: any Sendable) -> Effect {
-        guard let saved = result as? AccountSaved else { return .none }
-        answer = saved
-        return .pop
+    func saved(_ result: AccountSaved) -> Effect {
+        close(answering: result)
     }
-
-    private(set) var answer: (any Sendable)?
 
     func render(into canvas: inout Canvas, area: Rect) {
         renderForm(into: &canvas, area: area, intro: context.strings[.usersAddIntro])
     }
 }
 
-extension AccountFormScreen: AnswersParent {}
-
 /// A supervisor sets a new PIN for someone who forgot hers; it also lifts a wrong-PIN lock.
 @MainActor
-final class ResetPinScreen: FormScreen, AnswersParent {
+final class ResetPinScreen: FormScreen, AnsweringScreen {
     enum Field: Hashable, Sendable { case pin, pinAgain }
 
     let context: AppContext
     let actor: Account
     let target: Account
     var formState: FormScreenState<Field>
-    private(set) var answer: (any Sendable)?
+    let answerRoute = AnswerRoute<AccountSaved>()
 
     init(context: AppContext, actor: Account, target: Account) {
         self.context = context
@@ -88,7 +83,7 @@ final class ResetPinScreen: FormScreen, AnswersParent {
     var title: String { context.strings[.usersResetTitle] }
     let keyTable = ResetPinScreen.formKeyTable()
 
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> AccountSaved)? {
         var form = formState.form
         let pin = form.checkNewPin(.pin, again: .pinAgain)
         formState.form = form
@@ -96,16 +91,14 @@ final class ResetPinScreen: FormScreen, AnswersParent {
         let store = context.store
         let actor = AuditActor.account(self.actor.username)
         let target = self.target
-        return storeWork {
+        return {
             try store.resetPin(username: target.username, newPin: pin, by: actor)
             return AccountSaved(notice: UserMessage(.usersPinReset, ["name": target.fullName]))
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
-        guard let saved = result as? AccountSaved else { return .none }
-        answer = saved
-        return .pop
+    func saved(_ result: AccountSaved) -> Effect {
+        close(answering: result)
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -41,9 +41,8 @@ final class ChangePinScreen: FormScreen {
         }
     }
 
-    struct Changed: Sendable { let account: Account }
-
-    func saveWork() -> Work? {
+    /// Returns the account as stored after the change.
+    func saveWork() -> (@Sendable () throws -> Account)? {
         var form = formState.form
         let newPin = form.checkNewPin(.new, again: .again)
         let current = isForced ? nil : form.text(.current)
@@ -53,7 +52,7 @@ final class ChangePinScreen: FormScreen {
         let store = context.store
         let account = self.account
         let localTime = context.localTime
-        return storeWork {
+        return {
             if let current {
                 switch try store.attemptLogin(username: account.username, pin: current) {
                 case .signedIn: break
@@ -62,13 +61,12 @@ final class ChangePinScreen: FormScreen {
                 }
             }
             try store.changeOwnPin(accountId: account.id, newPin: newPin)
-            return Changed(account: try store.account(id: account.id) ?? account)
+            return try store.account(id: account.id) ?? account
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
-        guard let changed = result as? Changed else { return .none }
-        return .batch([.pop, .session(.accountChanged(changed.account))])
+    func saved(_ changed: Account) -> Effect {
+        .batch([.pop, .session(.accountChanged(changed))])
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

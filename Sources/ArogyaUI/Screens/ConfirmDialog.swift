@@ -1,24 +1,13 @@
 import ArogyaCore
 
-/// The questions a `ConfirmDialog` asks, so that an answer names its question by a value the compiler checks.
-enum ConfirmQuestion: Sendable, Equatable {
-    /// Leave and lose what was typed.
-    case discard
-    /// Disable (or enable) an account.
-    case disableAccount
-}
-
-/// A yes-or-no question over the screen that asked it. The answer goes back to that screen's `receive`.
+/// A yes-or-no question over the screen that asked it (with `ask`), which is told `true` for yes and
+/// `false` for no; the screen's own message for the answer names the question.
 ///
 /// Only `y` says yes. The keys that save elsewhere (F2, Ctrl-S) and Enter are not bound here: a worker
 /// pressing "save" by habit must never answer "discard" or "disable".
 @MainActor
-final class ConfirmDialog: KeyedScreen, AnswersParent {
-    struct Answer: Sendable, Equatable {
-        /// Which question this answers, for a screen that asks more than one.
-        let tag: ConfirmQuestion
-        let confirmed: Bool
-    }
+final class ConfirmDialog: KeyedScreen, AnsweringScreen {
+    typealias Answer = Bool
 
     enum Action: Sendable { case confirm, cancel }
 
@@ -26,15 +15,20 @@ final class ConfirmDialog: KeyedScreen, AnswersParent {
     let title: String
     let message: String
     let confirmLabel: String
-    let tag: ConfirmQuestion
-    private(set) var answer: (any Sendable)?
+    let answerRoute = AnswerRoute<Bool>()
 
-    init(context: AppContext, title: String, message: String, confirmLabel: String, tag: ConfirmQuestion) {
+    init(context: AppContext, title: String, message: String, confirmLabel: String) {
         self.context = context
         self.title = title
         self.message = message
         self.confirmLabel = confirmLabel
-        self.tag = tag
+    }
+
+    /// "Discard what you typed?", asked when a screen with unsaved input is left.
+    static func discard(context: AppContext, message: StringKey = .discardMessage) -> ConfirmDialog {
+        let strings = context.strings
+        return ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[message],
+                             confirmLabel: strings[.actionDiscard])
     }
 
     var hasUnsavedInput: Bool { false }
@@ -46,8 +40,7 @@ final class ConfirmDialog: KeyedScreen, AnswersParent {
     ])
 
     func perform(_ action: Action) -> Effect {
-        answer = Answer(tag: tag, confirmed: action == .confirm)
-        return .pop
+        close(answering: action == .confirm)
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
@@ -58,14 +51,11 @@ final class ConfirmDialog: KeyedScreen, AnswersParent {
 
 /// "Quit and lose what you typed?" when a screen holds unsaved input. Ctrl-C again quits.
 @MainActor
-final class QuitConfirmation: KeyedScreen, AnswersParent {
-    struct Confirmed: Sendable {}
-
+final class QuitConfirmation: KeyedScreen {
     enum Action: Sendable { case quit, stay }
 
     let context: AppContext
     let screenTitles: [String]
-    private(set) var answer: (any Sendable)?
 
     init(context: AppContext, screenTitles: [String]) {
         self.context = context
@@ -81,9 +71,9 @@ final class QuitConfirmation: KeyedScreen, AnswersParent {
         KeyBinding(.stay, keys: [.char("n"), .char("N"), .escape], label: .actionStay, help: .helpQuitStay),
     ])
 
+    /// Quitting from here leaves without asking again (the application knows this question).
     func perform(_ action: Action) -> Effect {
-        if action == .quit { answer = Confirmed() }
-        return .pop
+        action == .quit ? .quit : .pop
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -4,8 +4,9 @@ import ArogyaStore
 /// The idle lock: it covers the screens of whoever is signed in, which stay exactly as they were, until
 /// she types her PIN again. Someone else can switch user from here instead.
 @MainActor
-final class LockScreen: KeyedScreen {
+final class LockScreen: KeyedScreen, MessageScreen {
     enum Action: Sendable { case unlock, switchUser, quit }
+    typealias Message = PinCheck
 
     /// Why the screen is locked, which the screen says: she should know whether she left it too long.
     enum Reason: Equatable, Sendable {
@@ -41,7 +42,9 @@ final class LockScreen: KeyedScreen {
         switch action {
         case .switchUser: return .session(.switchUser)
         case .quit: return .quit
-        case .unlock: return state.entry.check(username: state.account.username, store: context.store).map(Effect.run) ?? .none
+        case .unlock:
+            guard let check = state.entry.check(username: state.account.username, store: context.store) else { return .none }
+            return run(check)
         }
     }
 
@@ -50,8 +53,8 @@ final class LockScreen: KeyedScreen {
         return .none
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        guard let account = state.entry.finish(result, localTime: context.localTime) else { return .none }
+    func receive(_ checked: PinCheck) -> Effect {
+        guard let account = state.entry.finish(checked, localTime: context.localTime) else { return .none }
         return .session(.unlocked(account))
     }
 

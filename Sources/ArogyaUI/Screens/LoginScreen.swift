@@ -3,7 +3,7 @@ import ArogyaStore
 
 /// Sign in: choose your name from the list (letters filter it), type your PIN (digits), press Enter.
 @MainActor
-final class LoginScreen: KeyedScreen {
+final class LoginScreen: KeyedScreen, MessageScreen {
     enum Action: Sendable { case up, down, signIn, clear, quit }
 
     struct State: Equatable {
@@ -49,18 +49,20 @@ final class LoginScreen: KeyedScreen {
         KeyBinding(.quit, keys: [.function(10), .ctrl("q")], label: .actionQuit, help: .helpQuit),
     ])
 
-    enum Loaded: Sendable {
-        case accounts([Account])
-        case failed(UserMessage)
+    enum Message: Sendable {
+        /// The active accounts, for the list of names.
+        case accountsLoaded([Account])
+        case accountsFailed(UserMessage)
+        case pinChecked(PinCheck)
     }
 
     func appeared() -> Effect {
         let store = context.store
-        return .run {
+        return run {
             do {
-                return Loaded.accounts(try store.accounts().filter(\.isActive))
+                return .accountsLoaded(try store.accounts().filter(\.isActive))
             } catch {
-                return Loaded.failed(StoreError.message(for: error))
+                return .accountsFailed(StoreError.message(for: error))
             }
         }
     }
@@ -111,29 +113,31 @@ final class LoginScreen: KeyedScreen {
             state.entry.message = UserMessage(.loginChooseName)
             return .none
         }
-        return state.entry.check(username: account.username, store: context.store).map(Effect.run) ?? .none
+        guard let check = state.entry.check(username: account.username, store: context.store) else { return .none }
+        return run { .pinChecked(check()) }
     }
 
-    func receive(_ result: any Sendable) -> Effect {
+    func receive(_ message: Message) -> Effect {
         state.now = context.clock.now()
-        if let loaded = result as? Loaded {
+        switch message {
+        case .accountsLoaded(let accounts):
             state.isLoading = false
-            switch loaded {
-            case .accounts(let accounts):
-                state.accounts = accounts
-                if accounts.isEmpty { state.entry.message = UserMessage(.loginNoAccounts) }
-                if state.signInWhenLoaded {
-                    state.signInWhenLoaded = false
-                    return signIn()
-                }
-            case .failed(let message):
-                state.entry.message = message
+            state.accounts = accounts
+            if accounts.isEmpty { state.entry.message = UserMessage(.loginNoAccounts) }
+            if state.signInWhenLoaded {
+                state.signInWhenLoaded = false
+                return signIn()
             }
             return .none
+        case .accountsFailed(let failure):
+            state.isLoading = false
+            state.entry.message = failure
+            return .none
+        case .pinChecked(let checked):
+            if let account = state.entry.finish(checked, localTime: context.localTime) {
+                return .session(.signedIn(account))
+            }
+            return appeared()  // reload the names: a lock may have begun or ended
         }
-        if let account = state.entry.finish(result, localTime: context.localTime) {
-            return .session(.signedIn(account))
-        }
-        return appeared()  // reload the names: a lock may have begun or ended
     }
 }

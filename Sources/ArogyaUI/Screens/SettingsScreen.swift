@@ -36,8 +36,12 @@ final class SettingsScreen: FormScreen {
     var title: String { context.strings[.settingsTitle] }
     let keyTable = SettingsScreen.formKeyTable()
 
-    private enum Loaded: Sendable {
-        case settings(Facility, idleMinutes: Int)
+    typealias Other = Loaded
+
+    /// What is stored, loaded when the screen opens.
+    struct Loaded: Sendable {
+        let facility: Facility
+        let idleMinutes: Int
     }
 
     struct Saved: Sendable {
@@ -49,13 +53,13 @@ final class SettingsScreen: FormScreen {
         // Only the first time: coming back from a dialog must not overwrite what was typed.
         guard formState.isLoading else { return .none }
         let store = context.store
-        return .run(storeWork {
+        return runStore {
             guard let facility = try store.facility() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
-            return Loaded.settings(facility, idleMinutes: try store.idleLockMinutes())
-        })
+            return .other(Loaded(facility: facility, idleMinutes: try store.idleLockMinutes()))
+        }
     }
 
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> Saved)? {
         let typed = formState.form
         var form = typed
         let facility = form.checkFacility(name: .facilityName, id: .facilityId, villages: .villages)
@@ -66,25 +70,21 @@ final class SettingsScreen: FormScreen {
                                       villages: facility.villages, idleLockMinutes: minutes)
         let store = context.store
         let actor = AuditActor.account(account.username)
-        return storeWork {
+        return {
             Saved(facility: try store.updateFacility(details, by: actor), idleMinutes: minutes)
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
-        switch result {
-        case let loaded as Loaded:
-            guard case .settings(let facility, let minutes) = loaded else { return .none }
-            formState = FormScreenState(form: Self.form(strings: context.strings, facility: facility, idleMinutes: minutes))
-            return .none
-        case let saved as Saved:
-            // Start again from what was stored, so that the form is clean and shows the saved values.
-            formState = FormScreenState(form: Self.form(strings: context.strings, facility: saved.facility, idleMinutes: saved.idleMinutes))
-            formState.notice = UserMessage(.settingsSaved)
-            return .session(.facilityChanged(saved.facility, idleLockMinutes: saved.idleMinutes))
-        default:
-            return .none
-        }
+    func received(_ loaded: Loaded) -> Effect {
+        formState = FormScreenState(form: Self.form(strings: context.strings, facility: loaded.facility, idleMinutes: loaded.idleMinutes))
+        return .none
+    }
+
+    func saved(_ saved: Saved) -> Effect {
+        // Start again from what was stored, so that the form is clean and shows the saved values.
+        formState = FormScreenState(form: Self.form(strings: context.strings, facility: saved.facility, idleMinutes: saved.idleMinutes))
+        formState.notice = UserMessage(.settingsSaved)
+        return .session(.facilityChanged(saved.facility, idleLockMinutes: saved.idleMinutes))
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -35,20 +35,17 @@ final class SetupScreen: FormScreen {
     /// Leaving the first setup leaves the program (the application asks first if anything was typed).
     func cancel() -> Effect { .quit }
 
-    enum Saved: Sendable { case facility(Facility) }
-
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> Facility)? {
         guard let setup = validatedSetup() else { return nil }
         let store = context.store
-        return storeWork {
+        return {
             let (facility, _) = try store.completeSetup(setup, by: .account(setup.supervisor.username))
-            return Saved.facility(facility)
+            return facility
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
-        guard case .facility(let facility)? = result as? Saved else { return .none }
-        return .session(.setupCompleted(facility))
+    func saved(_ facility: Facility) -> Effect {
+        .session(.setupCompleted(facility))
     }
 
     /// Checks every field, marking each problem at its field; the setup when all are right.

@@ -3,7 +3,7 @@ import ArogyaStore
 
 /// Supervisors manage accounts here: add, disable or enable, and reset a forgotten PIN.
 @MainActor
-final class UsersScreen: KeyedScreen {
+final class UsersScreen: KeyedScreen, MessageScreen {
     enum Action: Sendable { case up, down, pageUp, pageDown, add, toggleActive, resetPin, back }
 
     struct State: Equatable {
@@ -42,16 +42,22 @@ final class UsersScreen: KeyedScreen {
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
     ])
 
-    private enum Result: Sendable {
+    enum Message: StoreFailureMessage {
         case loaded([Account])
+        /// An account was disabled or enabled.
         case changed(Account)
+        /// The add or reset form saved and closed.
+        case formSaved(AccountSaved)
+        /// "Disable this account?" was answered, for this account.
+        case disableAnswered(Account, confirmed: Bool)
+        case storeFailed(UserMessage)
     }
 
     func appeared() -> Effect { reload() }
 
     private func reload() -> Effect {
         let store = context.store
-        return .run(storeWork { Result.loaded(try store.accounts()) })
+        return runStore { .loaded(try store.accounts()) }
     }
 
     func perform(_ action: Action) -> Effect {
@@ -66,11 +72,11 @@ final class UsersScreen: KeyedScreen {
         case .back: return .pop
         case .add:
             state.notice = nil
-            return .push(AccountFormScreen(context: context, actor: account))
+            return ask(AccountFormScreen(context: context, actor: account)) { .formSaved($0) }
         case .resetPin:
             guard let target = state.selectedAccount else { return .none }
             state.notice = nil
-            return .push(ResetPinScreen(context: context, actor: account, target: target))
+            return ask(ResetPinScreen(context: context, actor: account, target: target)) { .formSaved($0) }
         case .toggleActive:
             guard let target = state.selectedAccount else { return .none }
             state.notice = nil
@@ -80,9 +86,10 @@ final class UsersScreen: KeyedScreen {
             }
             if target.isActive {
                 let strings = context.strings
-                return .push(ConfirmDialog(context: context, title: strings[.usersDisableTitle],
+                let dialog = ConfirmDialog(context: context, title: strings[.usersDisableTitle],
                                            message: strings.text(.usersDisableMessage, ["name": target.fullName, "username": target.username]),
-                                           confirmLabel: strings[.actionDisable], tag: .disableAccount))
+                                           confirmLabel: strings[.actionDisable])
+                return ask(dialog) { .disableAnswered(target, confirmed: $0) }
             }
             return setActive(target, active: true)
         }
@@ -93,37 +100,33 @@ final class UsersScreen: KeyedScreen {
         state.isWorking = true
         let store = context.store
         let actor = AuditActor.account(account.username)
-        return .run(storeWork { Result.changed(try store.setAccountActive(username: target.username, active: active, by: actor)) })
+        return runStore { .changed(try store.setAccountActive(username: target.username, active: active, by: actor)) }
     }
 
-    func receive(_ result: any Sendable) -> Effect {
+    func receive(_ message: Message) -> Effect {
         state.now = context.clock.now()
-        if let answer = result as? ConfirmDialog.Answer {
-            guard answer.confirmed, let target = state.selectedAccount else { return .none }
-            return setActive(target, active: false)
-        }
-        if let saved = result as? AccountSaved {
+        switch message {
+        case .disableAnswered(let target, let confirmed):
+            return confirmed ? setActive(target, active: false) : .none
+        case .formSaved(let saved):
             // `appeared` reloads the list as the form closes.
             state.notice = saved.notice
             return .none
-        }
-        state.isWorking = false
-        if let failure = result as? UserMessage {
+        case .storeFailed(let failure):
+            state.isWorking = false
             state.message = failure
             return .none
-        }
-        switch result as? Result {
         case .loaded(let accounts):
+            state.isWorking = false
             let selectedId = state.selectedAccount?.id
             state.isLoading = false
             state.accounts = accounts
             state.selected = accounts.firstIndex { $0.id == selectedId } ?? min(state.selected, max(0, accounts.count - 1))
             return .none
         case .changed(let changed):
+            state.isWorking = false
             state.notice = UserMessage(changed.isActive ? .usersEnabled : .usersDisabled, ["name": changed.fullName])
             return reload()
-        case nil:
-            return .none
         }
     }
 

@@ -22,17 +22,33 @@ public struct FormScreenState<Field: Hashable & Sendable>: Equatable, Sendable {
     }
 }
 
+/// What comes back to a form screen: what its save returned, a store call that failed, the answer to
+/// "discard what you typed?", or a message of the screen's own (`Other`: what it loaded, another
+/// screen's answer).
+enum FormMessage<Saved: Sendable, Other: Sendable>: StoreFailureMessage {
+    case saved(Saved)
+    case storeFailed(UserMessage)
+    case discardAnswered(Bool)
+    case other(Other)
+}
+
 /// A screen that is one form: Tab and the arrows move, Enter moves on (and saves on the last field),
 /// F2 or Ctrl-S saves, Esc leaves, asking first when something was typed.
 @MainActor
-protocol FormScreen: KeyedScreen where Action == FormAction {
+protocol FormScreen: KeyedScreen, MessageScreen where Action == FormAction, Message == FormMessage<Saved, Other> {
     associatedtype Field: Hashable & Sendable
+    /// What the save work returns when it succeeds.
+    associatedtype Saved: Sendable
+    /// The screen's own messages besides its save; none by default.
+    associatedtype Other: Sendable = Never
     var context: AppContext { get }
     var formState: FormScreenState<Field> { get set }
-    /// Checks the fields (marking errors on the form) and returns the work that saves, or nil.
-    func saveWork() -> Work?
-    /// What to do with the result of the save work.
-    func saved(_ result: any Sendable) -> Effect
+    /// Checks the fields (marking errors on the form) and returns the store call that saves, or nil.
+    func saveWork() -> (@Sendable () throws -> Saved)?
+    /// What to do when the save succeeded.
+    func saved(_ result: Saved) -> Effect
+    /// What to do with one of the screen's own messages.
+    func received(_ other: Other) -> Effect
     /// Esc: by default leaves, asking first when something was typed.
     func cancel() -> Effect
     /// The field a refusal from the store is about, so that it is shown there ("login name taken").
@@ -88,7 +104,7 @@ extension FormScreen {
         }
         formState.isSaving = true
         formState.failure = nil
-        return .run(work)
+        return runStore { .saved(try work()) }
     }
 
     func cancel() -> Effect { leaveAskingIfDirty() }
@@ -98,17 +114,15 @@ extension FormScreen {
     /// Leaves at once when nothing was typed, else asks.
     func leaveAskingIfDirty() -> Effect {
         guard formState.form.isDirty else { return .pop }
-        let strings = context.strings
-        return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.discardMessage],
-                                   confirmLabel: strings[.actionDiscard], tag: .discard))
+        return ask(ConfirmDialog.discard(context: context)) { .discardAnswered($0) }
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        if let answer = result as? ConfirmDialog.Answer, answer.tag == .discard {
-            return answer.confirmed ? .pop : .none
-        }
-        formState.isSaving = false
-        if let failure = result as? UserMessage {
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .discardAnswered(let discard):
+            return discard ? .pop : .none
+        case .storeFailed(let failure):
+            formState.isSaving = false
             if let field = field(for: failure) {
                 formState.form.setError(failure, on: field)
                 formState.form.focus(on: field)
@@ -116,8 +130,12 @@ extension FormScreen {
                 formState.failure = failure
             }
             return .none
+        case .saved(let result):
+            formState.isSaving = false
+            return saved(result)
+        case .other(let other):
+            return received(other)
         }
-        return saved(result)
     }
 
     /// The form and the line under it, the usual way.
@@ -158,9 +176,6 @@ extension FormScreen {
     }
 }
 
-/// Runs a store call in the background and turns a failure into the message to show.
-func storeWork<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> Work {
-    {
-        do { return try body() } catch { return StoreError.message(for: error) }
-    }
+extension FormScreen where Other == Never {
+    func received(_ other: Never) -> Effect {}
 }

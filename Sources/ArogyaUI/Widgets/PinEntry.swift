@@ -8,6 +8,12 @@ enum PinInput {
     }
 }
 
+/// What checking a PIN came to: the store's outcome, or why the store could not be asked.
+enum PinCheck: Sendable {
+    case outcome(LoginOutcome)
+    case storeFailed(UserMessage)
+}
+
 /// A PIN typed to sign in or to unlock, and its check against the store: shared by the login and the
 /// lock screens.
 struct PinEntry: Equatable {
@@ -27,7 +33,7 @@ struct PinEntry: Equatable {
 
     /// Starts checking the PIN as `username`: the background work, or nil (with a message) when what was
     /// typed is too short to be anyone's PIN, which then does not count as a wrong try.
-    mutating func check(username: String, store: AppDatabase) -> Work? {
+    mutating func check(username: String, store: AppDatabase) -> (@Sendable () -> PinCheck)? {
         guard AccountRules.pinLength.contains(pin.text.count) else {
             message = pin.isEmpty ? UserMessage(.loginTypePin)
                 : UserMessage(.errorPinLength, ["min": "\(AccountRules.pinLength.lowerBound)", "max": "\(AccountRules.pinLength.upperBound)"])
@@ -37,23 +43,21 @@ struct PinEntry: Equatable {
         message = nil
         let typed = pin.text
         return {
-            do { return try store.attemptLogin(username: username, pin: typed) } catch { return StoreError.message(for: error) }
+            do { return .outcome(try store.attemptLogin(username: username, pin: typed)) } catch { return .storeFailed(StoreError.message(for: error)) }
         }
     }
 
     /// Takes the result of `check`: the account when the PIN was right, else nil with the message to show.
-    mutating func finish(_ result: any Sendable, localTime: (Timestamp) -> LocalTime) -> Account? {
+    mutating func finish(_ result: PinCheck, localTime: (Timestamp) -> LocalTime) -> Account? {
         isChecking = false
         pin.clear()
         switch result {
-        case let failure as UserMessage:
+        case .storeFailed(let failure):
             message = failure
-        case LoginOutcome.signedIn(let account):
+        case .outcome(.signedIn(let account)):
             return account
-        case let outcome as LoginOutcome:
+        case .outcome(let outcome):
             message = Self.message(for: outcome, localTime: localTime)
-        default:
-            break
         }
         return nil
     }

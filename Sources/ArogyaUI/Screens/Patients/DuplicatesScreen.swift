@@ -4,8 +4,10 @@ import ArogyaStore
 /// Before a registration is saved: the patients who may be the same person, each with why. She opens
 /// the existing one, or confirms a new patient; the same ABHA number or address cannot be confirmed.
 @MainActor
-final class DuplicatesScreen: KeyedScreen, AnswersParent {
+final class DuplicatesScreen: KeyedScreen, AnsweringScreen {
+    /// What she chose, for the registration form.
     enum Choice: Sendable {
+        /// Open this existing patient instead.
         case open(String)
         case registerAnyway(PatientDetails)
         case back
@@ -25,7 +27,7 @@ final class DuplicatesScreen: KeyedScreen, AnswersParent {
     let context: AppContext
     let details: PatientDetails
     private(set) var state: State
-    private(set) var answer: (any Sendable)?
+    let answerRoute = AnswerRoute<Choice>()
 
     init(context: AppContext, candidates: [DuplicateCandidate], details: PatientDetails, today: CivilDate) {
         self.context = context
@@ -49,18 +51,15 @@ final class DuplicatesScreen: KeyedScreen, AnswersParent {
         case .up: state.selected = max(0, state.selected - 1)
         case .down: state.selected = min(state.candidates.count - 1, state.selected + 1)
         case .open:
-            answer = Choice.open(state.candidates[state.selected].patient.id)
-            return .pop
+            return close(answering: .open(state.candidates[state.selected].patient.id))
         case .registerNew:
             guard !state.isHardStop else {
                 state.message = UserMessage(.duplicatesHardStop)
                 return .none
             }
-            answer = Choice.registerAnyway(details)
-            return .pop
+            return close(answering: .registerAnyway(details))
         case .back:
-            answer = Choice.back
-            return .pop
+            return close(answering: .back)
         }
         return .none
     }

@@ -4,7 +4,7 @@ import ArogyaStore
 /// Mark a patient deceased or moved away, with the date it happened and why; or active again after a
 /// mistake. She then leaves (or rejoins) the due lists, and stays findable.
 @MainActor
-final class MarkPatientScreen: FormScreen, AnswersParent {
+final class MarkPatientScreen: FormScreen, AnsweringScreen {
     enum Marking: Sendable { case deceased, moved, active }
     enum Field: Hashable, Sendable { case date, reason }
 
@@ -14,7 +14,7 @@ final class MarkPatientScreen: FormScreen, AnswersParent {
     let marking: Marking
     var formState: FormScreenState<Field>
     let keyTable = MarkPatientScreen.formKeyTable()
-    private(set) var answer: (any Sendable)?
+    let answerRoute = AnswerRoute<PatientSaved>()
     let today: CivilDate
 
     init(context: AppContext, account: Account, patient: Patient, marking: Marking) {
@@ -42,7 +42,7 @@ final class MarkPatientScreen: FormScreen, AnswersParent {
         }
     }
 
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> PatientSaved)? {
         let typed = formState.form
         var form = typed
         let today = self.today
@@ -69,16 +69,14 @@ final class MarkPatientScreen: FormScreen, AnswersParent {
         let actor = AuditActor.account(account.username)
         let id = patient.id
         let newStatus = status
-        return storeWork {
+        return {
             let marked = try store.markPatient(id: id, as: newStatus, reason: reason.isEmpty ? nil : reason, by: actor)
             return PatientSaved(notice: UserMessage(.patientSavedNotice, ["name": marked.name]))
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
-        guard let saved = result as? PatientSaved else { return .none }
-        answer = saved
-        return .pop
+    func saved(_ result: PatientSaved) -> Effect {
+        close(answering: result)
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
@@ -88,7 +86,7 @@ final class MarkPatientScreen: FormScreen, AnswersParent {
 
 /// Merge a second record of the same person into this one, with the reason.
 @MainActor
-final class MergePatientScreen: FormScreen, AnswersParent {
+final class MergePatientScreen: FormScreen, AnsweringScreen {
     enum Field: Hashable, Sendable { case reason }
 
     let context: AppContext
@@ -97,7 +95,7 @@ final class MergePatientScreen: FormScreen, AnswersParent {
     let other: Patient
     var formState: FormScreenState<Field>
     let keyTable = MergePatientScreen.formKeyTable(saveHelp: .helpMergeSave)
-    private(set) var answer: (any Sendable)?
+    let answerRoute = AnswerRoute<PatientSaved>()
 
     init(context: AppContext, account: Account, keep: Patient, other: Patient) {
         self.context = context
@@ -111,7 +109,7 @@ final class MergePatientScreen: FormScreen, AnswersParent {
 
     var title: String { context.strings[.mergeTitle] }
 
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> PatientSaved)? {
         let reason = TextSanitizer.singleLine(formState.form.text(.reason))
         guard !reason.isEmpty else {
             formState.form.setError(UserMessage(.errorReasonEmpty), on: .reason)
@@ -121,16 +119,14 @@ final class MergePatientScreen: FormScreen, AnswersParent {
         let actor = AuditActor.account(account.username)
         let keepId = keep.id
         let otherId = other.id
-        return storeWork {
+        return {
             let kept = try store.mergePatients(keep: keepId, other: otherId, reason: reason, by: actor)
             return PatientSaved(notice: UserMessage(.mergeDone, ["name": kept.name]))
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
-        guard let saved = result as? PatientSaved else { return .none }
-        answer = saved
-        return .pop
+    func saved(_ result: PatientSaved) -> Effect {
+        close(answering: result)
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -5,7 +5,7 @@ import ArogyaStore
 /// what is due or overdue, open referrals, and her latest screenings. From here she is screened, seen for
 /// a follow-up, her referral's outcome recorded, or her record edited, marked or merged.
 @MainActor
-final class PatientCardScreen: KeyedScreen {
+final class PatientCardScreen: KeyedScreen, MessageScreen {
     enum Action: Sendable { case edit, screening, followUp, referralOutcome, markDeceased, markMoved, markActive, merge, openMerged, back }
 
     struct State {
@@ -54,17 +54,26 @@ final class PatientCardScreen: KeyedScreen {
         let rules: ScreeningProtocol
     }
 
+    enum Message: StoreFailureMessage {
+        case loaded(Loaded)
+        /// The record to merge into this one, chosen on the Patients screen.
+        case mergePicked(Patient)
+        /// A screen opened from here saved: what to say about it.
+        case saved(notice: UserMessage)
+        case storeFailed(UserMessage)
+    }
+
     func appeared() -> Effect {
         state.today = context.localTime(context.clock.now()).date
         let store = context.store
         let protocols = context.protocols
         let (id, today) = (patientId, state.today)
-        return .run(storeWork {
+        return runStore {
             let rules = protocols.protocolFor(state: try store.facility()?.state?.code)
-            guard let patient = try store.patient(id: id) else { return Loaded(patient: nil, care: nil, screenings: [], rules: rules) }
-            return Loaded(patient: patient, care: try store.careSummary(patientId: id, today: today, protocol: rules),
-                          screenings: try store.screenings(patientId: id, limit: 4), rules: rules)
-        })
+            guard let patient = try store.patient(id: id) else { return .loaded(Loaded(patient: nil, care: nil, screenings: [], rules: rules)) }
+            return .loaded(Loaded(patient: patient, care: try store.careSummary(patientId: id, today: today, protocol: rules),
+                                  screenings: try store.screenings(patientId: id, limit: 4), rules: rules))
+        }
     }
 
     func perform(_ action: Action) -> Effect {
@@ -83,7 +92,7 @@ final class PatientCardScreen: KeyedScreen {
             return .none
         case .edit:
             state.notice = nil
-            return .push(PatientFormScreen(context: context, account: account, editing: patient))
+            return ask(PatientFormScreen(context: context, account: account, editing: patient)) { .saved(notice: $0.notice) }
         case .screening, .followUp:
             guard let rules = state.rules, patient.status == .active else {
                 state.message = UserMessage(.screeningPatientNotActive)
@@ -95,51 +104,54 @@ final class PatientCardScreen: KeyedScreen {
                 return .none
             }
             state.notice = nil
-            return .push(ScreeningScreen(context: context, account: account, patient: patient,
-                                         kind: action == .followUp ? .followUp : .screening, known: known, rules: rules))
+            let screening = ScreeningScreen(context: context, account: account, patient: patient,
+                                            kind: action == .followUp ? .followUp : .screening, known: known, rules: rules)
+            return ask(screening) { .saved(notice: $0.notice) }
         case .referralOutcome:
             guard let rules = state.rules, let open = state.care?.openReferrals, !open.isEmpty else {
                 state.message = UserMessage(.referralNoneOpen)
                 return .none
             }
             state.notice = nil
-            return .push(ReferralOutcomeScreen(context: context, account: account, patient: patient, referrals: open, rules: rules))
+            return ask(ReferralOutcomeScreen(context: context, account: account, patient: patient, referrals: open, rules: rules)) {
+                .saved(notice: $0.notice)
+            }
         case .markDeceased:
-            return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .deceased))
+            return mark(patient, as: .deceased)
         case .markMoved:
-            return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .moved))
+            return mark(patient, as: .moved)
         case .markActive:
             guard patient.status != .active else { return .none }
-            return .push(MarkPatientScreen(context: context, account: account, patient: patient, marking: .active))
+            return mark(patient, as: .active)
         case .merge:
             guard account.isSupervisor else {
                 state.message = UserMessage(.errorSupervisorOnly)
                 return .none
             }
-            return .push(PatientsScreen(context: context, account: account, mode: .pick(excluding: patient.id)))
+            return ask(PatientsScreen(context: context, account: account, mode: .pick(excluding: patient.id))) { .mergePicked($0) }
         }
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        switch result {
-        case let loaded as Loaded:
+    private func mark(_ patient: Patient, as marking: MarkPatientScreen.Marking) -> Effect {
+        ask(MarkPatientScreen(context: context, account: account, patient: patient, marking: marking)) { .saved(notice: $0.notice) }
+    }
+
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .loaded(let loaded):
             state.isLoading = false
             state.patient = loaded.patient
             state.care = loaded.care
             state.screenings = loaded.screenings
             state.rules = loaded.rules
             if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }
-        case let picked as PickedPatient:
+        case .mergePicked(let other):
             guard let patient = state.patient else { return .none }
-            return .push(MergePatientScreen(context: context, account: account, keep: patient, other: picked.patient))
-        case let saved as PatientSaved:
-            state.notice = saved.notice
-        case let saved as ScreeningSaved:
-            state.notice = saved.notice
-        case let failure as UserMessage:
+            return ask(MergePatientScreen(context: context, account: account, keep: patient, other: other)) { .saved(notice: $0.notice) }
+        case .saved(let notice):
+            state.notice = notice
+        case .storeFailed(let failure):
             state.message = failure
-        default:
-            break
         }
         return .none
     }

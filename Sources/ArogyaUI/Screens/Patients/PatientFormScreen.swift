@@ -4,7 +4,7 @@ import ArogyaStore
 /// Register a patient, or edit one. Every field is checked as typed and again on saving; a registration
 /// first looks for likely duplicates and shows them before anything is saved.
 @MainActor
-final class PatientFormScreen: FormScreen, AnswersParent {
+final class PatientFormScreen: FormScreen, AnsweringScreen {
     enum Field: Hashable, Sendable {
         case name, nameAlt, sex, birth, mobile, village, household, abhaNumber, abhaAddress, mrn, consent, consentMethod, consentDate
     }
@@ -17,7 +17,8 @@ final class PatientFormScreen: FormScreen, AnswersParent {
     private(set) var villages: [String] = []
     var formState: FormScreenState<Field>
     let keyTable = PatientFormScreen.formKeyTable()
-    private(set) var answer: (any Sendable)?
+    /// An edit saved goes back to the card; a registration replaces this form with the new card.
+    let answerRoute = AnswerRoute<PatientSaved>()
     /// The other-script name was filled in by the program, not typed: it follows changes to the name.
     private var nameAltIsSuggestion = false
     let today: CivilDate
@@ -63,14 +64,18 @@ final class PatientFormScreen: FormScreen, AnswersParent {
 
     var title: String { context.strings[editing == nil ? .patientRegisterTitle : .patientEditTitle] }
 
-    struct VillagesLoaded: Sendable {
-        let names: [String]
+    /// The form's own messages besides its save.
+    enum Other: Sendable {
+        /// The facility's villages.
+        case villagesLoaded([String])
+        /// What she chose on the list of possible duplicates.
+        case duplicatesAnswered(DuplicatesScreen.Choice)
     }
 
     func appeared() -> Effect {
         guard villages.isEmpty else { return .none }
         let store = context.store
-        return .run(storeWork { VillagesLoaded(names: try store.facility()?.villages.map(\.name) ?? []) })
+        return runStore { .other(.villagesLoaded(try store.facility()?.villages.map(\.name) ?? [])) }
     }
 
     static func indianDate(_ date: CivilDate) -> String {
@@ -201,20 +206,20 @@ final class PatientFormScreen: FormScreen, AnswersParent {
                               consent: Consent(given: typed.choice(.consent) == "yes", method: method, date: consentDate))
     }
 
-    func saveWork() -> Work? {
+    func saveWork() -> (@Sendable () throws -> Saved)? {
         guard let details = validatedDetails() else { return nil }
         return work(details, confirmedNew: false)
     }
 
-    private func work(_ details: PatientDetails, confirmedNew: Bool) -> Work {
+    private func work(_ details: PatientDetails, confirmedNew: Bool) -> @Sendable () throws -> Saved {
         let store = context.store
         let actor = AuditActor.account(account.username)
         let today = self.today
         if let editing {
             let id = editing.id
-            return storeWork { Saved.updated(try store.updatePatient(id: id, details, by: actor)) }
+            return { .updated(try store.updatePatient(id: id, details, by: actor)) }
         }
-        return storeWork {
+        return {
             switch try store.registerPatient(details, confirmedNew: confirmedNew, today: today, by: actor) {
             case .registered(let patient): return Saved.registered(patient)
             case .possibleDuplicates(let candidates): return Saved.duplicates(candidates, details)
@@ -222,33 +227,32 @@ final class PatientFormScreen: FormScreen, AnswersParent {
         }
     }
 
-    func saved(_ result: any Sendable) -> Effect {
+    func saved(_ result: Saved) -> Effect {
         switch result {
-        case let loaded as VillagesLoaded:
-            villages = loaded.names
+        case .registered(let patient):
+            return .replace(with: PatientCardScreen(context: context, account: account, patientId: patient.id))
+        case .updated(let patient):
+            return close(answering: PatientSaved(notice: UserMessage(.patientSavedNotice, ["name": patient.name])))
+        case .duplicates(let candidates, let details):
+            return ask(DuplicatesScreen(context: context, candidates: candidates, details: details, today: today)) {
+                .other(.duplicatesAnswered($0))
+            }
+        }
+    }
+
+    func received(_ other: Other) -> Effect {
+        switch other {
+        case .villagesLoaded(let names):
+            villages = names
             updateNotes()
             return .none
-        case let saved as Saved:
-            switch saved {
-            case .registered(let patient):
-                return .replace(with: PatientCardScreen(context: context, account: account, patientId: patient.id))
-            case .updated(let patient):
-                answer = PatientSaved(notice: UserMessage(.patientSavedNotice, ["name": patient.name]))
-                return .pop
-            case .duplicates(let candidates, let details):
-                return .push(DuplicatesScreen(context: context, candidates: candidates, details: details, today: today))
-            }
-        case let choice as DuplicatesScreen.Choice:
-            switch choice {
-            case .registerAnyway(let details):
-                formState.isSaving = true
-                return .run(work(details, confirmedNew: true))
-            case .open(let id):
-                return .replace(with: PatientCardScreen(context: context, account: account, patientId: id))
-            case .back:
-                return .none
-            }
-        default:
+        case .duplicatesAnswered(.registerAnyway(let details)):
+            formState.isSaving = true
+            let work = work(details, confirmedNew: true)
+            return runStore { .saved(try work()) }
+        case .duplicatesAnswered(.open(let id)):
+            return .replace(with: PatientCardScreen(context: context, account: account, patientId: id))
+        case .duplicatesAnswered(.back):
             return .none
         }
     }
@@ -273,6 +277,8 @@ final class PatientFormScreen: FormScreen, AnswersParent {
             form[.abhaNumber].note = nil
         }
         form[.village].note = villageHint().map(strings.text)
+        // Said only beside a name the program wrote, never beside an empty field.
+        form[.nameAlt].note = nameAltIsSuggestion && !form.text(.nameAlt).isEmpty ? strings[.patientNameAltSuggested] : nil
         formState.form = form
     }
 }

@@ -5,7 +5,7 @@ import ArogyaStore
 /// variants, mobiles (whole or the last digits), ABHA numbers and addresses, household IDs and MRNs.
 /// Before anything is typed it lists the patients seen most recently.
 @MainActor
-final class PatientsScreen: KeyedScreen, AnswersParent {
+final class PatientsScreen: KeyedScreen, MessageScreen, AnsweringScreen {
     /// Opening a patient's card, or choosing one for another screen (the record to merge).
     enum Mode: Equatable, Sendable {
         case open
@@ -46,7 +46,8 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
     let account: Account
     let mode: Mode
     private(set) var state: State
-    private(set) var answer: (any Sendable)?
+    /// In `.pick` mode, the patient chosen.
+    let answerRoute = AnswerRoute<Patient>()
 
     init(context: AppContext, account: Account, mode: Mode = .open) {
         self.context = context
@@ -73,13 +74,12 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
 
     // MARK: Events
 
-    struct Searched: Sendable {
-        let text: String
-        let matches: [PatientMatch]
-    }
-
-    struct RecentLoaded: Sendable {
-        let patients: [Patient]
+    enum Message: StoreFailureMessage {
+        /// The matches for `text`, which may no longer be what the box holds.
+        case searched(text: String, matches: [PatientMatch])
+        /// The patients seen most recently, for the empty box.
+        case recentLoaded([Patient])
+        case storeFailed(UserMessage)
     }
 
     func appeared() -> Effect {
@@ -112,8 +112,7 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
                     state.message = UserMessage(.errorMergeSame)
                     return .none
                 }
-                answer = PickedPatient(patient: patient)
-                return .pop
+                return close(answering: patient)
             }
         case .register:
             guard mode == .open else { return .none }
@@ -174,24 +173,24 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
         state.searching = true
         let store = context.store
         let text = state.query.text
-        return .run(storeWork { Searched(text: text, matches: try store.searchPatients(query, limit: Self.resultLimit)) })
+        return runStore { .searched(text: text, matches: try store.searchPatients(query, limit: Self.resultLimit)) }
     }
 
     private func loadRecent() -> Effect {
         let store = context.store
-        return .run(storeWork { RecentLoaded(patients: try store.recentPatients(limit: 30)) })
+        return runStore { .recentLoaded(try store.recentPatients(limit: 30)) }
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        switch result {
-        case let searched as Searched:
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .searched(let text, let matches):
             state.searching = false
             if !state.query.isEmpty {
-                state.results = searched.matches
-                state.selected = min(state.selected, max(0, searched.matches.count - 1))
-                if searched.matches.isEmpty && searched.text == state.query.text { state.message = UserMessage(.searchNothingFound) }
+                state.results = matches
+                state.selected = min(state.selected, max(0, matches.count - 1))
+                if matches.isEmpty && text == state.query.text { state.message = UserMessage(.searchNothingFound) }
             }
-            if state.searchAgain || searched.text != state.query.text {
+            if state.searchAgain || text != state.query.text {
                 state.searchAgain = false
                 return state.query.isEmpty ? .none : search()
             }
@@ -199,14 +198,12 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
                 state.openWhenFound = false
                 return perform(.open)
             }
-        case let recent as RecentLoaded:
-            state.recent = recent.patients
-        case let failure as UserMessage:
+        case .recentLoaded(let patients):
+            state.recent = patients
+        case .storeFailed(let failure):
             state.searching = false
             state.openWhenFound = false
             state.message = failure
-        default:
-            break
         }
         return .none
     }
@@ -216,7 +213,3 @@ final class PatientsScreen: KeyedScreen, AnswersParent {
     }
 }
 
-/// The patient chosen on a Patients screen opened to pick one.
-struct PickedPatient: Sendable {
-    let patient: Patient
-}

@@ -5,7 +5,7 @@ import ArogyaStore
 /// then screenings whose interval has passed; the longest overdue first. One village at a time or all, a
 /// page at a time; Enter opens the patient's card.
 @MainActor
-final class DueScreen: KeyedScreen {
+final class DueScreen: KeyedScreen, MessageScreen {
     enum Action: Sendable { case up, down, open, nextPage, previousPage, village, back }
 
     struct State: Sendable {
@@ -45,9 +45,10 @@ final class DueScreen: KeyedScreen {
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
     ])
 
-    struct Loaded: Sendable {
-        let page: DuePage
-        let villages: [String]
+    enum Message: StoreFailureMessage {
+        /// A page of the list, and the facility's villages for the filter.
+        case loaded(DuePage, villages: [String])
+        case storeFailed(UserMessage)
     }
 
     func appeared() -> Effect { load() }
@@ -58,12 +59,12 @@ final class DueScreen: KeyedScreen {
         let store = context.store
         let protocols = context.protocols
         let (today, village, offset) = (state.today, state.village, state.offset)
-        return .run(storeWork {
+        return runStore {
             let facility = try store.facility()
             let rules = protocols.protocolFor(state: facility?.state?.code)
             let page = try store.dueList(today: today, village: village, limit: DueScreen.pageSize, offset: offset, protocol: rules)
-            return Loaded(page: page, villages: facility?.villages.map(\.name) ?? [])
-        })
+            return .loaded(page, villages: facility?.villages.map(\.name) ?? [])
+        }
     }
 
     func perform(_ action: Action) -> Effect {
@@ -99,17 +100,15 @@ final class DueScreen: KeyedScreen {
         return .none
     }
 
-    func receive(_ result: any Sendable) -> Effect {
+    func receive(_ message: Message) -> Effect {
         state.isLoading = false
-        switch result {
-        case let loaded as Loaded:
-            state.page = loaded.page
-            state.villages = loaded.villages
-            state.selected = min(state.selected, max(0, loaded.page.rows.count - 1))
-        case let failure as UserMessage:
+        switch message {
+        case .loaded(let page, let villages):
+            state.page = page
+            state.villages = villages
+            state.selected = min(state.selected, max(0, page.rows.count - 1))
+        case .storeFailed(let failure):
             state.failure = failure
-        default:
-            break
         }
         return .none
     }

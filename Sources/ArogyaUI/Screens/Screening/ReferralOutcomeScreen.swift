@@ -4,7 +4,7 @@ import ArogyaStore
 /// What became of a patient's referral: she reached the place, the doctor confirmed, treatment started, or
 /// she did not go (the referral then stays open and comes due again). With an optional note.
 @MainActor
-final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
+final class ReferralOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen {
     enum Action: Sendable { case up, down, pick(ReferralOutcome), switchField, save, back }
 
     struct State: Sendable {
@@ -22,7 +22,15 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
     let patient: Patient
     let rules: ScreeningProtocol
     private(set) var state: State
-    private(set) var answer: (any Sendable)?
+    /// The card is told what was recorded.
+    let answerRoute = AnswerRoute<ScreeningSaved>()
+
+    enum Message: StoreFailureMessage {
+        case discardAnswered(Bool)
+        /// The outcome was recorded.
+        case saved(ReferralOutcome)
+        case storeFailed(UserMessage)
+    }
 
     init(context: AppContext, account: Account, patient: Patient, referrals: [ReferralRecord], rules: ScreeningProtocol) {
         self.context = context
@@ -67,9 +75,7 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
         case .switchField: state.isOnNote.toggle()
         case .back:
             guard hasUnsavedInput else { return .pop }
-            let strings = context.strings
-            return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.discardMessage],
-                                       confirmLabel: strings[.actionDiscard], tag: .discard))
+            return ask(ConfirmDialog.discard(context: context)) { .discardAnswered($0) }
         case .save:
             guard let outcome = state.outcome else {
                 state.failure = UserMessage(.referralOutcomeChoose)
@@ -81,9 +87,10 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
             let actor = AuditActor.account(account.username)
             let day = context.localTime(context.clock.now()).date
             state.isSaving = true
-            return .run(storeWork {
-                try store.recordReferralOutcome(referralId: referral.id, outcome, on: day, note: note.isEmpty ? nil : note, by: actor)
-            })
+            return runStore {
+                let saved = try store.recordReferralOutcome(referralId: referral.id, outcome, on: day, note: note.isEmpty ? nil : note, by: actor)
+                return .saved(saved.outcome ?? outcome)
+            }
         }
         return .none
     }
@@ -99,18 +106,19 @@ final class ReferralOutcomeScreen: KeyedScreen, AnswersParent {
         return .none
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        if let answer = result as? ConfirmDialog.Answer, answer.tag == .discard {
-            return answer.confirmed ? .pop : .none
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .discardAnswered(let discard):
+            return discard ? .pop : .none
+        case .saved(let outcome):
+            state.isSaving = false
+            return close(answering: ScreeningSaved(notice: UserMessage(.referralOutcomeSaved, [
+                "outcome": ScreeningFormatting.outcome(outcome, strings: context.strings)])))
+        case .storeFailed(let failure):
+            state.isSaving = false
+            state.failure = failure
+            return .none
         }
-        state.isSaving = false
-        if let saved = result as? ReferralRecord, let outcome = saved.outcome {
-            answer = ScreeningSaved(notice: UserMessage(.referralOutcomeSaved, [
-                "outcome": ScreeningFormatting.outcome(outcome, strings: context.strings)]))
-            return .pop
-        }
-        if let failure = result as? UserMessage { state.failure = failure }
-        return .none
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

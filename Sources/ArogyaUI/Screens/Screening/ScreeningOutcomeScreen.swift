@@ -5,13 +5,15 @@ import ArogyaStore
 /// every reason in words, the next visit. Saving writes the screening, its referrals, the audit and the
 /// upload queue in one go; Esc goes back to change an answer.
 @MainActor
-final class ScreeningOutcomeScreen: KeyedScreen, AnswersParent {
+final class ScreeningOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen {
     enum Action: Sendable { case save, back, scrollDown, scrollUp }
 
     struct State: Sendable {
         let decision: ScreeningDecision
         let reasons: [String]
         var isSaving = false
+        /// Saved: nothing is left to lose when this screen closes.
+        var isSaved = false
         var failure: UserMessage?
         var scroll = 0
     }
@@ -23,7 +25,12 @@ final class ScreeningOutcomeScreen: KeyedScreen, AnswersParent {
     let day: CivilDate
     let medicines: String
     private(set) var state: State
-    private(set) var answer: (any Sendable)?
+    let answerRoute = AnswerRoute<ScreeningSaved>()
+
+    enum Message: StoreFailureMessage {
+        case saved(SavedScreening)
+        case storeFailed(UserMessage)
+    }
 
     init(context: AppContext, account: Account, patient: Patient, draft: ScreeningDraft, day: CivilDate, medicines: String) {
         self.context = context
@@ -38,7 +45,7 @@ final class ScreeningOutcomeScreen: KeyedScreen, AnswersParent {
     }
 
     var title: String { context.strings[.outcomeTitle] + ": " + patient.name }
-    var hasUnsavedInput: Bool { !state.isSaving && answer == nil }
+    var hasUnsavedInput: Bool { !state.isSaving && !state.isSaved }
 
     let keyTable = KeyTable<Action>([
         KeyBinding(.save, keys: [.function(2), .ctrl("s"), .enter], label: .actionSave, help: .helpOutcomeSave),
@@ -65,21 +72,23 @@ final class ScreeningOutcomeScreen: KeyedScreen, AnswersParent {
                                        adherence: draft.choice(.adherence).flatMap(Adherence.init(rawValue:)))
             let text = ScreeningReasonText(strings: context.strings, protocol: draft.rules)
             let actor = AuditActor.account(account.username)
-            return .run(storeWork { try store.recordScreening(visit, reasonText: text, by: actor) })
+            return runStore { .saved(try store.recordScreening(visit, reasonText: text, by: actor)) }
         }
         return .none
     }
 
-    func receive(_ result: any Sendable) -> Effect {
+    func receive(_ message: Message) -> Effect {
         state.isSaving = false
-        if let saved = result as? SavedScreening {
+        switch message {
+        case .saved(let saved):
+            state.isSaved = true
             let referrals = saved.referrals.count
-            answer = ScreeningSaved(notice: UserMessage(referrals == 0 ? .outcomeSaved : .outcomeSavedWithReferrals,
-                                                        ["count": String(referrals)]))
-            return .pop
+            return close(answering: ScreeningSaved(notice: UserMessage(referrals == 0 ? .outcomeSaved : .outcomeSavedWithReferrals,
+                                                                       ["count": String(referrals)])))
+        case .storeFailed(let failure):
+            state.failure = failure
+            return .none
         }
-        if let failure = result as? UserMessage { state.failure = failure }
-        return .none
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -9,7 +9,7 @@ import ArogyaStore
 /// list of symptoms, and Enter on the last question (or F10 anywhere) shows the outcome. An unusual or
 /// urgent value asks for Enter once before it is taken.
 @MainActor
-final class ScreeningScreen: KeyedScreen, AnswersParent {
+final class ScreeningScreen: KeyedScreen, MessageScreen, AnsweringScreen {
     enum Action: Sendable { case next, previous, enter, nextPart, previousPart, restNo, outcome, cancel }
 
     struct State: Sendable {
@@ -27,7 +27,14 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
     let account: Account
     let patient: Patient
     private(set) var state: State
-    private(set) var answer: (any Sendable)?
+    /// The card is told once the outcome screen has saved.
+    let answerRoute = AnswerRoute<ScreeningSaved>()
+
+    enum Message: Sendable {
+        case discardAnswered(Bool)
+        /// The outcome screen saved the screening.
+        case saved(ScreeningSaved)
+    }
 
     /// `rules` is the facility's protocol, which the card worked out when it loaded.
     init(context: AppContext, account: Account, patient: Patient, kind: ScreeningVisit.Kind, known: Set<KnownCondition>,
@@ -151,9 +158,7 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
             return showOutcome()
         case .cancel:
             guard state.draft.isDirty else { return .pop }
-            let strings = context.strings
-            return .push(ConfirmDialog(context: context, title: strings[.discardTitle], message: strings[.screeningDiscardMessage],
-                                       confirmLabel: strings[.actionDiscard], tag: .discard))
+            return ask(ConfirmDialog.discard(context: context, message: .screeningDiscardMessage)) { .discardAnswered($0) }
         }
         return .none
     }
@@ -169,8 +174,9 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
             state.errors[state.focus] = UserMessage(.screeningNothingRecorded)
             return .none
         }
-        return .push(ScreeningOutcomeScreen(context: context, account: account, patient: patient, draft: state.draft,
-                                            day: state.day, medicines: state.medicines.text))
+        let outcome = ScreeningOutcomeScreen(context: context, account: account, patient: patient, draft: state.draft,
+                                             day: state.day, medicines: state.medicines.text)
+        return ask(outcome) { .saved($0) }
     }
 
     func typed(_ key: Key) -> Effect {
@@ -268,16 +274,14 @@ final class ScreeningScreen: KeyedScreen, AnswersParent {
         return .none
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        if let answer = result as? ConfirmDialog.Answer, answer.tag == .discard {
-            return answer.confirmed ? .pop : .none
-        }
-        if let saved = result as? ScreeningSaved {
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .discardAnswered(let discard):
+            return discard ? .pop : .none
+        case .saved(let saved):
             // The outcome saved it: close this form too and pass the news to the card.
-            answer = saved
-            return .pop
+            return close(answering: saved)
         }
-        return .none
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -7,7 +7,7 @@ import ArogyaSync
 /// and the records the hub refused (with its reason: open the patient to fix, then send again) or found
 /// in conflict. Syncing never blocks the screen: it runs in the background and this screen watches it.
 @MainActor
-final class UploadScreen: KeyedScreen {
+final class UploadScreen: KeyedScreen, MessageScreen {
     enum Action: Sendable { case up, down, syncNow, resend, open, back }
 
     struct State: Sendable {
@@ -47,14 +47,24 @@ final class UploadScreen: KeyedScreen {
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
     ])
 
-    struct Loaded: Sendable { let status: SyncStatus }
-    struct Resent: Sendable { let count: Int; let outcome: SyncCoordinator.Outcome }
+    enum Message: StoreFailureMessage {
+        /// The queue as stored.
+        case loaded(SyncStatus)
+        /// A sync started here ended (after sending refused records again, when that was asked).
+        case synced(SyncCoordinator.Outcome)
+        /// The hub was asked whether it answers; the coordinator's snapshot has the answer.
+        case hubChecked
+        case storeFailed(UserMessage)
+    }
 
     func appeared() -> Effect {
         // Back from a patient's card, perhaps with a record fixed: read the queue again, and ask the hub.
         var effects = [load()]
         if let sync = context.sync, !state.sync.isRunning {
-            effects.append(.run { await sync.checkHub() })
+            effects.append(run {
+                _ = await sync.checkHub()
+                return .hubChecked
+            })
         }
         return .batch(effects)
     }
@@ -70,7 +80,7 @@ final class UploadScreen: KeyedScreen {
 
     private func load() -> Effect {
         let store = context.store
-        return .run(storeWork { Loaded(status: try store.syncStatus()) })
+        return runStore { .loaded(try store.syncStatus()) }
     }
 
     func perform(_ action: Action) -> Effect {
@@ -80,7 +90,7 @@ final class UploadScreen: KeyedScreen {
         case .down: state.selected = min(max(0, problems.count - 1), state.selected + 1)
         case .syncNow:
             guard let sync = startSync() else { return .none }
-            return .run { await sync.sync() }
+            return run { .synced(await sync.sync()) }
         case .resend:
             guard let problem = problems[safe: state.selected], problem.state == .rejected else {
                 state.message = .problem(context.strings[.uploadNothingToResend])
@@ -88,13 +98,13 @@ final class UploadScreen: KeyedScreen {
             }
             guard let sync = startSync() else { return .none }
             let store = context.store
-            return .run {
+            return run {
                 do {
-                    let count = try store.resendRejected(type: problem.type, id: problem.id)
-                    return Resent(count: count, outcome: await sync.sync())
+                    _ = try store.resendRejected(type: problem.type, id: problem.id)
                 } catch {
-                    return StoreError.message(for: error)
+                    return .storeFailed(StoreError.message(for: error))
                 }
+                return .synced(await sync.sync())
             }
         case .open:
             guard let problem = problems[safe: state.selected] else { return .none }
@@ -125,21 +135,19 @@ final class UploadScreen: KeyedScreen {
         return sync
     }
 
-    func receive(_ result: any Sendable) -> Effect {
-        switch result {
-        case let loaded as Loaded:
-            state.status = loaded.status
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .loaded(let status):
+            state.status = status
             state.selected = min(state.selected, max(0, state.problems.count - 1))
-        case let outcome as SyncCoordinator.Outcome:
+        case .synced(let outcome):
             return finished(outcome)
-        case let resent as Resent:
-            return finished(resent.outcome)
-        case is SyncCoordinator.HubState:
+        case .hubChecked:
             if let sync = context.sync { state.sync = sync.snapshot }
-        case let failure as UserMessage:
+        case .storeFailed(let failure):
+            // A refused record that could not be queued again: the sync did not start.
+            if let sync = context.sync { state.sync = sync.snapshot }
             state.message = .problem(context.strings.text(failure))
-        default:
-            break
         }
         return .none
     }
