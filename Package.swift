@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The curses shim: the only C surface of the terminal. See DECISIONS.md (2026-11-22, curses shim).
@@ -39,6 +40,28 @@ let package = Package(
             dependencies: [
                 "CBuildInfo",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // ABDM's ABHA v3 wire: the calls and their bodies, the answers read defensively, the error shapes,
+        // and RSA-OAEP-SHA1 for the fields ABDM wants encrypted. No network and no store.
+        .target(
+            name: "ArogyaABDM",
+            dependencies: [
+                "ArogyaCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A local stand-in for ABDM's gateway and ABHA APIs, for tests and for trying the flows: never a default.
+        .target(
+            name: "ArogyaABDMSimulator",
+            dependencies: [
+                "ArogyaCore", "ArogyaABDM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -100,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "arogya-hub",
             dependencies: [
-                "ArogyaCore", "ArogyaHub",
+                "ArogyaCore", "ArogyaHub", "ArogyaABDMSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -130,6 +153,14 @@ let package = Package(
         ),
 
         .testTarget(name: "ArogyaCoreTests", dependencies: ["ArogyaCore", "ArogyaTesting"]),
+        .testTarget(
+            name: "ArogyaABDMTests",
+            dependencies: ["ArogyaABDM", "ArogyaABDMSimulator", "ArogyaTesting",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
         .testTarget(name: "ArogyaStoreTests", dependencies: ["ArogyaStore", "ArogyaTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ArogyaUITests",

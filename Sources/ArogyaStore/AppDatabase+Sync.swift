@@ -166,19 +166,19 @@ extension AppDatabase {
 
     /// Whom a record is about: the patient (herself, or a screening's or referral's) with her name, or
     /// for a worker's account or the facility, no patient and their name.
+    /// A type this version does not know (an outbox row written by a newer one) has nobody to name.
     static func subjectOfRecord(type: String, id: String, in db: Database) throws -> (patientId: String?, name: String)? {
+        guard let type = RecordType(rawValue: type) else { return nil }
         switch type {
-        case "patient":
+        case .patient:
             return try Row.fetchOne(db, sql: "SELECT id, name FROM patient WHERE id = ?", arguments: [id]).map { ($0["id"], $0["name"]) }
-        case "screening", "referral":
-            return try Row.fetchOne(db, sql: "SELECT p.id, p.name FROM \(type) r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?",
+        case .screening, .referral:
+            return try Row.fetchOne(db, sql: "SELECT p.id, p.name FROM \(type.rawValue) r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?",
                                     arguments: [id]).map { ($0["id"], $0["name"]) }
-        case "account":
+        case .account:
             return try String.fetchOne(db, sql: "SELECT username FROM account WHERE id = ?", arguments: [id]).map { (nil, $0) }
-        case "facility":
+        case .facility:
             return try String.fetchOne(db, sql: "SELECT name FROM facility WHERE id = ?", arguments: [id]).map { (nil, $0) }
-        default:
-            return nil
         }
     }
 

@@ -78,6 +78,9 @@ public struct AppDatabase: Sendable {
         return try AppDatabase(writer: queue, file: nil, path: ":memory:", clock: clock, pinHasher: pinHasher, lockout: lockout)
     }
 
+    /// The page cache of each reading connection, in KiB.
+    static let readerCacheKiB = 1024
+
     static func configuration(busySeconds: Double, readonly: Bool = false) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -92,6 +95,12 @@ public struct AppDatabase: Sendable {
             // fsync of the WAL per write (a few milliseconds).
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            // A reader's page cache fills with whatever the searches touched and is kept as long as the
+            // connection: 1 MB each instead of SQLite's 2 MB keeps the Patients screen about 2 to 5 MB smaller
+            // on a million patients, with search times within the run-to-run noise (README, "Patient lookup").
+            if db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.readerCacheKiB)")
             }
         }
         return configuration

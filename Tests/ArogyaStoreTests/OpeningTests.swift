@@ -25,6 +25,11 @@ struct OpeningTests {
         // FULL, not the NORMAL GRDB sets with WAL mode: a commit survives a power cut.
         let synchronous = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(synchronous == 2)
+        // Readers keep a smaller page cache than the writer (SQLite's 2 MB), which keeps the screen's memory down.
+        let readerCache = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        let writerCache = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        #expect(readerCache == -AppDatabase.readerCacheKiB)
+        #expect(writerCache == -2000)
     }
 
     @Test("Given no file, when a command needs one, then it is refused as missing and not created")

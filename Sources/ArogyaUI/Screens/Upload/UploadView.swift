@@ -137,14 +137,15 @@ enum UploadView {
         }
     }
 
+    /// The word for a type as the outbox stores it; one this version does not know is "other".
     static func recordTypeKey(_ type: String) -> StringKey {
+        guard let type = RecordType(rawValue: type) else { return .recordOther }
         switch type {
-        case "patient": return .recordPatient
-        case "screening": return .recordScreening
-        case "referral": return .recordReferral
-        case "account": return .recordAccount
-        case "facility": return .recordFacility
-        default: return .recordOther
+        case .patient: return .recordPatient
+        case .screening: return .recordScreening
+        case .referral: return .recordReferral
+        case .account: return .recordAccount
+        case .facility: return .recordFacility
         }
     }
 }

@@ -1,0 +1,64 @@
+import ArogyaABDM
+import ArogyaCore
+import HTTPTypes
+import Hummingbird
+
+extension AbdmSimulator {
+    /// The simulator's HTTP API: `POST /api/hiecm/gateway/v3/sessions`, `GET /abha/api/v3/profile/public/certificate`,
+    /// and every `AbhaOperation` under `/abha/api`.
+    public nonisolated func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.post(RouterPath(Self.gatewayPrefix + "/gateway/v3/sessions")) { request, _ in
+            await self.answer(request, path: "/gateway/v3/sessions") { body, _ throws(Refusal) in
+                try await self.createSession(body)
+            }
+        }
+        router.get(RouterPath(Self.abhaPrefix + "/v3/profile/public/certificate")) { request, _ in
+            await self.answer(request, path: "/v3/profile/public/certificate", gateway: true) { _, _ throws(Refusal) in
+                .object([("publicKey", .string(self.publicKeyBase64)),
+                         ("encryptionAlgorithm", .string("RSA/ECB/OAEPWithSHA-1AndMGF1Padding"))])
+            }
+        }
+        for operation in AbhaOperation.allCases {
+            let path = RouterPath(Self.abhaPrefix + operation.abdmPath)
+            let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+                await self.answer(request, path: operation.abdmPath, gateway: true) { body, headers throws(Refusal) in
+                    try await self.handle(operation, body: body, headers: headers)
+                }
+            }
+            switch operation.method {
+            case .get: router.get(path, use: handler)
+            case .post: router.post(path, use: handler)
+            }
+        }
+        return router
+    }
+
+    /// Checks the headers every ABDM call needs (and the gateway token, for ABHA calls), reads the body,
+    /// and turns a refusal into ABDM's error shape.
+    nonisolated func answer(_ request: Request, path: String, gateway: Bool = false,
+                            _ body: @Sendable (JSONValue, HTTPFields) async throws(Refusal) -> JSONValue) async -> Response {
+        do {
+            try await checkCommonHeaders(request.headers, path: path)
+            if gateway { try await checkGatewayToken(request.headers) }
+            var document = JSONValue.object([])
+            if request.method == .post {
+                let bytes = (try? await request.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
+                guard let parsed = try? JSONParser.parse(bytes) else {
+                    throw Self.fieldRefusal("body", "Invalid request body")
+                }
+                document = parsed
+            }
+            return Self.response(.ok, try await body(document, request.headers))
+        } catch let refusal as Refusal {
+            return Self.response(refusal.status, refusal.body)
+        } catch {
+            return Self.response(.internalServerError, .object([("code", .string("ABDM-9999")), ("message", .string("\(error)"))]))
+        }
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized(pretty: false))))
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import ArogyaABDMSimulator
+import ArogyaCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `arogya-hub abdm-simulator`: a local stand-in for ABDM's gateway and ABHA APIs, for trying the ABHA
+/// flows and for tests. A hub uses it only through an `--abdm-config` that points at it.
+struct AbdmSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abdm-simulator",
+        abstract: "Run a local ABDM simulator (NOT ABDM): the gateway session, certificate and ABHA v3 calls Arogya makes.",
+        discussion: """
+            It decrypts with its own RSA key, checks headers and Aadhaar numbers as ABDM does, prints each OTP it \
+            "sends", and keeps what it creates in memory until it stops. Its client id and secret are \
+            arogya-simulator / simulator-secret. Point a hub's --abdm-config at http://127.0.0.1:PORT/api/hiecm \
+            (gateway_url) and http://127.0.0.1:PORT/abha/api (abha_url).
+            """)
+
+    @Option(help: "The address to listen on (loopback unless you mean otherwise).") var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 9090
+    @Option(help: "The OTP every message carries.") var otp = "123456"
+    @Option(help: "A fault to inject: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var fail: String?
+    @Option(name: .customLong("slow-seconds"), help: "How long `--fail slow` waits before answering.") var slowSeconds = 30.0
+    @Option(help: "A JSON file of residents [{aadhaar, first_name, last_name, gender, dob, mobile}] instead of the built-in three.")
+    var people: String?
+
+    func validate() throws {
+        if let fail, SimulatorFault(rawValue: fail) == nil {
+            throw ValidationError("--fail: one of \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard otp.count == 6, otp.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValidationError("--otp: six digits") }
+    }
+
+    func run() async throws {
+        var settings = SimulatorSettings()
+        settings.otp = otp
+        settings.fault = fail.flatMap(SimulatorFault.init(rawValue:))
+        settings.slowSeconds = slowSeconds
+        if let people {
+            do {
+                let text = try String(contentsOfFile: people, encoding: .utf8)
+                settings.people = try SimulatedResident.read(try JSONParser.parse(text))
+            } catch {
+                FileHandle.standardError.write(Data("arogya-hub abdm-simulator: \(people): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        let simulator = try AbdmSimulator(settings: settings, announce: { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        })
+        var logger = Logger(label: "abdm-simulator")
+        logger.logLevel = .notice
+        let app = Application(router: simulator.router(),
+                              configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "abdm-simulator"),
+                              onServerRunning: { channel in
+                                  let bound = channel.localAddress?.port ?? port
+                                  FileHandle.standardOutput.write(Data("ABDM simulator (not ABDM) on http://\(host):\(bound): gateway_url http://\(host):\(bound)/api/hiecm, abha_url http://\(host):\(bound)/abha/api\n".utf8))
+                              }, logger: logger)
+        try await app.runService()
+    }
+}
