@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "ArogyaSync",
             dependencies: [
-                "ArogyaCore", "ArogyaStore",
+                "ArogyaCore", "ArogyaStore", "ArogyaABDM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -108,7 +108,8 @@ let package = Package(
         .target(
             name: "ArogyaHub",
             dependencies: [
-                "ArogyaCore",
+                "ArogyaCore", "ArogyaABDM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -172,7 +173,8 @@ let package = Package(
         .testTarget(
             name: "ArogyaHubTests",
             dependencies: [
-                "ArogyaHub", "ArogyaCore", "ArogyaStore", "ArogyaSync", "ArogyaTesting",
+                "ArogyaHub", "ArogyaCore", "ArogyaStore", "ArogyaSync", "ArogyaTesting", "ArogyaABDM", "ArogyaABDMSimulator",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -95,7 +95,7 @@ public struct AbdmFailure: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// ABDM's text is shown on the screen: no control characters, one line, a sentence's length.
-    static func clean(_ text: String) -> String {
+    public static func clean(_ text: String) -> String {
         let line = TextSanitizer.singleLine(text)
         return line.count > 200 ? String(line.prefix(199)) + "…" : line
     }

@@ -91,6 +91,12 @@ public actor AbdmSimulator {
 
     public func setFault(_ fault: SimulatorFault?) { self.fault = fault }
 
+    /// Ends every gateway session at once, as an ABDM restart or an early expiry would.
+    public func expireGatewaySessions() { accessTokens = [:] }
+
+    /// How many calls reached each path, for tests and the benchmark.
+    public func callCount(_ path: String) -> Int { calls.filter { $0.path == path }.count }
+
     private static let keyGeneration = NSLock()
 
     /// A new RSA key, one at a time: BoringSSL's key generation aborted when two ran at once in one process.

@@ -199,7 +199,7 @@ enum HubPayloadCheck {
             return nil
         }
         switch record.type {
-        case .screening: return (text("patient_id"), nil)
+        case .screening, .abhaRequest: return (text("patient_id"), nil)
         case .referral: return (text("patient_id"), text("screening_id"))
         case .patient, .account, .facility: return (nil, nil)
         }

@@ -3,13 +3,15 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// The hub's HTTP API: health, the sync API for devices, and FHIR documents of what they uploaded.
+/// The hub's HTTP API: health, the sync API for devices, FHIR documents of what they uploaded, and the
+/// ABHA relay (`AbhaRoutes`).
 /// Every route but `/health` needs a device's Bearer token and sees only that device's facility.
 public enum HubRoutes {
     /// Largest request body: a full batch of 500 records with room to spare.
     static let maximumBody = 16 * 1024 * 1024
 
-    public static func router(storage: any HubStorage, clock: WallClock = .system) -> Router<BasicRequestContext> {
+    /// `abdm`: the gateway for the ABHA routes, from `--abdm-config`; without it they answer 503.
+    public static func router(storage: any HubStorage, clock: WallClock = .system, abdm: AbdmGateway? = nil) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Middleware first: it applies only to routes added after it.
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -77,6 +79,7 @@ public enum HubRoutes {
             let builder = FHIRDocumentSource(storage: storage, facility: device.facilityID)
             return fhir(try builder.searchset(patientID: patient, now: clock.now()))
         }
+        AbhaRoutes.add(to: router, storage: storage, gateway: abdm)
         return router
     }
 

@@ -64,7 +64,7 @@ extension AppDatabase {
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { return value }; return nil }
         let missing: String?
         switch record.type {
-        case .screening:
+        case .screening, .abhaRequest:
             missing = try exists(db, "patient", text("patient_id")) ? nil : "its patient has not arrived yet"
         case .referral:
             missing = try exists(db, "screening", text("screening_id")) ? nil : "its screening has not arrived yet"
@@ -77,7 +77,7 @@ extension AppDatabase {
         }
         switch record.type {
         case .patient: try applyPatient(record, in: db)
-        case .screening, .referral: try upsert(table: record.type.rawValue, record: record, in: db)
+        case .screening, .referral, .abhaRequest: try upsert(table: record.type.rawValue, record: record, in: db)
         case .account:
             try db.cachedStatement(sql: """
                 INSERT INTO remote_account (id, username, full_name, role, active) VALUES (?, ?, ?, ?, ?)

@@ -35,6 +35,8 @@ enum AuditAction: String {
     case screeningRecorded = "screening.record"
     case referralOutcome = "referral.outcome"
     case screeningMoved = "screening.move"
+    case abhaRequestSaved = "abha_request.save"
+    case abhaRequestClosed = "abha_request.close"
     /// An older file (a restored backup) was accepted in place of the one the audit anchor knew.
     case restoreAccepted = "store.restore_accepted"
 }
@@ -42,6 +44,7 @@ enum AuditAction: String {
 /// What an audit row is about: a record that travels (`RecordType`), or one only this terminal keeps.
 enum AuditSubject: String, Sendable {
     case account, facility, patient, screening, referral
+    case abhaRequest = "abha_request"
     case village, setting
 
     init(_ record: RecordType) {
@@ -51,6 +54,7 @@ enum AuditSubject: String, Sendable {
         case .patient: self = .patient
         case .screening: self = .screening
         case .referral: self = .referral
+        case .abhaRequest: self = .abhaRequest
         }
     }
 }

@@ -310,6 +310,29 @@ enum Migrations {
                 DROP TABLE waiting_twice;
                 """)
         }
+        migrator.registerMigration("v6-abha-request") { db in
+            // ABHA requests saved offline: never an Aadhaar number or an OTP (AbhaRequest).
+            try db.execute(sql: """
+                CREATE TABLE abha_request (
+                    pk INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    patient_id TEXT NOT NULL REFERENCES patient(id),
+                    flow TEXT NOT NULL CHECK (flow IN ('enrol', 'verify')),
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'cancelled')),
+                    mobile TEXT,
+                    abha_address TEXT,
+                    abha_number TEXT,
+                    consent TEXT,
+                    reason TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+                ) STRICT;
+                CREATE INDEX abha_request_status ON abha_request(status, created_at);
+                CREATE INDEX abha_request_patient ON abha_request(patient_id);
+                """)
+        }
         return migrator
     }
 }

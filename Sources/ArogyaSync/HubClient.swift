@@ -107,7 +107,7 @@ public struct HubClient: Sendable {
         return time
     }
 
-    private func send(_ path: String, method: String, body: [UInt8]?) async throws(Failure) -> JSONValue {
+    func send(_ path: String, method: String, body: [UInt8]?) async throws(Failure) -> JSONValue {
         guard let url = URL(string: path, relativeTo: baseURL.absoluteString.hasSuffix("/") ? baseURL : baseURL.appendingPathComponent("")) else {
             throw .invalidAnswer("bad address \(path)")
         }

@@ -104,7 +104,12 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends a signal (SIGTERM, SIGKILL, ...).
-    public func signal(_ signal: Int32) { kill(pid, signal) }
+    /// Sends `signal`, unless the program has been reaped: its process id may belong to another program by
+    /// then (or to a thread of this one), which must never be signalled.
+    public func signal(_ signal: Int32) {
+        guard exitStatus == nil else { return }
+        kill(pid, signal)
+    }
 
     /// Waits for the program to end and returns its status (cached, so it can be asked again).
     @discardableResult

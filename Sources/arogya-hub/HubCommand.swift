@@ -68,6 +68,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request's headers.") var headerTimeout = 10
     @Option(name: .customLong("body-timeout"), help: "Seconds a client has to send a request's body after its headers.") var bodyTimeout = 60
     @Option(name: .customLong("idle-timeout"), help: "Seconds a kept-alive connection may wait with no request.") var idleTimeout = 60
+    @Option(name: .customLong("abdm-config"), help: "A JSON file (mode 600) with gateway_url, abha_url, client_id, client_secret and cm_id: serve the ABHA routes with it.")
+    var abdmConfig: String?
 
     func validate() throws {
         for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
@@ -84,7 +86,19 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let router = HubRoutes.router(storage: storage)
+        var gateway: AbdmGateway?
+        if let abdmConfig {
+            do {
+                let configuration = try AbdmConfiguration.load(path: abdmConfig)
+                var abdmLogger = logger
+                abdmLogger[metadataKey: "part"] = "abdm"
+                gateway = AbdmGateway(configuration: configuration, transport: AbdmHTTPTransport(), logger: abdmLogger)
+            } catch {
+                FileHandle.standardError.write(Data("arogya-hub: --abdm-config \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        let router = HubRoutes.router(storage: storage, abdm: gateway)
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "arogya-hub")
         let server: HTTPServerBuilder
         let http = HubServer.http1(timeouts: HubTimeouts(headers: .seconds(Int64(headerTimeout)), body: .seconds(Int64(bodyTimeout)),

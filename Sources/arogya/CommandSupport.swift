@@ -141,7 +141,7 @@ enum PinReader {
     }
 
     /// Asks on a terminal with echo off, and reads one line from it.
-    private static func prompt(_ text: String, on terminal: Int32) -> String {
+    static func prompt(_ text: String, on terminal: Int32) -> String {
         let question = Array(text.utf8)
         _ = Glibc.write(terminal == STDIN_FILENO ? STDERR_FILENO : terminal, question, question.count)
         var saved = termios()

@@ -174,7 +174,7 @@ struct SyncStoreTests {
 
     static let rules = Fixtures.vocabulary.rules(today: CivilDate(year: 2026, month: 11, day: 22)!)
 
-    @Test("Given every kind of record a terminal makes (facility, accounts, a patient with every identifier, a screening, referrals with an outcome, a merge), when queued, then the rules every record is judged by accept each as it is")
+    @Test("Given every kind of record a terminal makes (facility, accounts, a patient with every identifier, a screening, referrals with an outcome, a merge, an ABHA request), when queued, then the rules every record is judged by accept each as it is")
     func ownRecordsPassTheRules() throws {
         let store = try Fixtures.setUpStore()
         guard case .registered(let sita) = try store.registerPatient(
@@ -191,6 +191,9 @@ struct SyncStoreTests {
         if let referral = saved.referrals.first {
             try store.recordReferralOutcome(referralId: referral.id, .notReached, on: today, note: "Went to her mother's village", by: .account("asha"))
         }
+        try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: sita.id, flow: .enrol, mobile: "9876543210", abhaAddress: "sita.rampur@sbx",
+                                                             abhaNumber: nil, consent: "abha-enrollment 1.4", reason: "the hub could not be reached"),
+                                  by: .account("asha"))
         let batch = try store.nextUploadBatch()
         #expect(Set(batch.records.map(\.type)) == Set(RecordType.allCases))
         for record in batch.records {
@@ -246,5 +249,36 @@ struct SyncStoreTests {
         #expect(try store.syncIntervalMinutes() == 0)
         #expect(throws: StoreError.self) { try store.setSyncIntervalMinutes(1441, by: .account("priya")) }
         #expect(try store.syncIntervalMinutes() == 0)
+    }
+}
+
+@Suite("ABHA requests saved offline")
+struct AbhaRequestStoreTests {
+    @Test("Given a patient, when an ABHA request is saved twice offline and then her ABHA is linked, then one request waited, each change was audited and queued, and none waits after")
+    func oneRequestPerFlow() throws {
+        let store = try Fixtures.setUpStore()
+        let today = CivilDate(year: 2026, month: 11, day: 22)!
+        guard case .registered(let sita) = try store.registerPatient(
+            PatientDetails(name: "Sita Devi", sex: .female, birthDate: CivilDate(year: 1976, month: 3, day: 10)!, birthDateEstimated: false,
+                           village: "Rampur", consent: Consent(given: true, method: .verbal, date: today)),
+            confirmedNew: true, today: today, by: .account("asha")) else { Issue.record("not registered"); return }
+        let request = AppDatabase.NewAbhaRequest(patientId: sita.id, flow: .enrol, mobile: "9876543210", abhaAddress: nil, abhaNumber: nil,
+                                                 consent: "abha-enrollment 1.4", reason: "the hub could not be reached")
+        let first = try store.saveAbhaRequest(request, by: .account("asha"))
+        let second = try store.saveAbhaRequest(request, by: .account("asha"))
+        #expect(first.id == second.id && second.version == 2)
+        #expect(try store.pendingAbhaRequests().map(\.request.id) == [first.id])
+        #expect(try store.pendingAbhaRequests().first?.patientName == "Sita Devi")
+        try store.closeAbhaRequests(patientId: sita.id, by: .account("asha"))
+        #expect(try store.pendingAbhaRequests().isEmpty)
+        let (audited, queued) = try store.writer.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE record_type = 'abha_request'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT version FROM sync_outbox WHERE record_type = 'abha_request' AND state = 'pending'") ?? 0)
+        }
+        #expect(audited == 3 && queued == 3)
+        #expect(throws: StoreError.self) {
+            try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: "no-such-patient", flow: .enrol, mobile: nil, abhaAddress: nil,
+                                                                 abhaNumber: nil, consent: nil, reason: "offline"), by: .account("asha"))
+        }
     }
 }

@@ -8,6 +8,8 @@ public enum RecordType: String, CaseIterable, Sendable, Hashable {
     case screening
     /// A referral and its outcome; becomes a FHIR ServiceRequest.
     case referral
+    /// An ABHA request saved while ABDM could not be reached; never an Aadhaar number or an OTP.
+    case abhaRequest = "abha_request"
 }
 
 /// A record that breaks a rule: the field, and why, in words a person can act on.
@@ -59,6 +61,7 @@ public struct RecordRules: Sendable {
         case .referral: try referral(&reader)
         case .account: try account(&reader)
         case .facility: try facility(&reader)
+        case .abhaRequest: try abhaRequest(&reader)
         }
         try reader.time("created_at", required: true)
         try reader.time("updated_at", required: true)
@@ -149,6 +152,18 @@ public struct RecordRules: Sendable {
         try reader.choice("outcome", ReferralOutcome.self, required: false)
         try reader.date("outcome_on", required: false)
         try reader.text("outcome_note", maxLength: 200, required: false)
+    }
+
+    private func abhaRequest(_ reader: inout PayloadReader) throws(RecordProblem) {
+        try reader.id("patient_id", required: true)
+        try reader.choice("flow", AbhaRequest.Flow.self, required: true)
+        try reader.choice("status", AbhaRequest.Status.self, required: true)
+        _ = try reader.rule("mobile", required: false) { text throws(UserMessage) -> String? in try Identifiers.mobile(text) }
+        _ = try reader.rule("abha_address", required: false) { text throws(UserMessage) -> String? in try Identifiers.abhaAddress(text) }
+        _ = try reader.rule("abha_number", required: false) { text throws(UserMessage) -> String? in try Identifiers.abhaNumber(text) }
+        try reader.text("consent", maxLength: 40, required: false)
+        try reader.text("reason", maxLength: 300, required: true)
+        try reader.text("created_by", maxLength: 64, required: true)
     }
 
     private func account(_ reader: inout PayloadReader) throws(RecordProblem) {

@@ -146,6 +146,7 @@ enum UploadView {
         case .referral: return .recordReferral
         case .account: return .recordAccount
         case .facility: return .recordFacility
+        case .abhaRequest: return .recordAbhaRequest
         }
     }
 }

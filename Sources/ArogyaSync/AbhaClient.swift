@@ -1,0 +1,74 @@
+import ArogyaABDM
+import ArogyaCore
+
+/// The terminal's side of ABHA: ABDM's calls made through the facility's hub (which holds the ABDM
+/// credentials), with the fields ABDM wants encrypted encrypted here, under ABDM's key, before they leave.
+/// The hub never sees an Aadhaar number or an OTP in clear.
+public struct AbhaClient: Sendable {
+    /// Why a call did not give ABDM's answer.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// The hub, or ABDM behind it, could not be reached or did not answer in time: the request can wait.
+        case unreachable(String)
+        /// The hub has no ABDM set-up (`--abdm-config`).
+        case notSetUp
+        /// ABDM answered with a refusal.
+        case refused(AbdmFailure)
+        /// The hub refused the terminal (its token) or the request.
+        case hub(HubClient.Failure)
+        /// ABDM's answer lacks what the next step needs.
+        case unexpectedAnswer(String)
+
+        public var description: String {
+            switch self {
+            case .unreachable(let why): why
+            case .notSetUp: "ABHA services are not set up on this hub"
+            case .refused(let failure): failure.description
+            case .hub(let failure): failure.description
+            case .unexpectedAnswer(let why): "ABDM's answer could not be used: \(why)"
+            }
+        }
+    }
+
+    let hub: HubClient
+
+    public init(hub: HubClient) {
+        self.hub = hub
+    }
+
+    /// ABDM's public key, as the hub keeps it.
+    public func publicKey() async throws(Failure) -> AbdmPublicKey {
+        let answer = try await send("v1/abha/certificate", method: "GET", body: nil)
+        guard case .string(let text)? = answer["public_key"] else { throw .unexpectedAnswer("no public_key") }
+        do { return try AbdmPublicKey(base64DER: text) } catch { throw .unexpectedAnswer(error.description) }
+    }
+
+    /// One ABDM call through the hub: ABDM's body when it succeeded, else why not.
+    public func call(_ operation: AbhaOperation, body: JSONValue?, transactionId: String? = nil, xToken: String? = nil,
+                     tToken: String? = nil) async throws(Failure) -> JSONValue {
+        let envelope = AbhaRelay.request(body: body, transactionId: transactionId, xToken: xToken, tToken: tToken)
+        let answer = try await send(operation.hubPath.dropFirst().description, method: "POST",
+                                    body: Array(envelope.serialized(pretty: false).utf8))
+        guard case .number(let number)? = answer["abdm_status"], let abdmBody = answer["abdm_body"] else {
+            throw .unexpectedAnswer("the hub's answer has no abdm_status")
+        }
+        let status = Int(number)
+        guard (200..<300).contains(status) else {
+            throw .refused(AbdmFailure.parse(status: status, body: Array(abdmBody.serialized(pretty: false).utf8)))
+        }
+        return abdmBody
+    }
+
+    private func send(_ path: String, method: String, body: [UInt8]?) async throws(Failure) -> JSONValue {
+        do {
+            return try await hub.send(path, method: method, body: body)
+        } catch {
+            switch error {
+            case .unreachable(let why): throw .unreachable("the hub could not be reached: \(why)")
+            case .status(503, let why) where why.contains("not set up"): throw .notSetUp
+            // The hub reached out and ABDM did not answer, or not in time.
+            case .status(502, let why), .status(504, let why): throw .unreachable(why)
+            default: throw .hub(error)
+            }
+        }
+    }
+}

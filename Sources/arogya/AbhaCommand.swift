@@ -1,0 +1,225 @@
+import ArgumentParser
+import ArogyaABDM
+import ArogyaCore
+import ArogyaStore
+import ArogyaSync
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `arogya abha`: enrol a patient for an ABHA through the facility's hub.
+struct AbhaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abha",
+        abstract: "ABHA (Ayushman Bharat Health Account) enrolment through the facility's hub.",
+        discussion: """
+            Exit codes: 0 linked; 2 bad input (an Aadhaar number that fails its check: nothing is sent); 4 the hub or \
+            ABDM could not be reached; 5 ABDM refused (its reason in words). The Aadhaar number and OTPs are read from \
+            standard input, never from an argument, and are kept nowhere: they are encrypted under ABDM's key here.
+            """,
+        subcommands: [Enrol.self, Pending.self])
+
+    /// The exit codes of the ABHA commands, a contract with scripts.
+    enum Exit: Int32 {
+        case linked = 0
+        case badInput = 2
+        case unreachable = 4
+        case refused = 5
+    }
+
+    struct Enrol: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create (or find) the patient's ABHA with her Aadhaar OTP and link it to her record.",
+            discussion: """
+                Standard input: line 1 the Aadhaar number, line 2 the OTP sent to her Aadhaar-linked mobile, and line 3 the \
+                OTP sent to --mobile when that is not the Aadhaar-linked one (ABDM verifies it). At a terminal each is asked \
+                for without echo.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: "The patient's id.") var patientId: String
+        @Option(help: "The mobile for her ABHA (10 digits).") var mobile: String
+        @Flag(name: .customLong("accept-consent"), help: "She agreed to ABDM's consent for creating an ABHA (abha-enrollment 1.4), read to her.")
+        var acceptConsent = false
+        @Option(name: .customLong("abha-address"), help: "The ABHA address to make her preferred one (the part before @).")
+        var abhaAddress: String?
+        @Flag(help: "Print JSON: {patient_id, status, abha_number, abha_address, differences: [{field, registered, abha}]}.")
+        var json = false
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let strings = environment.strings
+            func refuse(_ exit: Exit, _ line: String) throws -> Never {
+                try CommandEnvironment.fail(code: exit.rawValue, "arogya: " + line)
+            }
+            guard acceptConsent else { try refuse(.badInput, strings[.cliAbhaConsentNeeded]) }
+            let phone: String
+            do throws(UserMessage) {
+                guard let typed = try Identifiers.mobile(mobile) else { throw UserMessage(.errorMobileLength) }
+                phone = typed
+            } catch { try refuse(.badInput, strings.text(error)) }
+            let suffix = "sbx"
+            if let abhaAddress, (try? Identifiers.abhaAddress(abhaAddress + "@" + suffix)) == nil {
+                try refuse(.badInput, strings[.abhaAddressForm])
+            }
+            let store = try environment.openStore(.mustExist)
+            let actor = try environment.actor(actorOptions, store: store)
+            let patient = try environment.run { () throws -> Patient in
+                guard let patient = try store.patient(id: patientId) else {
+                    throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": patientId]))
+                }
+                return patient
+            }
+            guard patient.status == .active else { try refuse(.badInput, strings.text(.cliAbhaPatientInactive, ["name": patient.name])) }
+            let aadhaar: AadhaarNumber
+            do { aadhaar = try AadhaarNumber(typed: try SecretInput.line(strings.text(.cliAbhaReadAadhaar), what: "Aadhaar number", strings: strings)) }
+            catch let message as UserMessage { try refuse(.badInput, strings.text(message)) }
+            // Offline, what was decided with her is kept (never the Aadhaar number) and resumed later.
+            let wanted = abhaAddress.map { $0 + "@" + suffix }
+            func savePending(_ why: String) throws -> Never {
+                let saved = try environment.run {
+                    try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .enrol, mobile: phone, abhaAddress: wanted,
+                                                                         abhaNumber: nil, consent: AbhaConsent.code + " " + AbhaConsent.version,
+                                                                         reason: why), by: actor)
+                }
+                try refuse(.unreachable, strings.text(.cliAbhaSavedPending, ["reason": why, "id": saved.id, "patient": patient.id]))
+            }
+            let hub: HubClient
+            switch try environment.run({ try HubConnection.client(store: store, databasePath: environment.databasePath) }) {
+            case .success(let client): hub = client
+            case .failure(let problem): try savePending(strings.text(problem.message))
+            }
+            let client = AbhaClient(hub: hub)
+
+            let outcome: AbhaOutcome = try Self.step(strings, offline: savePending) {
+                let enrolment = try blockingWait { try await AbhaEnrolment.begin(client: client) }
+                let sent = try blockingWait { try await enrolment.requestOtp(aadhaar) }
+                let ending = AbhaResponses.mobileEnding(sent.message) ?? "?"
+                let otp = try OneTimePassword(typed: try SecretInput.line(strings.text(.cliAbhaReadOtp, ["ending": ending]), what: "OTP", strings: strings))
+                let enrolled = try blockingWait { try await enrolment.enrol(transactionId: sent.transactionId, otp: otp, mobile: phone) }
+                if enrolled.isNew && AbhaEnrolment.mobileNeedsVerifying(phone, aadhaarOtp: sent) {
+                    let mobileSent = try blockingWait { try await enrolment.requestMobileOtp(transactionId: enrolled.transactionId, mobile: phone) }
+                    let mobileOtp = try OneTimePassword(typed: try SecretInput.line(strings.text(.cliAbhaReadMobileOtp, ["mobile": phone]),
+                                                                                     what: "mobile OTP", strings: strings))
+                    try blockingWait { try await enrolment.verifyMobile(transactionId: mobileSent.transactionId, otp: mobileOtp) }
+                }
+                var address = enrolled.profile.abhaAddresses.first
+                if let abhaAddress, enrolled.isNew {
+                    address = try blockingWait {
+                        try await enrolment.chooseAddress(transactionId: enrolled.transactionId, name: abhaAddress, suffix: suffix)
+                    }
+                }
+                return AbhaOutcome(profile: enrolled.profile, address: address, isNew: enrolled.isNew)
+            }
+
+            // Linked to her record as any edit is: checked, versioned, audited and queued for upload.
+            var details = PatientDetails(patient: patient)
+            details.abhaNumber = outcome.profile.abhaNumber
+            if let address = outcome.address { details.abhaAddress = address }
+            let linked = try environment.run { try store.updatePatient(id: patient.id, details, by: actor) }
+            try environment.run { try store.closeAbhaRequests(patientId: linked.id, by: actor) }
+            let differences = outcome.profile.differences(from: linked)
+            let formatted = Identifiers.formattedAbhaNumber(outcome.profile.abhaNumber)
+            if json {
+                print(JSONValue.object([
+                    ("patient_id", .string(linked.id)), ("status", .string("linked")), ("abha_number", .string(formatted)),
+                    ("abha_address", outcome.address.map(JSONValue.string) ?? .null),
+                    ("differences", .array(differences.map { difference in
+                        let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
+                        return .object([("field", .string(difference.field)), ("registered", .string(registered)), ("abha", .string(abha))])
+                    })),
+                ]).serialized())
+            } else {
+                if outcome.isNew {
+                    environment.say(.cliAbhaLinked, ["abha": formatted, "address": outcome.address ?? "-", "name": linked.name])
+                } else {
+                    environment.say(.cliAbhaExisting, ["abha": formatted, "name": linked.name])
+                }
+                for difference in differences {
+                    let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
+                    environment.say(.cliAbhaDifference, ["field": difference.field, "registered": registered, "abha": abha])
+                }
+            }
+        }
+
+        struct AbhaOutcome: Sendable {
+            let profile: AbhaProfile
+            let address: String?
+            let isNew: Bool
+        }
+
+        /// Runs the network steps, turning each failure into its sentence and exit code.
+        static func step<T>(_ strings: StringTable, offline: (String) throws -> Never, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch let message as UserMessage {
+                try CommandEnvironment.fail(code: Exit.badInput.rawValue, "arogya: " + strings.text(message))
+            } catch let failure as AbhaClient.Failure {
+                switch failure {
+                case .unreachable(let why):
+                    try offline(strings.text(.cliAbhaUnreachable, ["reason": why]))
+                case .notSetUp:
+                    try offline(strings[.cliAbhaNotSetUp])
+                case .refused(let refusal):
+                    try CommandEnvironment.fail(code: Exit.refused.rawValue, "arogya: " + strings.text(AbhaFailureText.message(refusal)))
+                case .hub(let hub):
+                    try CommandEnvironment.fail(code: 1, "arogya: " + hub.description)
+                case .unexpectedAnswer(let why):
+                    try CommandEnvironment.fail(code: Exit.refused.rawValue, "arogya: " + why)
+                }
+            }
+        }
+    }
+}
+
+extension AbhaCommand {
+    struct Pending: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The ABHA requests saved while the hub or ABDM could not be reached, oldest first, to resume with the patient present.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @Flag(help: "Print JSON: [{id, patient_id, patient_name, flow, mobile, abha_address, abha_number, consent, reason, created_by, created_at}].")
+        var json = false
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let store = try environment.openStore(.forReading)
+            let listed = try environment.run { try store.pendingAbhaRequests() }
+            if json {
+                print(JSONValue.array(listed.map { item in
+                    let request = item.request
+                    let optional: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
+                    return .object([("id", .string(request.id)), ("patient_id", .string(request.patientId)), ("patient_name", .string(item.patientName)),
+                                    ("flow", .string(request.flow.rawValue)), ("mobile", optional(request.mobile)),
+                                    ("abha_address", optional(request.abhaAddress)), ("abha_number", optional(request.abhaNumber)),
+                                    ("consent", optional(request.consent)), ("reason", .string(request.reason)),
+                                    ("created_by", .string(request.createdBy)), ("created_at", .string(request.createdAt.iso8601))])
+                }).serialized())
+                return
+            }
+            if listed.isEmpty { environment.say(.cliAbhaNonePending) }
+            for item in listed {
+                let local = LocalTime(item.request.createdAt)
+                environment.say(.cliAbhaPendingLine, ["time": local.date.iso8601 + " " + local.hourMinute, "name": item.patientName,
+                                                      "patient": item.request.patientId, "flow": item.request.flow.rawValue,
+                                                      "mobile": item.request.mobile ?? "-", "reason": item.request.reason])
+            }
+        }
+    }
+}
+
+/// A secret line (an Aadhaar number, an OTP): the next line of standard input, or at a terminal asked for
+/// without echo. Never an argument, which `ps` and the shell's history would keep.
+enum SecretInput {
+    static func line(_ prompt: String, what: String, strings: StringTable) throws -> String {
+        if isatty(STDIN_FILENO) == 1 { return PinReader.prompt(prompt, on: STDIN_FILENO) }
+        guard let line = readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Failure.invalidInput(strings.text(.cliAbhaNoInput, ["what": what]))
+        }
+        return line.trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,181 @@
+import ArogyaCore
+import ArogyaTesting
+import Foundation
+import Testing
+
+/// `arogya abha enrol` with the real binaries: the ABDM simulator, a hub with `--abdm-config` pointing at
+/// it, and a terminal connected to the hub. Then every file either side wrote is searched for the Aadhaar
+/// number and the OTP.
+@Suite("ABHA enrolment end to end", .serialized)
+struct AbhaEndToEndTests {
+    static var hubBinary: String { (BuiltProduct.arogya as NSString).deletingLastPathComponent + "/arogya-hub" }
+    static let aadhaar = "234567890127"
+    static let otp = "918273"
+
+    /// Starts a program with a log and waits until the log shows `marker`; what follows it up to a space.
+    static func launch(_ arguments: [String], log: String, marker: String) throws -> (ChildProcess, String) {
+        let process = try ChildProcess.launch(hubBinary, arguments, logPath: log)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: marker) {
+                return (process, String(text[range.upperBound...].prefix { $0.isNumber }))
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        process.signal(SIGKILL)
+        throw ChildProcess.SpawnError.timedOut(arguments.joined(separator: " "), seconds: 30, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    @Test("Given the hub down, when she is enrolled, then it exits 4 and saves a pending request without her Aadhaar number, which syncs once the hub is back; resumed with her present, it links her ABHA and the request is done")
+    func offlineThenResume() throws {
+        let folder = try TemporaryFolder()
+        let (simulator, simulatorPort) = try Self.launch(["abdm-simulator", "--port", "0", "--otp", Self.otp], log: folder.file("simulator.log"),
+                                                        marker: "on http://127.0.0.1:")
+        defer { simulator.signal(SIGTERM); simulator.wait() }
+        let config = folder.file("abdm.json")
+        try JSONValue.object([("gateway_url", .string("http://127.0.0.1:\(simulatorPort)/api/hiecm")),
+                              ("abha_url", .string("http://127.0.0.1:\(simulatorPort)/abha/api")),
+                              ("client_id", .string("arogya-simulator")), ("client_secret", .string("simulator-secret")),
+                              ("cm_id", .string("sbx"))]).serialized().write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        var (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
+                                             log: folder.file("hub-1.log"), marker: "url=http://127.0.0.1:")
+        let database = folder.file("terminal.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya", "--village", "Rampur"],
+                                     stdin: "4826\n").status == 0)
+        let added = try hubAdmin(folder, ["devices", "add", "--facility", "IN0001", "--label", "first"])
+        let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
+        #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:\(hubPort)", "--token", token, "--db", database]).status == 0)
+        let patient = try BuiltProduct.run(["patients", "add", "--db", database, "--name", "Sita Devi", "--sex", "female", "--dob", "1976-03-10",
+                                            "--village", "Rampur", "--mobile", "9876500017", "--json"])
+        guard case .string(let id)? = try JSONParser.parse(patient.stdout)["id"] else { Issue.record("\(patient.stderr)"); return }
+
+        // The network goes: the hub stops.
+        hub.signal(SIGTERM)
+        hub.wait()
+        let offline = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9876500017", "--accept-consent",
+                                            "--abha-address", "sita.rampur"], stdin: Self.aadhaar + "\n")
+        #expect(offline.status == 4, "\(offline.stderr)")
+        #expect(offline.stderr.contains("Saved as a pending ABHA request"))
+        // Trying again offline leaves one request, not two.
+        _ = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9876500017", "--accept-consent",
+                                  "--abha-address", "sita.rampur"], stdin: Self.aadhaar + "\n")
+        let pending = try JSONParser.parse(try BuiltProduct.run(["abha", "pending", "--json", "--db", database]).stdout)
+        guard case .array(let waiting) = pending else { Issue.record("not a list"); return }
+        #expect(waiting.count == 1)
+        #expect(waiting.first?["patient_id"] == .string(id) && waiting.first?["flow"] == .string("enrol"))
+        #expect(waiting.first?["abha_address"] == .string("sita.rampur@sbx") && waiting.first?["consent"] == .string("abha-enrollment 1.4"))
+
+        // The hub is back: the request goes up with everything else, and the hub keeps it.
+        (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
+                                         log: folder.file("hub-2.log"), marker: "url=http://127.0.0.1:")
+        defer { hub.signal(SIGTERM); hub.wait() }
+        #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:\(hubPort)", "--token", token, "--db", database]).status == 0)
+        let sync = try BuiltProduct.run(["sync", "--json", "--db", database])
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        let stats = try JSONParser.parse(try hubAdmin(folder, ["stats", "--json"]))
+        guard case .array(let counts)? = stats["records"] else { Issue.record("no records"); return }
+        #expect(counts.contains { $0["type"] == .string("abha_request") && $0["count"] == .number(1) })
+
+        // Resumed with her present: linked, and the request is done.
+        let resumed = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9876500017", "--accept-consent",
+                                            "--abha-address", "sita.rampur", "--json"], stdin: Self.aadhaar + "\n" + Self.otp + "\n")
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(try JSONParser.parse(resumed.stdout)["abha_address"] == .string("sita.rampur@sbx"))
+        #expect(try JSONParser.parse(try BuiltProduct.run(["abha", "pending", "--json", "--db", database]).stdout) == .array([]))
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !file.hasPrefix("simulator") {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder.file(file)))
+            #expect(data.range(of: Data(Self.aadhaar.utf8)) == nil, "\(file) holds the Aadhaar number")
+        }
+    }
+
+    func hubAdmin(_ folder: TemporaryFolder, _ arguments: [String]) throws -> String {
+        let result = try ChildProcess.run(Self.hubBinary, arguments + ["--db", folder.file("hub.sqlite")])
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test("Given a patient, a hub set up for ABDM and ABDM's simulator, when she is enrolled with her Aadhaar OTP and a mobile of her own, then her ABHA is linked with its address, and no file either side wrote holds her Aadhaar number or the OTP")
+    func enrolAndLink() throws {
+        let folder = try TemporaryFolder()
+        let (simulator, simulatorPort) = try Self.launch(["abdm-simulator", "--port", "0", "--otp", Self.otp], log: folder.file("simulator.log"),
+                                                        marker: "on http://127.0.0.1:")
+        defer { simulator.signal(SIGTERM); simulator.wait() }
+        let config = folder.file("abdm.json")
+        try JSONValue.object([("gateway_url", .string("http://127.0.0.1:\(simulatorPort)/api/hiecm")),
+                              ("abha_url", .string("http://127.0.0.1:\(simulatorPort)/abha/api")),
+                              ("client_id", .string("arogya-simulator")), ("client_secret", .string("simulator-secret")),
+                              ("cm_id", .string("sbx"))]).serialized().write(toFile: config, atomically: true, encoding: .utf8)
+        // Readable by others: refused, naming the file.
+        chmod(config, 0o644)
+        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        let refused = try ChildProcess.run(Self.hubBinary, ["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config])
+        #expect(refused.status == 1 && refused.stderr.contains("chmod 600 \(config)"), "\(refused.stderr)")
+        chmod(config, 0o600)
+        let (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
+                                             log: folder.file("hub.log"), marker: "url=http://127.0.0.1:")
+        defer { hub.signal(SIGTERM); hub.wait() }
+
+        let database = folder.file("terminal.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya", "--village", "Rampur"],
+                                     stdin: "4826\n").status == 0)
+        let added = try hubAdmin(folder, ["devices", "add", "--facility", "IN0001", "--label", "first"])
+        let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
+        #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:\(hubPort)", "--token", token, "--db", database]).status == 0)
+        let patient = try BuiltProduct.run(["patients", "add", "--db", database, "--name", "Seeta Devi", "--sex", "female", "--dob", "1976-03-11",
+                                            "--village", "Rampur", "--mobile", "9123400055", "--json"])
+        let id = try #require({ () -> String? in
+            if case .string(let id)? = try? JSONParser.parse(patient.stdout)["id"] { return id }
+            return nil
+        }(), "\(patient.stdout)\(patient.stderr)")
+
+        // Refused before anything is sent: no consent, an Aadhaar number that fails Verhoeff.
+        let noConsent = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055"], stdin: Self.aadhaar + "\n")
+        #expect(noConsent.status == 2 && noConsent.stderr.contains("--accept-consent"))
+        let badNumber = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055", "--accept-consent"],
+                                             stdin: "234567890124\n")
+        #expect(badNumber.status == 2 && badNumber.stderr.contains("check digit"), "\(badNumber.stderr)")
+
+        // Wrong OTP: ABDM's refusal in words, exit 5.
+        let wrong = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055", "--accept-consent"],
+                                         stdin: Self.aadhaar + "\n000000\n")
+        #expect(wrong.status == 5 && wrong.stderr.contains("not the one sent"), "\(wrong.stderr)")
+
+        let started = Date()
+        let enrol = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055", "--accept-consent",
+                                          "--abha-address", "seeta.rampur", "--json"],
+                                         stdin: Self.aadhaar + "\n" + Self.otp + "\n" + Self.otp + "\n")
+        let seconds = Date().timeIntervalSince(started)
+        #expect(enrol.status == 0, "\(enrol.stdout)\(enrol.stderr)")
+        let answer = try JSONParser.parse(enrol.stdout)
+        #expect(answer["status"] == .string("linked") && answer["patient_id"] == .string(id))
+        #expect(answer["abha_address"] == .string("seeta.rampur@sbx"))
+        guard case .string(let number)? = answer["abha_number"] else { Issue.record("no abha_number: \(enrol.stdout)"); return }
+        #expect(number.count == 17 && number.hasPrefix("91-"))
+        // Seeta / Sita is one name by sound; the birth date differs by a day and is shown.
+        guard case .array(let differences)? = answer["differences"] else { Issue.record("no differences"); return }
+        #expect(differences.map { $0["field"] } == [.string("birth_date")])
+        #expect(differences.first?["abha"] == .string("10-03-1976"))
+        let shown = try JSONParser.parse(try BuiltProduct.run(["patients", "show", id, "--db", database, "--json"]).stdout)
+        #expect(shown["abha_address"] == .string("seeta.rampur@sbx"))
+        print("abha enrol against the simulator on loopback: \(String(format: "%.2f", seconds)) s for the whole command")
+
+        // The same Aadhaar again: the ABHA she already has, said plainly.
+        let again = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055", "--accept-consent"],
+                                         stdin: Self.aadhaar + "\n" + Self.otp + "\n")
+        #expect(again.status == 0 && again.stdout.contains("already has ABHA \(number)"), "\(again.stdout)\(again.stderr)")
+
+        hub.signal(SIGTERM)
+        hub.wait()
+        // Every file the terminal and the hub wrote (databases with their WAL, logs, the token), never the simulator's own.
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix("simulator") }
+        #expect(files.contains("terminal.sqlite") && files.contains("hub.log"))
+        for file in files {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder.file(file)))
+            #expect(data.range(of: Data(Self.aadhaar.utf8)) == nil, "\(file) holds the Aadhaar number")
+            #expect(data.range(of: Data(Self.otp.utf8)) == nil, "\(file) holds the OTP")
+        }
+    }
+}
