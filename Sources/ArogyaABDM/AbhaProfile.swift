@@ -71,11 +71,12 @@ public struct AbhaProfile: Sendable, Equatable {
     /// What differs between this profile and the registered patient, for the worker to see before linking.
     public func differences(from patient: Patient) -> [AbhaDifference] {
         var found: [AbhaDifference] = []
-        // Names are compared by sound key, in either script: "Seeta Devi" on the ABHA is "सीता देवी" registered.
-        let registered = NameKey.words(patient.name).map(\.key).joined(separator: " ")
-        let other = patient.nameAlt.map { NameKey.words($0).map(\.key).joined(separator: " ") }
-        let theirs = NameKey.words(name).map(\.key).joined(separator: " ")
-        if !name.isEmpty, theirs != registered, theirs != other {
+        // Names are compared as the duplicate check compares them, in either script: "Anitha Naidu" on the ABHA
+        // is "अनिता नायडू" registered.
+        let theirs = NameKey.words(name)
+        let alike = NameSimilarity.isSimilar(NameKey.words(patient.name), theirs)
+            || patient.nameAlt.map { NameSimilarity.isSimilar(NameKey.words($0), theirs) } == true
+        if !name.isEmpty, !alike {
             found.append(.name(registered: patient.name, abha: name))
         }
         if let sex, sex != patient.sex { found.append(.sex(registered: patient.sex, abha: sex)) }

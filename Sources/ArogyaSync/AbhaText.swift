@@ -21,6 +21,16 @@ public enum AbhaFailureText {
 
 /// Both sides of a difference between the ABHA profile and the registration, as text.
 public enum AbhaDifferenceText {
+    /// The field's name as the registration form labels it.
+    public static func label(_ difference: AbhaDifference) -> StringKey {
+        switch difference {
+        case .name: .patientName
+        case .sex: .patientSex
+        case .birthDate, .yearOfBirth: .patientBirth
+        case .mobile: .patientMobile
+        }
+    }
+
     public static func values(_ difference: AbhaDifference, strings: StringTable) -> (registered: String, abha: String) {
         func date(_ day: CivilDate) -> String {
             (day.day < 10 ? "0" : "") + String(day.day) + "-" + (day.month < 10 ? "0" : "") + String(day.month) + "-" + String(day.year)

@@ -140,7 +140,7 @@ struct AbhaCommand: ParsableCommand {
                 }
                 for difference in differences {
                     let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
-                    environment.say(.cliAbhaDifference, ["field": difference.field, "registered": registered, "abha": abha])
+                    environment.say(.cliAbhaDifference, ["field": strings[AbhaDifferenceText.label(difference)], "registered": registered, "abha": abha])
                 }
             }
         }
