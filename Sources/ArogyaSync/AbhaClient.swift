@@ -35,11 +35,20 @@ public struct AbhaClient: Sendable {
         self.hub = hub
     }
 
-    /// ABDM's public key, as the hub keeps it.
-    public func publicKey() async throws(Failure) -> AbdmPublicKey {
+    /// What the hub says of the ABDM it talks to: ABDM's public key, and the environment (`sbx` or
+    /// `abdm`), which is also the suffix of ABHA addresses there.
+    public struct Service: Sendable {
+        public let key: AbdmPublicKey
+        public let cmId: String
+    }
+
+    public func service() async throws(Failure) -> Service {
         let answer = try await send("v1/abha/certificate", method: "GET", body: nil)
         guard case .string(let text)? = answer["public_key"] else { throw .unexpectedAnswer("no public_key") }
-        do { return try AbdmPublicKey(base64DER: text) } catch { throw .unexpectedAnswer(error.description) }
+        guard case .string(let cmId)? = answer["cm_id"], Identifiers.abhaAddressSuffixes.contains(cmId) else {
+            throw .unexpectedAnswer("no cm_id (sbx or abdm)")
+        }
+        do { return Service(key: try AbdmPublicKey(base64DER: text), cmId: cmId) } catch { throw .unexpectedAnswer(error.description) }
     }
 
     /// One ABDM call through the hub: ABDM's body when it succeeded, else why not.

@@ -8,10 +8,13 @@ import ArogyaCore
 public struct AbhaEnrolment: Sendable {
     let client: AbhaClient
     let key: AbdmPublicKey
+    /// The suffix of ABHA addresses where the hub's ABDM is: `sbx` or `abdm`.
+    public let addressSuffix: String
 
     /// Fetches ABDM's key through the hub: the first thing that needs a network.
     public static func begin(client: AbhaClient) async throws(AbhaClient.Failure) -> AbhaEnrolment {
-        AbhaEnrolment(client: client, key: try await client.publicKey())
+        let service = try await client.service()
+        return AbhaEnrolment(client: client, key: service.key, addressSuffix: service.cmId)
     }
 
     func encrypt(_ text: String) throws(AbhaClient.Failure) -> String {
@@ -60,10 +63,10 @@ public struct AbhaEnrolment: Sendable {
     }
 
     /// Makes `name` (the part before "@") her preferred ABHA address; the whole address.
-    public func chooseAddress(transactionId: String, name: String, suffix: String) async throws(AbhaClient.Failure) -> String {
+    public func chooseAddress(transactionId: String, name: String) async throws(AbhaClient.Failure) -> String {
         let answer = try await client.call(.enrolAddress, body: AbhaRequests.chooseAddress(transactionId: transactionId, address: name))
         if case .string(let address)? = answer["preferredAbhaAddress"] ?? answer["abhaAddress"] { return AbdmFailure.clean(address) }
-        return name + "@" + suffix
+        return name + "@" + addressSuffix
     }
 }
 

@@ -61,9 +61,15 @@ struct AbhaCommand: ParsableCommand {
                 guard let typed = try Identifiers.mobile(mobile) else { throw UserMessage(.errorMobileLength) }
                 phone = typed
             } catch { try refuse(.badInput, strings.text(error)) }
-            let suffix = "sbx"
-            if let abhaAddress, (try? Identifiers.abhaAddress(abhaAddress + "@" + suffix)) == nil {
-                try refuse(.badInput, strings[.abhaAddressForm])
+            // The name only: the suffix (@sbx or @abdm) is the hub's ABDM environment's.
+            let wanted: String?
+            if let abhaAddress {
+                guard let name = try? Identifiers.abhaAddressOrName(abhaAddress), !name.contains("@") else {
+                    try refuse(.badInput, strings[.abhaAddressForm])
+                }
+                wanted = name
+            } else {
+                wanted = nil
             }
             let store = try environment.openStore(.mustExist)
             let actor = try environment.actor(actorOptions, store: store)
@@ -78,7 +84,6 @@ struct AbhaCommand: ParsableCommand {
             do { aadhaar = try AadhaarNumber(typed: try SecretInput.line(strings.text(.cliAbhaReadAadhaar), what: "Aadhaar number", strings: strings)) }
             catch let message as UserMessage { try refuse(.badInput, strings.text(message)) }
             // Offline, what was decided with her is kept (never the Aadhaar number) and resumed later.
-            let wanted = abhaAddress.map { $0 + "@" + suffix }
             func savePending(_ why: String) throws -> Never {
                 let saved = try environment.run {
                     try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .enrol, mobile: phone, abhaAddress: wanted,
@@ -107,10 +112,8 @@ struct AbhaCommand: ParsableCommand {
                     try blockingWait { try await enrolment.verifyMobile(transactionId: mobileSent.transactionId, otp: mobileOtp) }
                 }
                 var address = enrolled.profile.abhaAddresses.first
-                if let abhaAddress, enrolled.isNew {
-                    address = try blockingWait {
-                        try await enrolment.chooseAddress(transactionId: enrolled.transactionId, name: abhaAddress, suffix: suffix)
-                    }
+                if let wanted, enrolled.isNew {
+                    address = try blockingWait { try await enrolment.chooseAddress(transactionId: enrolled.transactionId, name: wanted) }
                 }
                 return AbhaOutcome(profile: enrolled.profile, address: address, isNew: enrolled.isNew)
             }

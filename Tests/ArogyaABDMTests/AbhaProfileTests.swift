@@ -36,4 +36,13 @@ struct AbhaProfileTests {
         let estimated = Self.patient("Anitha Naidu", born: CivilDate(year: 1984, month: 1, day: 1)!, estimated: true)
         #expect(Self.profile.differences(from: estimated) == [.yearOfBirth(registered: 1984, abha: 1982)])
     }
+
+    @Test("Given an ABHA address typed as a name only or whole, when read, then a name stays a name and a whole address keeps its suffix, by the same rules")
+    func addressOrName() throws {
+        #expect(try Identifiers.abhaAddressOrName("Sita.Rampur") == "sita.rampur")
+        #expect(try Identifiers.abhaAddressOrName("sita.rampur@abdm") == "sita.rampur@abdm")
+        #expect(throws: UserMessage.self) { try Identifiers.abhaAddressOrName("1sita") }
+        #expect(throws: UserMessage.self) { try Identifiers.abhaAddressOrName("sita.rampur@gmail") }
+        #expect(try Identifiers.abhaAddressOrName("  ") == nil)
+    }
 }

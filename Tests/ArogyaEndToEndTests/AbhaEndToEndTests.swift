@@ -66,7 +66,7 @@ struct AbhaEndToEndTests {
         guard case .array(let waiting) = pending else { Issue.record("not a list"); return }
         #expect(waiting.count == 1)
         #expect(waiting.first?["patient_id"] == .string(id) && waiting.first?["flow"] == .string("enrol"))
-        #expect(waiting.first?["abha_address"] == .string("sita.rampur@sbx") && waiting.first?["consent"] == .string("abha-enrollment 1.4"))
+        #expect(waiting.first?["abha_address"] == .string("sita.rampur") && waiting.first?["consent"] == .string("abha-enrollment 1.4"))
 
         // The hub is back: the request goes up with everything else, and the hub keeps it.
         (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],

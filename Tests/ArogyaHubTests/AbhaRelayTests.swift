@@ -54,6 +54,7 @@ struct AbhaRelayTests {
             try await hub.test(.router) { client in
                 let (status, certificate) = try await Self.certificate(client, token)
                 #expect(status == 200 && certificate["encryption_algorithm"] == .string("RSA/ECB/OAEPWithSHA-1AndMGF1Padding"))
+                #expect(certificate["cm_id"] == .string("sbx"))
                 guard case .string(let text)? = certificate["public_key"] else { Issue.record("no key"); return }
                 let key = try AbdmPublicKey(base64DER: text)
                 for _ in 0..<2 {

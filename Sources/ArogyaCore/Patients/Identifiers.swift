@@ -100,6 +100,17 @@ public enum Identifiers {
         return text
     }
 
+    /// The part of an ABHA address before the "@", as a worker types the one a patient wants before the hub
+    /// has said which of ABDM's suffixes applies (`@sbx` in the sandbox, `@abdm` in production): the same
+    /// rules as a whole address. A whole address is accepted too and kept whole.
+    public static func abhaAddressOrName(_ raw: String) throws(UserMessage) -> String? {
+        let text = raw.trimmingSpaces.lowercased()
+        if text.isEmpty { return nil }
+        if text.contains("@") { return try abhaAddress(text) }
+        _ = try abhaAddress(text + "@" + abhaAddressSuffixes[0])
+        return text
+    }
+
     // MARK: Household and record numbers
 
     /// A household ID or a facility MRN: up to 20 letters, digits, "-" and "/", kept upper-case.

@@ -159,7 +159,8 @@ public struct RecordRules: Sendable {
         try reader.choice("flow", AbhaRequest.Flow.self, required: true)
         try reader.choice("status", AbhaRequest.Status.self, required: true)
         _ = try reader.rule("mobile", required: false) { text throws(UserMessage) -> String? in try Identifiers.mobile(text) }
-        _ = try reader.rule("abha_address", required: false) { text throws(UserMessage) -> String? in try Identifiers.abhaAddress(text) }
+        // The address she wants may be only its name: the suffix is ABDM's to give when it is made.
+        _ = try reader.rule("abha_address", required: false) { text throws(UserMessage) -> String? in try Identifiers.abhaAddressOrName(text) }
         _ = try reader.rule("abha_number", required: false) { text throws(UserMessage) -> String? in try Identifiers.abhaNumber(text) }
         try reader.text("consent", maxLength: 40, required: false)
         try reader.text("reason", maxLength: 300, required: true)

@@ -14,8 +14,10 @@ enum AbhaRoutes {
             _ = try HubRoutes.authenticate(request, storage)
             let gateway = try setUp(gateway)
             let key = try await relayed { () async throws(AbdmGateway.Failure) in try await gateway.publicKey() }
+            // The suffix of ABHA addresses follows the ABDM environment the hub is set up for.
             return HubRoutes.json(.object([("public_key", .string(key.base64DER)),
-                                           ("encryption_algorithm", .string("RSA/ECB/OAEPWithSHA-1AndMGF1Padding"))]))
+                                           ("encryption_algorithm", .string("RSA/ECB/OAEPWithSHA-1AndMGF1Padding")),
+                                           ("cm_id", .string(gateway.configuration.cmId))]))
         }
         for operation in AbhaOperation.allCases {
             router.post(RouterPath(operation.hubPath)) { request, _ in
