@@ -18,6 +18,11 @@ struct AbdmSimulatorTests {
         return try AbdmSimulator(settings: settings, announce: { _ in })
     }
 
+    /// ABDM's refusal as the terminal reads it.
+    static func failure(_ status: Int, _ body: JSONValue) -> AbdmFailure {
+        AbdmFailure.parse(status: status, body: Array(body.serialized().utf8))
+    }
+
     /// One ABDM call with the headers ABDM wants; ABDM's status and JSON answer.
     struct Caller {
         let client: any TestClientProtocol
@@ -110,17 +115,17 @@ struct AbdmSimulatorTests {
             for _ in 0..<3 {
                 let (status, body) = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                     transactionId: otp.transactionId, encryptedOtp: try key.encrypt("000000"), mobile: "9876500017"))
-                kinds.append(AbdmFailure.parse(status: status, body: Array(body.serialized().utf8)).kind)
+                kinds.append(Self.failure(status, body).kind)
             }
             #expect(kinds == [.wrongOtp, .wrongOtp, .tooManyAttempts])
             // The transaction is gone after the last try.
             let (status, body) = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                 transactionId: otp.transactionId, encryptedOtp: try key.encrypt("123456"), mobile: "9876500017"))
-            #expect(AbdmFailure.parse(status: status, body: Array(body.serialized().utf8)).kind == .transactionExpired)
+            #expect(Self.failure(status, body).kind == .transactionExpired)
 
             let (staleStatus, staleBody) = try await abdm.call(.get, AbdmSimulator.abhaPrefix + "/v3/profile/public/certificate",
                                                                timestamp: "2026-12-01T09:26:00+05:30")
-            #expect(staleStatus == 400 && AbdmFailure.parse(status: staleStatus, body: Array(staleBody.serialized().utf8)).code == "ABDM-1016")
+            #expect(staleStatus == 400 && Self.failure(staleStatus, staleBody).code == "ABDM-1016")
             var anonymous = abdm
             anonymous.token = nil
             let (noTokenStatus, _) = try await anonymous.abha(.loginRequestOtp, .object([]))
@@ -143,7 +148,7 @@ struct AbdmSimulatorTests {
             _ = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                 transactionId: sita.transactionId, encryptedOtp: try key.encrypt("123456"), mobile: "9876500017"))
             let (takenStatus, takenBody) = try await abdm.abha(.enrolAddress, AbhaRequests.chooseAddress(transactionId: sita.transactionId, address: "ramesh.kumar"))
-            #expect(AbdmFailure.parse(status: takenStatus, body: Array(takenBody.serialized().utf8)).kind == .addressTaken)
+            #expect(Self.failure(takenStatus, takenBody).kind == .addressTaken)
         }
     }
 
@@ -157,7 +162,7 @@ struct AbdmSimulatorTests {
             let request = AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127"))
             await simulator.setFault(.rateLimit)
             let (limited, limitedBody) = try await abdm.abha(.enrolRequestOtp, request)
-            #expect(limited == 429 && AbdmFailure.parse(status: limited, body: Array(limitedBody.serialized().utf8)).kind == .tooManyAttempts)
+            #expect(limited == 429 && Self.failure(limited, limitedBody).kind == .tooManyAttempts)
             await simulator.setFault(.serverError)
             let (failed, _) = try await abdm.abha(.enrolRequestOtp, request)
             #expect(failed == 500)
@@ -167,15 +172,15 @@ struct AbdmSimulatorTests {
             await simulator.setFault(.wrongOtp)
             let (wrong, wrongBody) = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                 transactionId: otp.transactionId, encryptedOtp: try key.encrypt("123456"), mobile: "9876500017"))
-            #expect(AbdmFailure.parse(status: wrong, body: Array(wrongBody.serialized().utf8)).kind == .wrongOtp)
+            #expect(Self.failure(wrong, wrongBody).kind == .wrongOtp)
             await simulator.setFault(.expiredTransaction)
             let (expired, expiredBody) = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                 transactionId: otp.transactionId, encryptedOtp: try key.encrypt("123456"), mobile: "9876500017"))
-            #expect(AbdmFailure.parse(status: expired, body: Array(expiredBody.serialized().utf8)).kind == .transactionExpired)
+            #expect(Self.failure(expired, expiredBody).kind == .transactionExpired)
             // The Aadhaar number is checked with Verhoeff before anything else happens.
             await simulator.setFault(nil)
             let (bad, badBody) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
-            #expect(bad == 400 && AbdmFailure.parse(status: bad, body: Array(badBody.serialized().utf8)).message.contains("loginId"))
+            #expect(bad == 400 && Self.failure(bad, badBody).message.contains("loginId"))
         }
     }
 }
