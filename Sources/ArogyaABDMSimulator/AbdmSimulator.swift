@@ -85,7 +85,7 @@ public actor AbdmSimulator {
         self.clock = clock
         self.announce = announce
         self.fault = settings.fault
-        privateKey = try Self.generateKey(bits: settings.keyBits)
+        privateKey = try Self.processKey(bits: settings.keyBits)
         publicKeyBase64 = privateKey.publicKey.derRepresentation.base64EncodedString()
     }
 
@@ -98,10 +98,23 @@ public actor AbdmSimulator {
     public func callCount(_ path: String) -> Int { calls.filter { $0.path == path }.count }
 
     private static let keyGeneration = NSLock()
+    nonisolated(unsafe) private static var keysBySize: [Int: _RSA.Encryption.PrivateKey] = [:]
 
     /// A new RSA key, one at a time: BoringSSL's key generation aborted when two ran at once in one process.
     public static func generateKey(bits: Int) throws -> _RSA.Encryption.PrivateKey {
         try keyGeneration.withLock { try _RSA.Encryption.PrivateKey(keySize: .init(bitCount: bits)) }
+    }
+
+    /// One key of each size per process: a 4096-bit key takes seconds of one core to make, and simulators
+    /// started one after another in one process (the tests) need not each pay for it. ABDM, too, keeps one
+    /// key for a long time. Guarded by `keyGeneration`.
+    static func processKey(bits: Int) throws -> _RSA.Encryption.PrivateKey {
+        try keyGeneration.withLock {
+            if let key = keysBySize[bits] { return key }
+            let key = try _RSA.Encryption.PrivateKey(keySize: .init(bitCount: bits))
+            keysBySize[bits] = key
+            return key
+        }
     }
 
     /// The public key as ABDM's certificate call gives it.
