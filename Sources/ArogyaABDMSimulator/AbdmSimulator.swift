@@ -87,6 +87,11 @@ public actor AbdmSimulator {
         self.fault = settings.fault
         privateKey = try Self.processKey(bits: settings.keyBits)
         publicKeyBase64 = privateKey.publicKey.derRepresentation.base64EncodedString()
+        for resident in settings.people {
+            guard let address = resident.existingAbhaAddress else { continue }
+            let number = Self.abhaNumber(for: resident.aadhaar)
+            accounts[number] = Account(resident: resident, abhaNumber: number, mobile: resident.mobile, addresses: [address, number + "@sbx"])
+        }
     }
 
     public func setFault(_ fault: SimulatorFault?) { self.fault = fault }

@@ -18,7 +18,7 @@ struct AbhaCommand: ParsableCommand {
             ABDM could not be reached; 5 ABDM refused (its reason in words). The Aadhaar number and OTPs are read from \
             standard input, never from an argument, and are kept nowhere: they are encrypted under ABDM's key here.
             """,
-        subcommands: [Enrol.self, Pending.self])
+        subcommands: [Enrol.self, Verify.self, Pending.self, Card.self])
 
     /// The exit codes of the ABHA commands, a contract with scripts.
     enum Exit: Int32 {
@@ -80,6 +80,9 @@ struct AbhaCommand: ParsableCommand {
                 return patient
             }
             guard patient.status == .active else { try refuse(.badInput, strings.text(.cliAbhaPatientInactive, ["name": patient.name])) }
+            if let number = patient.abhaNumber {
+                try refuse(.badInput, strings.text(.cliAbhaAlreadyLinked, ["name": patient.name, "abha": Identifiers.formattedAbhaNumber(number)]))
+            }
             let aadhaar: AadhaarNumber
             do { aadhaar = try AadhaarNumber(typed: try SecretInput.line(strings.text(.cliAbhaReadAadhaar), what: "Aadhaar number", strings: strings)) }
             catch let message as UserMessage { try refuse(.badInput, strings.text(message)) }
@@ -99,7 +102,7 @@ struct AbhaCommand: ParsableCommand {
             }
             let client = AbhaClient(hub: hub)
 
-            let outcome: AbhaOutcome = try Self.step(strings, offline: savePending) {
+            let outcome: AbhaOutcome = try AbhaCommand.step(strings, offline: savePending) {
                 let enrolment = try blockingWait { try await AbhaEnrolment.begin(client: client) }
                 let sent = try blockingWait { try await enrolment.requestOtp(aadhaar) }
                 let ending = AbhaResponses.mobileEnding(sent.message) ?? "?"
@@ -118,34 +121,8 @@ struct AbhaCommand: ParsableCommand {
                 return AbhaOutcome(profile: enrolled.profile, address: address, isNew: enrolled.isNew)
             }
 
-            // Linked to her record as any edit is: checked, versioned, audited and queued for upload.
-            var details = PatientDetails(patient: patient)
-            details.abhaNumber = outcome.profile.abhaNumber
-            if let address = outcome.address { details.abhaAddress = address }
-            let linked = try environment.run { try store.updatePatient(id: patient.id, details, by: actor) }
-            try environment.run { try store.closeAbhaRequests(patientId: linked.id, by: actor) }
-            let differences = outcome.profile.differences(from: linked)
-            let formatted = Identifiers.formattedAbhaNumber(outcome.profile.abhaNumber)
-            if json {
-                print(JSONValue.object([
-                    ("patient_id", .string(linked.id)), ("status", .string("linked")), ("abha_number", .string(formatted)),
-                    ("abha_address", outcome.address.map(JSONValue.string) ?? .null),
-                    ("differences", .array(differences.map { difference in
-                        let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
-                        return .object([("field", .string(difference.field)), ("registered", .string(registered)), ("abha", .string(abha))])
-                    })),
-                ]).serialized())
-            } else {
-                if outcome.isNew {
-                    environment.say(.cliAbhaLinked, ["abha": formatted, "address": outcome.address ?? "-", "name": linked.name])
-                } else {
-                    environment.say(.cliAbhaExisting, ["abha": formatted, "name": linked.name])
-                }
-                for difference in differences {
-                    let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
-                    environment.say(.cliAbhaDifference, ["field": strings[AbhaDifferenceText.label(difference)], "registered": registered, "abha": abha])
-                }
-            }
+            try AbhaCommand.link(outcome.profile, address: outcome.address, as: outcome.isNew ? .created : .existingForAadhaar, to: patient,
+                                 store: store, actor: actor, environment: environment, json: json)
         }
 
         struct AbhaOutcome: Sendable {
@@ -153,32 +130,76 @@ struct AbhaCommand: ParsableCommand {
             let address: String?
             let isNew: Bool
         }
-
-        /// Runs the network steps, turning each failure into its sentence and exit code.
-        static func step<T>(_ strings: StringTable, offline: (String) throws -> Never, _ body: () throws -> T) throws -> T {
-            do {
-                return try body()
-            } catch let message as UserMessage {
-                try CommandEnvironment.fail(code: Exit.badInput.rawValue, "arogya: " + strings.text(message))
-            } catch let failure as AbhaClient.Failure {
-                switch failure {
-                case .unreachable(let why):
-                    try offline(strings.text(.cliAbhaUnreachable, ["reason": why]))
-                case .notSetUp:
-                    try offline(strings[.cliAbhaNotSetUp])
-                case .refused(let refusal):
-                    try CommandEnvironment.fail(code: Exit.refused.rawValue, "arogya: " + strings.text(AbhaFailureText.message(refusal)))
-                case .hub(let hub):
-                    try CommandEnvironment.fail(code: 1, "arogya: " + hub.description)
-                case .unexpectedAnswer(let why):
-                    try CommandEnvironment.fail(code: Exit.refused.rawValue, "arogya: " + why)
-                }
-            }
-        }
     }
 }
 
 extension AbhaCommand {
+    /// Runs the network steps, turning each failure into its sentence and exit code.
+    static func step<T>(_ strings: StringTable, offline: (String) throws -> Never, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let message as UserMessage {
+            try CommandEnvironment.fail(code: Exit.badInput.rawValue, "arogya: " + strings.text(message))
+        } catch let failure as AbhaClient.Failure {
+            switch failure {
+            case .unreachable(let why):
+                try offline(strings.text(.cliAbhaUnreachable, ["reason": why]))
+            case .notSetUp:
+                try offline(strings[.cliAbhaNotSetUp])
+            case .refused(let refusal):
+                try CommandEnvironment.fail(code: Exit.refused.rawValue, "arogya: " + strings.text(AbhaFailureText.message(refusal)))
+            case .hub(let hub):
+                try CommandEnvironment.fail(code: 1, "arogya: " + hub.description)
+            case .unexpectedAnswer(let why):
+                try CommandEnvironment.fail(code: Exit.refused.rawValue, "arogya: " + why)
+            }
+        }
+    }
+
+    /// How the profile was reached, for the sentence that says it is linked.
+    enum LinkKind {
+        case created, existingForAadhaar, verified
+    }
+
+    /// Links a profile ABDM gave to her record as any edit is (checked, versioned, audited, queued for
+    /// upload), closes her pending ABHA requests, and says what differs between the two.
+
+    static func link(_ profile: AbhaProfile, address: String?, as kind: LinkKind, to patient: Patient, store: AppDatabase, actor: AuditActor,
+                     environment: CommandEnvironment, json: Bool) throws {
+        let strings = environment.strings
+        if let number = patient.abhaNumber, number != profile.abhaNumber {
+            try CommandEnvironment.fail(code: Exit.badInput.rawValue, "arogya: " + strings.text(.cliAbhaOtherNumber, [
+                "name": patient.name, "registered": Identifiers.formattedAbhaNumber(number), "abha": Identifiers.formattedAbhaNumber(profile.abhaNumber)]))
+        }
+        var details = PatientDetails(patient: patient)
+        details.abhaNumber = profile.abhaNumber
+        if let address { details.abhaAddress = address }
+        let linked = try environment.run { try store.updatePatient(id: patient.id, details, by: actor) }
+        try environment.run { try store.closeAbhaRequests(patientId: linked.id, by: actor) }
+        let differences = profile.differences(from: linked)
+        let formatted = Identifiers.formattedAbhaNumber(profile.abhaNumber)
+        if json {
+            print(JSONValue.object([
+                ("patient_id", .string(linked.id)), ("status", .string("linked")), ("abha_number", .string(formatted)),
+                ("abha_address", address.map(JSONValue.string) ?? .null),
+                ("differences", .array(differences.map { difference in
+                    let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
+                    return .object([("field", .string(difference.field)), ("registered", .string(registered)), ("abha", .string(abha))])
+                })),
+            ]).serialized())
+            return
+        }
+        switch kind {
+        case .created: environment.say(.cliAbhaLinked, ["abha": formatted, "address": address ?? "-", "name": linked.name])
+        case .existingForAadhaar: environment.say(.cliAbhaExisting, ["abha": formatted, "name": linked.name])
+        case .verified: environment.say(.cliAbhaVerified, ["abha": formatted, "address": address ?? "-", "name": linked.name])
+        }
+        for difference in differences {
+            let (registered, abha) = AbhaDifferenceText.values(difference, strings: strings)
+            environment.say(.cliAbhaDifference, ["field": strings[AbhaDifferenceText.label(difference)], "registered": registered, "abha": abha])
+        }
+    }
+
     struct Pending: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The ABHA requests saved while the hub or ABDM could not be reached, oldest first, to resume with the patient present.")
@@ -220,6 +241,15 @@ extension AbhaCommand {
 enum SecretInput {
     static func line(_ prompt: String, what: String, strings: StringTable) throws -> String {
         if isatty(STDIN_FILENO) == 1 { return PinReader.prompt(prompt, on: STDIN_FILENO) }
+        guard let line = readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Failure.invalidInput(strings.text(.cliAbhaNoInput, ["what": what]))
+        }
+        return line.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A line that is no secret (a choice from a list): echoed at a terminal.
+    static func plainLine(_ prompt: String, what: String, strings: StringTable) throws -> String {
+        if isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data(prompt.utf8)) }
         guard let line = readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Failure.invalidInput(strings.text(.cliAbhaNoInput, ["what": what]))
         }

@@ -67,7 +67,7 @@ struct AbdmSimulatorTests {
         try await app.test(.router) { client in
             var abdm = Caller(client: client)
             let key = try await abdm.start()
-            let (status, sent) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127")))
+            let (status, sent) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
             #expect(status == 200)
             let otp = try #require(AbhaResponses.otpSent(sent))
             #expect(AbhaResponses.mobileEnding(otp.message) == "0017")
@@ -92,7 +92,7 @@ struct AbdmSimulatorTests {
             let addresses = await simulator.accountAddresses()
             #expect(addresses[enrolled.profile.abhaNumber]?.first == "sita.devi@sbx")
             // The same Aadhaar again: the ABHA she has, not a second one.
-            let (_, again) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127")))
+            let (_, again) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
             let second = try #require(AbhaResponses.otpSent(again))
             let (_, existingBody) = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                 transactionId: second.transactionId, encryptedOtp: try key.encrypt("123456"), mobile: "9123400055"))
@@ -109,7 +109,7 @@ struct AbdmSimulatorTests {
         try await app.test(.router) { client in
             var abdm = Caller(client: client)
             let key = try await abdm.start()
-            let (_, sent) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127")))
+            let (_, sent) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
             let otp = try #require(AbhaResponses.otpSent(sent))
             var kinds: [AbdmFailure.Kind] = []
             for _ in 0..<3 {
@@ -143,7 +143,7 @@ struct AbdmSimulatorTests {
             let (_, profileBody) = try await abdm.abha(.profile, headers: ["X-token": "Bearer " + (verified.token ?? "")])
             #expect(AbhaProfile(profileBody)?.name == "Ramesh Kumar")
 
-            let (_, sitaSent) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127")))
+            let (_, sitaSent) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
             let sita = try #require(AbhaResponses.otpSent(sitaSent))
             _ = try await abdm.abha(.enrolByAadhaar, AbhaRequests.enrolByAadhaar(
                 transactionId: sita.transactionId, encryptedOtp: try key.encrypt("123456"), mobile: "9876500017"))
@@ -159,7 +159,7 @@ struct AbdmSimulatorTests {
         try await app.test(.router) { client in
             var abdm = Caller(client: client)
             let key = try await abdm.start()
-            let request = AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127"))
+            let request = AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124"))
             await simulator.setFault(.rateLimit)
             let (limited, limitedBody) = try await abdm.abha(.enrolRequestOtp, request)
             #expect(limited == 429 && Self.failure(limited, limitedBody).kind == .tooManyAttempts)
@@ -179,7 +179,7 @@ struct AbdmSimulatorTests {
             #expect(Self.failure(expired, expiredBody).kind == .transactionExpired)
             // The Aadhaar number is checked with Verhoeff before anything else happens.
             await simulator.setFault(nil)
-            let (bad, badBody) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
+            let (bad, badBody) = try await abdm.abha(.enrolRequestOtp, AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890123")))
             #expect(bad == 400 && Self.failure(bad, badBody).message.contains("loginId"))
         }
     }

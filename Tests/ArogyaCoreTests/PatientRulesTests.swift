@@ -61,6 +61,41 @@ struct PatientRulesTests {
         #expect(throws: UserMessage(.errorLooksLikeAadhaar)) { try Identifiers.abhaNumber("2341-2341-2346") }
     }
 
+    @Test("Given the reference's vectors and 2,000 valid Aadhaar numbers, when one digit is changed or two neighbours swapped, then the check refuses every one, as Verhoeff's is made to")
+    func verhoeffCatchesTypingMistakes() {
+        #expect(Aadhaar.isValid("234567890124"))
+        #expect(!Aadhaar.isValid("234567890123"))
+        var seed: UInt64 = 42
+        func nextDigit() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33) % 10
+        }
+        var missed: [String] = []
+        for _ in 0..<2000 {
+            let body = String(2 + nextDigit() % 8) + (0..<10).map { _ in String(nextDigit()) }.joined()
+            guard let number = (0...9).map({ body + String($0) }).first(where: Aadhaar.isValid) else {
+                Issue.record("no check digit makes \(body) valid")
+                continue
+            }
+            var digits = Array(number)
+            // Neighbours swapped (the first digit kept from 0 and 1, which fail for another reason).
+            for index in 0..<11 where digits[index] != digits[index + 1] {
+                digits.swapAt(index, index + 1)
+                if Aadhaar.isValid(String(digits)) { missed.append(String(digits)) }
+                digits.swapAt(index, index + 1)
+            }
+            for index in 1..<12 {
+                let kept = digits[index]
+                for other in "0123456789" where other != kept {
+                    digits[index] = other
+                    if Aadhaar.isValid(String(digits)) { missed.append(String(digits)) }
+                }
+                digits[index] = kept
+            }
+        }
+        #expect(missed.isEmpty, "accepted with a typing mistake: \(missed.prefix(5))")
+    }
+
     @Test("Given names, when checked, then Latin or Devanagari in one script pass and the rest say why", arguments: [
         ("Lakshmi Devi", StringKey?.none), ("लक्ष्मी देवी", nil), ("Mohd. Salim", nil), ("D'Souza", nil),
         ("Lakshmi 2", .errorNameDigits), ("Lakshmi देवी", .errorNameMixedScripts), ("லட்சுமி", .errorNameScript),

@@ -9,7 +9,7 @@ import Testing
 @Suite("ABHA enrolment end to end", .serialized)
 struct AbhaEndToEndTests {
     static var hubBinary: String { (BuiltProduct.arogya as NSString).deletingLastPathComponent + "/arogya-hub" }
-    static let aadhaar = "234567890127"
+    static let aadhaar = "234567890124"
     static let otp = "918273"
 
     /// Starts a program with a log and waits until the log shows `marker`; what follows it up to a space.
@@ -148,7 +148,7 @@ struct AbhaEndToEndTests {
         let noConsent = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055"], stdin: Self.aadhaar + "\n")
         #expect(noConsent.status == 2 && noConsent.stderr.contains("--accept-consent"))
         let badNumber = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055", "--accept-consent"],
-                                             stdin: "234567890124\n")
+                                             stdin: "234567890123\n")
         #expect(badNumber.status == 2 && badNumber.stderr.contains("check digit"), "\(badNumber.stderr)")
 
         // Wrong OTP: ABDM's refusal in words, exit 5.
@@ -175,14 +175,84 @@ struct AbhaEndToEndTests {
         #expect(shown["abha_address"] == .string("seeta.rampur@sbx"))
         print("abha enrol against the simulator on loopback: \(String(format: "%.2f", seconds)) s for the whole command")
 
-        // The same Aadhaar again: the ABHA she already has, said plainly.
+        // Her record has an ABHA now: enrolling her again is refused before anything is sent.
         let again = try BuiltProduct.run(["abha", "enrol", id, "--db", database, "--mobile", "9123400055", "--accept-consent"],
-                                         stdin: Self.aadhaar + "\n" + Self.otp + "\n")
-        #expect(again.status == 0 && again.stdout.contains("already has ABHA \(number)"), "\(again.stdout)\(again.stderr)")
+                                         stdin: Self.aadhaar + "\n")
+        #expect(again.status == 2 && again.stderr.contains("already has ABHA \(number)"), "\(again.stdout)\(again.stderr)")
+
+        // An Aadhaar that already has an ABHA (Lakshmi's, made before): said plainly, and linked.
+        let lakshmi = try addPatient(database, name: "Lakshmi Bai", dob: "1971-06-22", mobile: "9845012345")
+        let existing = try BuiltProduct.run(["abha", "enrol", lakshmi, "--db", database, "--mobile", "9845012345", "--accept-consent"],
+                                            stdin: "432109876548\n" + Self.otp + "\n")
+        #expect(existing.status == 0 && existing.stdout.contains("This Aadhaar already has ABHA 91-"), "\(existing.stdout)\(existing.stderr)")
 
         hub.signal(SIGTERM)
         hub.wait()
         #expect(FileManager.default.fileExists(atPath: folder.file("hub.log")))
         try expectNothingHolds([Self.aadhaar, Self.otp], in: folder)
+    }
+
+    @Test("Given ABHAs made before, when they are verified by address, by a mobile with two accounts on it and by number, then each is linked to its patient; a wrong OTP, a wrong choice and another number than her record's are refused; and her ABHA card prints with its QR code")
+    func verifyAndCard() throws {
+        let folder = try TemporaryFolder()
+        let (simulator, config) = try startSimulator(folder)
+        defer { simulator.signal(SIGTERM); simulator.wait() }
+        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        let (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
+                                             log: folder.file("hub.log"), marker: "url=http://127.0.0.1:")
+        defer { hub.signal(SIGTERM); hub.wait() }
+        let (database, _) = try terminal(folder, hubPort: hubPort)
+        let lakshmi = try addPatient(database, name: "Lakshmi Bai", dob: "1971-06-22", mobile: "9845012345")
+        let gopal = try BuiltProduct.run(["patients", "add", "--db", database, "--name", "Gopal Bai", "--sex", "male", "--dob", "1968-11-05",
+                                          "--village", "Rampur", "--mobile", "9845012345", "--new", "--json"])
+        let gopalId = try #require({ if case .string(let id)? = try? JSONParser.parse(gopal.stdout)["id"] { id } else { nil } }(), "\(gopal.stderr)")
+
+        // By address: a wrong OTP is ABDM's refusal in words; the right one links the address she gave.
+        let wrong = try BuiltProduct.run(["abha", "verify", lakshmi, "--db", database, "--abha-address", "lakshmi.bai@sbx"], stdin: "000000\n")
+        #expect(wrong.status == 5 && wrong.stderr.contains("not the one sent"), "\(wrong.stderr)")
+        let byAddress = try BuiltProduct.run(["abha", "verify", lakshmi, "--db", database, "--abha-address", "lakshmi.bai@sbx", "--json"],
+                                             stdin: Self.otp + "\n")
+        #expect(byAddress.status == 0, "\(byAddress.stdout)\(byAddress.stderr)")
+        let linked = try JSONParser.parse(byAddress.stdout)
+        #expect(linked["status"] == .string("linked") && linked["abha_address"] == .string("lakshmi.bai@sbx"))
+        #expect(linked["differences"] == .array([]), "the profile matches her registration")
+        guard case .string(let lakshmiNumber)? = linked["abha_number"] else { Issue.record("no abha_number"); return }
+
+        // By mobile: two accounts on it. A choice not on the list is refused; the list names them.
+        let refusedChoice = try BuiltProduct.run(["abha", "verify", gopalId, "--db", database, "--mobile", "9845012345"], stdin: Self.otp + "\n9\n")
+        #expect(refusedChoice.status == 2 && refusedChoice.stderr.contains("'9' is not one of the 2 accounts"), "\(refusedChoice.stderr)")
+        let listing = refusedChoice.stderr.split(separator: "\n").filter { $0.contains(". ABHA 91-") }
+        #expect(listing.count == 2)
+        let place = try #require(listing.firstIndex { $0.contains("Gopal Bai") }) + 1
+        let byMobile = try BuiltProduct.run(["abha", "verify", gopalId, "--db", database, "--mobile", "9845012345", "--json"],
+                                            stdin: Self.otp + "\n\(place)\n")
+        #expect(byMobile.status == 0, "\(byMobile.stdout)\(byMobile.stderr)")
+        let gopalLinked = try JSONParser.parse(byMobile.stdout)
+        #expect(gopalLinked["abha_address"] == .string("gopal.bai@sbx"))
+        guard case .string(let gopalNumber)? = gopalLinked["abha_number"] else { Issue.record("no abha_number"); return }
+        #expect(gopalNumber != lakshmiNumber)
+
+        // By number, the OTP through the ABHA's mobile: the same ABHA again, verified.
+        let byNumber = try BuiltProduct.run(["abha", "verify", gopalId, "--db", database, "--abha-number", gopalNumber, "--otp-via", "mobile"],
+                                            stdin: Self.otp + "\n")
+        #expect(byNumber.status == 0 && byNumber.stdout.contains("is verified and linked to Gopal Bai"), "\(byNumber.stdout)\(byNumber.stderr)")
+        // Another number than her record's: refused before anything is sent.
+        let other = try BuiltProduct.run(["abha", "verify", lakshmi, "--db", database, "--abha-number", gopalNumber])
+        #expect(other.status == 2 && other.stderr.contains("registered with ABHA \(lakshmiNumber)"), "\(other.stderr)")
+        let viaAadhaar = try BuiltProduct.run(["abha", "verify", gopalId, "--db", database, "--mobile", "9845012345", "--otp-via", "aadhaar"])
+        #expect(viaAadhaar.status == 2 && viaAadhaar.stderr.contains("sends its OTP to that mobile"))
+
+        // Her card: the rows, and the number as a QR code of 21 modules in 13 lines of half blocks.
+        let card = try BuiltProduct.run(["abha", "card", lakshmi, "--db", database])
+        #expect(card.status == 0, "\(card.stderr)")
+        #expect(card.stdout.contains(lakshmiNumber) && card.stdout.contains("lakshmi.bai@sbx") && card.stdout.contains("22-06-1971"))
+        let blocks = card.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains("█") || $0.contains("▀") || $0.contains("▄") }
+        #expect(blocks.count == 11, "the code's 21 rows take 11 lines; the quiet zone's lines are blank")
+        let ascii = try BuiltProduct.run(["abha", "card", lakshmi, "--db", database, "--ascii"])
+        #expect(ascii.stdout.split(separator: "\n").filter { $0.contains("##") }.count == 21)
+        let unlinked = try addPatient(database, name: "Anitha Naidu", dob: "1982-08-15", mobile: "9900011122")
+        let none = try BuiltProduct.run(["abha", "card", unlinked, "--db", database])
+        #expect(none.status == 2 && none.stderr.contains("has no ABHA linked yet"))
+        try expectNothingHolds([Self.otp], in: folder)
     }
 }

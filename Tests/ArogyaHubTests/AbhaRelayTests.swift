@@ -58,7 +58,7 @@ struct AbhaRelayTests {
                 guard case .string(let text)? = certificate["public_key"] else { Issue.record("no key"); return }
                 let key = try AbdmPublicKey(base64DER: text)
                 for _ in 0..<2 {
-                    let envelope = AbhaRelay.request(body: AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127")))
+                    let envelope = AbhaRelay.request(body: AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
                     let (relayed, answer) = try await Self.post(client, token, .enrolRequestOtp, envelope)
                     #expect(relayed == 200 && answer["abdm_status"] == .number(200))
                     #expect(answer["abdm_body"].flatMap(AbhaResponses.otpSent) != nil)
@@ -81,7 +81,7 @@ struct AbhaRelayTests {
                 _ = try await Self.certificate(client, token)
                 await simulator.expireGatewaySessions()
                 let key = try AbdmPublicKey(base64DER: simulator.publicKeyBase64)
-                let envelope = AbhaRelay.request(body: AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890127")))
+                let envelope = AbhaRelay.request(body: AbhaRequests.enrolmentOtp(encryptedAadhaar: try key.encrypt("234567890124")))
                 let (_, answer) = try await Self.post(client, token, .enrolRequestOtp, envelope)
                 #expect(answer["abdm_status"] == .number(200))
             }

@@ -133,11 +133,14 @@ public enum Aadhaar {
         [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
         [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
     ]
-    static let permutation: [[Int]] = [
-        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 8, 7, 0, 6], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-    ]
+    /// Row k is the base permutation applied k times, computed rather than copied: a table typed by hand
+    /// once had a wrong row, which let some swapped digits through.
+    static let permutation: [[Int]] = {
+        let base = [1, 5, 7, 6, 2, 8, 3, 0, 9, 4]
+        var rows = [Array(0...9)]
+        for _ in 1..<8 { rows.append(rows.last!.map { base[$0] }) }
+        return rows
+    }()
 
     /// 12 digits, not starting with 0 or 1, passing the Verhoeff check.
     public static func isValid(_ text: String) -> Bool {

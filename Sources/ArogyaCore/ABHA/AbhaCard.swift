@@ -1,0 +1,32 @@
+/// What an ABHA card shows, the same on the screen and on paper (`arogya abha card`): her name, sex and
+/// birth, the ABHA number and address, the facility, and the number as a QR code a phone camera reads.
+public struct AbhaCard: Sendable {
+    public struct Row: Sendable, Equatable {
+        public let label: StringKey
+        public let value: String
+    }
+
+    public let rows: [Row]
+    /// The 14 digits of the ABHA number: numeric mode, so the smallest code (21 modules a side).
+    public let code: QRCode
+
+    /// Nil when she has no ABHA number linked.
+    public init?(patient: Patient, facility: Facility?, strings: StringTable) {
+        guard let number = patient.abhaNumber, let code = try? QRCode(number) else { return nil }
+        let date = patient.birthDate
+        func two(_ value: Int) -> String { value < 10 ? "0" + String(value) : String(value) }
+        let born = patient.birthDateEstimated ? strings.text(.abhaCardBornAbout, ["year": String(date.year)])
+            : two(date.day) + "-" + two(date.month) + "-" + String(date.year)
+        var rows = [Row(label: .patientName, value: patient.name)]
+        if let other = patient.nameAlt { rows.append(Row(label: .patientNameAlt, value: other)) }
+        rows += [
+            Row(label: .patientAbhaNumber, value: Identifiers.formattedAbhaNumber(number)),
+            Row(label: .patientAbhaAddress, value: patient.abhaAddress ?? "-"),
+            Row(label: .patientSex, value: strings[patient.sex.labelKey]),
+            Row(label: .abhaCardBorn, value: born),
+        ]
+        if let facility { rows.append(Row(label: .abhaCardFacility, value: facility.name + " (" + facility.id + ")")) }
+        self.rows = rows
+        self.code = code
+    }
+}
