@@ -75,7 +75,7 @@ let package = Package(
         // View-models, screens rendered into a Canvas, key tables. Knows nothing of curses.
         .target(
             name: "ArogyaUI",
-            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaSync"],
+            dependencies: ["ArogyaCore", "ArogyaStore", "ArogyaSync", "ArogyaABDM"],
             swiftSettings: strictSettings
         ),
         // The only importer of CNcursesw: starts and restores the terminal, reads keys, flushes a Canvas.
@@ -165,7 +165,9 @@ let package = Package(
         .testTarget(name: "ArogyaStoreTests", dependencies: ["ArogyaStore", "ArogyaTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ArogyaUITests",
-            dependencies: ["ArogyaUI", "ArogyaSync", "ArogyaTesting"],
+            dependencies: ["ArogyaUI", "ArogyaSync", "ArogyaTesting", "ArogyaHub", "ArogyaABDMSimulator",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "ArogyaTerminalTests", dependencies: ["ArogyaTerminal", "CNcursesw", "ArogyaTesting"]),

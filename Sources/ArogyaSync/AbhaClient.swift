@@ -1,5 +1,6 @@
 import ArogyaABDM
 import ArogyaCore
+import ArogyaStore
 
 /// The terminal's side of ABHA: ABDM's calls made through the facility's hub (which holds the ABDM
 /// credentials), with the fields ABDM wants encrypted encrypted here, under ABDM's key, before they leave.
@@ -77,6 +78,33 @@ public struct AbhaClient: Sendable {
             // The hub reached out and ABDM did not answer, or not in time.
             case .status(502, let why), .status(504, let why): throw .unreachable(why)
             default: throw .hub(error)
+            }
+        }
+    }
+}
+
+/// How a screen reaches ABDM: the client for the hub this terminal is connected to, or why there is none
+/// (not connected, no token), in words. Given to the screens, so that tests give theirs a hub of their own.
+public struct AbhaAccess: Sendable {
+    public let client: @Sendable () -> Result<AbhaClient, UserMessage>
+
+    public init(client: @escaping @Sendable () -> Result<AbhaClient, UserMessage>) {
+        self.client = client
+    }
+
+    /// None: every ABHA step says the terminal is not connected to a hub.
+    public static let none = AbhaAccess { .failure(HubConnection.Problem.notConnected.message) }
+
+    /// The hub `hub connect` set up for this database, read each time (it may change while the program is open).
+    public static func hub(store: AppDatabase, databasePath: String) -> AbhaAccess {
+        AbhaAccess {
+            do {
+                switch try HubConnection.client(store: store, databasePath: databasePath) {
+                case .success(let hub): return .success(AbhaClient(hub: hub))
+                case .failure(let problem): return .failure(problem.message)
+                }
+            } catch {
+                return .failure(StoreError.message(for: error))
             }
         }
     }

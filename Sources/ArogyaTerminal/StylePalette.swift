@@ -47,6 +47,7 @@ struct StylePalette {
         case .success: return (COLOR_GREEN, -1, nc_a_bold())
         case .fieldFocused: return (COLOR_BLACK, COLOR_WHITE, 0)
         case .border: return (COLOR_BLUE, -1, 0)
+        case .code: return (COLOR_BLACK, COLOR_WHITE, 0)
         case .normal, .footerLabel, .disabled, .field, .labelFocused, .hint: return nil
         }
     }
@@ -65,7 +66,8 @@ struct StylePalette {
     private static func monochrome(for style: Style) -> UInt32 {
         switch style {
         case .title: return nc_a_reverse() | nc_a_bold()
-        case .status, .footerKey, .selected, .warning, .fieldFocused: return nc_a_reverse()
+        // A QR code reversed: dark glyphs on a light ground on the usual light-on-dark terminal.
+        case .status, .footerKey, .selected, .warning, .fieldFocused, .code: return nc_a_reverse()
         case .heading: return nc_a_bold() | nc_a_underline()
         case .error, .labelFocused, .success: return nc_a_bold()
         case .field: return nc_a_underline()

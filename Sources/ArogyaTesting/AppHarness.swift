@@ -16,10 +16,10 @@ public final class AppHarness {
 
     public init(store: AppDatabase, clock: WallClock = .fixed(Fixtures.now), size: Size = .minimum,
                 glyphs: Glyphs = .unicode, buildDate: CivilDate? = CivilDate(year: 2026, month: 11, day: 1),
-                sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0) throws {
+                sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0, abha: AbhaAccess = .none) throws {
         self.store = store
         let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
-                                 buildDate: buildDate, sync: sync, syncIntervalMinutes: syncIntervalMinutes)
+                                 buildDate: buildDate, sync: sync, syncIntervalMinutes: syncIntervalMinutes, abha: abha)
         app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
                        size: size, glyphs: glyphs)
     }

@@ -55,7 +55,8 @@ struct UICommand: ParsableCommand {
             let sync = SyncCoordinator(store: store, vocabulary: RecordVocabulary(strings: environment.strings, protocols: protocols),
                                        databasePath: environment.databasePath)
             let context = AppContext(store: store, strings: environment.strings, protocols: protocols, sync: sync,
-                                     syncIntervalMinutes: syncMinutes)
+                                     syncIntervalMinutes: syncMinutes,
+                                     abha: .hub(store: store, databasePath: environment.databasePath))
             let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,
                                size: terminal.size, glyphs: terminal.glyphs)
             let runner = try TerminalRunner(app: app, terminal: terminal,

@@ -25,7 +25,8 @@ public struct AbhaCard: Sendable {
             Row(label: .patientSex, value: strings[patient.sex.labelKey]),
             Row(label: .abhaCardBorn, value: born),
         ]
-        if let facility { rows.append(Row(label: .abhaCardFacility, value: facility.name + " (" + facility.id + ")")) }
+        // The facility's registry id where it has one; its own id is internal.
+        if let facility { rows.append(Row(label: .abhaCardFacility, value: facility.name + (facility.hfrId.map { " (" + $0 + ")" } ?? ""))) }
         self.rows = rows
         self.code = code
     }

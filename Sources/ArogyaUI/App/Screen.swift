@@ -19,11 +19,15 @@ public struct AppContext: Sendable {
     public let sync: SyncCoordinator?
     /// Minutes between background syncs while the program is open; 0 for none.
     public let syncIntervalMinutes: Int
+    /// ABDM through the facility's hub, for the ABHA screens.
+    public let abha: AbhaAccess
 
     public init(store: AppDatabase, strings: StringTable, protocols: ProtocolLibrary, clock: WallClock = .system,
                 localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
-                buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0) {
+                buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0,
+                abha: AbhaAccess = .none) {
         self.sync = sync
+        self.abha = abha
         self.syncIntervalMinutes = max(0, syncIntervalMinutes)
         self.store = store
         self.strings = strings

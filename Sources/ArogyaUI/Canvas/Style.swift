@@ -30,4 +30,6 @@ public enum Style: UInt8, CaseIterable, Sendable {
     case border
     /// Hints beside a field.
     case hint
+    /// A QR code: dark glyphs on a light ground, whatever the terminal's own colours, for a phone's camera.
+    case code
 }

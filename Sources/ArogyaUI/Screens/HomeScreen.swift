@@ -5,7 +5,7 @@ import ArogyaCore
 @MainActor
 final class HomeScreen: KeyedScreen {
     enum Item: Int, CaseIterable, Sendable {
-        case patients, screening, upload, review, users, settings
+        case patients, screening, upload, review, users, settings, pendingAbha
 
         var label: StringKey {
             switch self {
@@ -15,6 +15,7 @@ final class HomeScreen: KeyedScreen {
             case .review: return .homeReview
             case .users: return .homeUsers
             case .settings: return .homeSettings
+            case .pendingAbha: return .homePendingAbha
             }
         }
 
@@ -26,6 +27,7 @@ final class HomeScreen: KeyedScreen {
             case .review: return .homeReviewDetail
             case .users: return .homeUsersDetail
             case .settings: return .homeSettingsDetail
+            case .pendingAbha: return .homePendingAbhaDetail
             }
         }
 
@@ -57,7 +59,7 @@ final class HomeScreen: KeyedScreen {
         KeyBinding(.up, keys: [.up, .char("k")], label: .actionMove, help: .helpMoveUp, inFooter: false),
         KeyBinding(.down, keys: [.down, .char("j"), .tab], label: .actionMove, help: .helpMoveDown, inFooter: false),
         KeyBinding(.open, keys: [.enter], label: .actionOpen, help: .helpHomeOpen),
-        KeyBinding(keys: (1...6).map { Key.char(Character(String($0))) }, keyLabel: "1-6", label: .actionOpen,
+        KeyBinding(keys: (1...Item.allCases.count).map { Key.char(Character(String($0))) }, keyLabel: "1-\(Item.allCases.count)", label: .actionOpen,
                    help: .helpHomeDigits, inFooter: false) { key in
             guard case .char(let digit) = key, let number = digit.wholeNumberValue, let item = Item(rawValue: number - 1) else {
                 return .open
@@ -110,6 +112,7 @@ final class HomeScreen: KeyedScreen {
         case .upload: return .push(UploadScreen(context: context, account: account))
         case .users: return .push(UsersScreen(context: context, account: account))
         case .settings: return .push(SettingsScreen(context: context, account: account))
+        case .pendingAbha: return .push(PendingAbhaScreen(context: context, account: account))
         default: return .none
         }
     }

@@ -202,6 +202,11 @@ public struct Form<ID: Hashable & Sendable>: Equatable, Sendable {
         self[id].error = message
     }
 
+    /// Text shown beside the field in place of its hint (a masked Aadhaar number, what an age gives).
+    public mutating func setNote(_ note: String?, on id: ID) {
+        self[id].note = note
+    }
+
     public mutating func clearErrors() {
         for index in fields.indices { fields[index].error = nil }
     }

@@ -6,13 +6,15 @@ import ArogyaStore
 /// a follow-up, her referral's outcome recorded, or her record edited, marked or merged.
 @MainActor
 final class PatientCardScreen: KeyedScreen, MessageScreen {
-    enum Action: Sendable { case edit, screening, followUp, referralOutcome, markDeceased, markMoved, markActive, merge, openMerged, back }
+    enum Action: Sendable { case edit, screening, followUp, referralOutcome, abha, markDeceased, markMoved, markActive, merge, openMerged, back }
 
     struct State {
         var patient: Patient?
         var care: CareSummary?
         var screenings: [ScreeningSummary] = []
         var rules: ScreeningProtocol?
+        /// Her ABHA request kept while there was no network, if one waits.
+        var pendingAbha: AbhaRequest?
         var isLoading = true
         var message: UserMessage?
         var notice: UserMessage?
@@ -39,6 +41,8 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         KeyBinding(.screening, keys: [.char("s"), .function(5)], label: .actionScreening, help: .helpCardScreening),
         KeyBinding(.followUp, keys: [.char("f"), .function(6)], label: .actionFollowUp, help: .helpCardFollowUp),
         KeyBinding(.referralOutcome, keys: [.char("r"), .function(8)], label: .actionReferral, help: .helpCardReferralOutcome),
+        // Named on the card's ABHA line instead of the footer, which is full at 80 columns.
+        KeyBinding(.abha, keys: [.char("b"), .function(9)], label: .actionAbha, help: .helpCardAbha, inFooter: false),
         KeyBinding(.markDeceased, keys: [.char("d")], label: .actionMarkDeceased, help: .helpCardDeceased, inFooter: false),
         KeyBinding(.markMoved, keys: [.char("m")], label: .actionMarkMoved, help: .helpCardMoved, inFooter: false),
         KeyBinding(.markActive, keys: [.char("a")], label: .actionMarkActive, help: .helpCardActive, inFooter: false),
@@ -52,6 +56,7 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         let care: CareSummary?
         let screenings: [ScreeningSummary]
         let rules: ScreeningProtocol
+        var pendingAbha: AbhaRequest?
     }
 
     enum Message: StoreFailureMessage {
@@ -72,7 +77,8 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             let rules = protocols.protocolFor(state: try store.facility()?.state?.code)
             guard let patient = try store.patient(id: id) else { return .loaded(Loaded(patient: nil, care: nil, screenings: [], rules: rules)) }
             return .loaded(Loaded(patient: patient, care: try store.careSummary(patientId: id, today: today, protocol: rules),
-                                  screenings: try store.screenings(patientId: id, limit: 4), rules: rules))
+                                  screenings: try store.screenings(patientId: id, limit: 4), rules: rules,
+                                  pendingAbha: try store.pendingAbhaRequests(patientId: id).first?.request))
         }
     }
 
@@ -107,6 +113,15 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             let screening = ScreeningScreen(context: context, account: account, patient: patient,
                                             kind: action == .followUp ? .followUp : .screening, known: known, rules: rules)
             return ask(screening) { .saved(notice: $0.notice) }
+        case .abha:
+            // Linked: her card with its QR code. Else make or verify one, resuming what waits offline.
+            if patient.abhaNumber != nil { return .push(AbhaCardScreen(context: context, account: account, patient: patient)) }
+            guard patient.status == .active else {
+                state.message = UserMessage(.cliAbhaPatientInactive, ["name": patient.name])
+                return .none
+            }
+            state.notice = nil
+            return ask(AbhaFlowScreen(context: context, account: account, patient: patient, flow: state.pendingAbha?.flow)) { .saved(notice: $0.notice) }
         case .referralOutcome:
             guard let rules = state.rules, let open = state.care?.openReferrals, !open.isEmpty else {
                 state.message = UserMessage(.referralNoneOpen)
@@ -144,6 +159,7 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             state.care = loaded.care
             state.screenings = loaded.screenings
             state.rules = loaded.rules
+            state.pendingAbha = loaded.pendingAbha
             if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }
         case .mergePicked(let other):
             guard let patient = state.patient else { return .none }
@@ -194,7 +210,9 @@ enum PatientCardView {
         let lines: [(StringKey, String)] = [
             (.patientVillage, patient.village?.name ?? "-"), (.patientHousehold, patient.household ?? "-"),
             (.patientMobile, patient.mobile ?? "-"), (.patientMrn, patient.mrn ?? "-"),
-            (.patientAbhaNumber, patient.abhaNumber.map(Identifiers.formattedAbhaNumber) ?? "-"),
+            (.patientAbhaNumber, patient.abhaNumber.map(Identifiers.formattedAbhaNumber)
+                ?? state.pendingAbha.map { strings.text(.cardAbhaPending, ["date": PatientFormatting.date(localTime($0.createdAt).date, strings: strings)]) }
+                ?? (patient.status == .active ? strings[.cardAbhaNone] : "-")),
             (.patientAbhaAddress, patient.abhaAddress ?? "-"),
             (.patientConsent, strings[consent.given ? .consentYes : .consentNo] + ", " + strings[consent.method.labelKey] + ", "
                 + PatientFormatting.date(consent.date, strings: strings)),
