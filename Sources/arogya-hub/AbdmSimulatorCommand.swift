@@ -34,6 +34,8 @@ struct AbdmSimulatorCommand: AsyncParsableCommand {
         guard otp.count == 6, otp.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValidationError("--otp: six digits") }
     }
 
+    // Swift 6.3's optimiser crashes (signal 11, in its coroutine passes) on this function in release builds.
+    @_optimize(none)
     func run() async throws {
         var settings = SimulatorSettings()
         settings.otp = otp

@@ -102,6 +102,31 @@ struct AbhaRelayTests {
         }
     }
 
+    @Test("Given eight calls at once to a hub with no session yet, when they reach ABDM, then one session call served them all")
+    func sharesOneSessionCall() async throws {
+        let simulator = try Self.simulator()
+        try await Application(router: simulator.router()).test(.live) { abdm in
+            let gateway = AbdmGateway(configuration: Self.configuration(port: try #require(abdm.port)), transport: AbdmHTTPTransport())
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await gateway.relay(.enrolSuggestions, body: nil, transactionId: "unknown").status } }
+                for try await status in group { #expect(status == 400, "an unknown transaction, refused by ABDM itself") }
+            }
+            #expect(await simulator.callCount("/gateway/v3/sessions") == 1)
+        }
+    }
+
+    @Test("Given a wrong client secret, when terminals keep calling, then ABDM is asked once and the hub refuses the rest itself for a minute, so ABDM never locks the client out")
+    func pausesAfterRefusedCredentials() async throws {
+        let simulator = try Self.simulator()
+        try await Application(router: simulator.router()).test(.live) { abdm in
+            let gateway = AbdmGateway(configuration: Self.configuration(port: try #require(abdm.port), secret: "wrong"), transport: AbdmHTTPTransport())
+            for _ in 0..<5 {
+                await #expect(throws: AbdmGateway.Failure.self) { _ = try await gateway.publicKey() }
+            }
+            #expect(await simulator.callCount("/gateway/v3/sessions") == 1)
+        }
+    }
+
     @Test("Given no ABDM set-up, a wrong client secret and an ABDM that is down, when a terminal calls, then the hub answers 503, 502 and 502 with why, and never a token")
     func failures() async throws {
         let (bare, token) = try Self.hub(nil)

@@ -59,21 +59,47 @@ public actor AbdmGateway {
         self.timeout = timeout
     }
 
-    /// A session token, new when there is none or the one held ends within a tenth of its life (at least
-    /// 30 seconds): a call never leaves with a token about to expire.
-    func accessToken(renew: Bool = false) async throws(Failure) -> String {
-        if !renew, let session, session.expires > clock.now() { return session.token }
+    /// A session being opened, which every call arriving meanwhile waits for instead of opening its own.
+    private var openingSession: Task<Result<String, Failure>, Never>?
+    /// ABDM refused the client id and secret: until then calls are refused here, without asking again
+    /// (ABDM locks a client out after repeated failed session calls).
+    private var refusal: (reason: String, until: Timestamp)?
+    public static let refusalPauseSeconds: Int64 = 60
+
+    /// A session token, new when there is none, when the one held ends within a tenth of its life (at
+    /// least 30 seconds), or when ABDM refused `stale`: a call never leaves with a token about to expire.
+    /// Calls that need one at the same moment share one session call.
+    func accessToken(replacing stale: String? = nil) async throws(Failure) -> String {
+        if let session, session.expires > clock.now(), session.token != stale { return session.token }
+        if let refusal, refusal.until > clock.now() { throw .credentialsRefused(refusal.reason) }
+        if let openingSession { return try await openingSession.value.get() }
+        let opening = Task { await self.openSession() }
+        openingSession = opening
+        let result = await opening.value
+        openingSession = nil
+        return try result.get()
+    }
+
+    private func openSession() async -> Result<String, Failure> {
         let body = JSONValue.object([("clientId", .string(configuration.clientId)), ("clientSecret", .string(configuration.clientSecret)),
                                      ("grantType", .string("client_credentials"))])
-        let (status, answer) = try await exchange(.post, configuration.gatewayURL + "/gateway/v3/sessions", label: "session",
+        let status: Int, answer: [UInt8]
+        do {
+            (status, answer) = try await exchange(.post, configuration.gatewayURL + "/gateway/v3/sessions", label: "session",
                                                   headers: [], body: body)
+        } catch {
+            return .failure(error)
+        }
         sessionsOpened += 1
         guard (200..<300).contains(status) else {
-            let failure = AbdmFailure.parse(status: status, body: answer)
-            throw .credentialsRefused(failure.description)
+            let reason = AbdmFailure.parse(status: status, body: answer).description
+            if status == 400 || status == 401 || status == 403 {
+                refusal = (reason, clock.now().adding(seconds: Self.refusalPauseSeconds))
+            }
+            return .failure(.credentialsRefused(reason))
         }
         guard let document = try? JSONParser.parse(answer), case .string(let token)? = document["accessToken"], !token.isEmpty else {
-            throw .invalidAnswer("no accessToken in the session's answer")
+            return .failure(.invalidAnswer("no accessToken in the session's answer"))
         }
         let lifetime: Int64
         switch document["expiresIn"] {
@@ -82,8 +108,9 @@ public actor AbdmGateway {
         default: lifetime = 300
         }
         let margin = max(30, lifetime / 10)
+        refusal = nil
         session = (token, clock.now().adding(seconds: max(0, lifetime - margin)))
-        return token
+        return .success(token)
     }
 
     /// ABDM's public key for the fields terminals encrypt.
@@ -124,7 +151,7 @@ public actor AbdmGateway {
         let first = try await exchange(method, url, label: label, device: device, headers: headers + [("Authorization", "Bearer " + token)],
                                        body: body)
         guard first.0 == 401 else { return first }
-        let renewed = try await accessToken(renew: true)
+        let renewed = try await accessToken(replacing: token)
         return try await exchange(method, url, label: label, device: device, headers: headers + [("Authorization", "Bearer " + renewed)],
                                   body: body)
     }
