@@ -163,4 +163,30 @@ final class AbhaScreenTests {
         await harness.press(.enter)
         #expect(harness.topScreenName == "AbhaFlowScreen" && harness.screen.contains("Read this to her"))
     }
+
+    @Test("Given a registration with an ABHA address typed, when it is saved, then her card opens on verifying that ABHA, and Esc leaves it for later")
+    func registrationOffersVerification() async throws {
+        let store = try Fixtures.setUpStore()
+        let harness = try AppHarness(store: store, abha: .none)
+        await harness.start()
+        await harness.type(Fixtures.supervisorPin)
+        await harness.press(.enter, .char("1"))
+        await harness.type("Lakshmi Bai")
+        await harness.press(.function(2))
+        #expect(harness.topScreenName == "PatientFormScreen")
+        // Name, other script, sex, birth, mobile, village, household, ABHA number, ABHA address.
+        await harness.press(.tab, .tab, .char("f"), .tab)
+        await harness.type("22061971")
+        await harness.press(.tab)
+        await harness.type("9845012345")
+        await harness.press(.tab)
+        await harness.type("Rampur")
+        await harness.press(.tab, .tab, .tab)
+        await harness.type("lakshmi.bai@sbx")
+        await harness.press(.function(2))
+        #expect(harness.topScreenName == "AbhaFlowScreen", "\(harness.screen)")
+        #expect(harness.screen.contains("She is registered. Verify the ABHA typed") && harness.screen.contains("[lakshmi.bai@sbx"))
+        await harness.press(.escape)
+        #expect(harness.topScreenName == "PatientCardScreen")
+    }
 }

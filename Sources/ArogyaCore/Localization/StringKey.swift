@@ -521,6 +521,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case pendingAbhaFlowEnrol = "pending_abha.flow_enrol"
     case pendingAbhaFlowVerify = "pending_abha.flow_verify"
     case helpPendingAbhaOpen = "help.pending_abha_open"
+    case abhaVerifyAfterRegistration = "abha.verify_after_registration"
     case cliAbhaNonePending = "cli.abha_none_pending"
     case cliAbhaPendingLine = "cli.abha_pending_line"
     case patientNameAltSuggested = "patient.name_alt_suggested"

@@ -76,10 +76,14 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
     private var identifier: AbhaVerification.Identifier?
     private var otpVia = AbhaRequests.OtpVia.aadhaar
 
-    init(context: AppContext, account: Account, patient: Patient, flow: AbhaRequest.Flow? = nil) {
+    /// Opened right after her registration, for the ABHA typed in it.
+    let fromRegistration: Bool
+
+    init(context: AppContext, account: Account, patient: Patient, flow: AbhaRequest.Flow? = nil, fromRegistration: Bool = false) {
         self.context = context
         self.account = account
         self.patient = patient
+        self.fromRegistration = fromRegistration
         state = State(now: context.clock.now())
         switch flow {
         case .enrol?: state.step = .consent
@@ -96,13 +100,16 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
         return "abdm"
     }
 
-    /// Mid-flow, leaving loses the OTP sent: asked first.
-    var hasUnsavedInput: Bool {
+    /// Whether an OTP was sent, which leaving would waste.
+    private var isPastOtp: Bool {
         switch state.step {
-        case .choose, .consent: false
+        case .choose, .consent, .aadhaar, .verifyWith: false
         default: true
         }
     }
+
+    /// Mid-flow, leaving loses the OTP sent, or what was typed: asked first.
+    var hasUnsavedInput: Bool { isPastOtp || state.form.isDirty }
 
     let keyTable = KeyTable<Action>([
         KeyBinding(.confirm, keys: [.enter, .function(2)], label: .actionContinue, help: .helpAbhaContinue),
@@ -217,7 +224,7 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
 
     private func leave() -> Effect {
         guard hasUnsavedInput else { return .pop }
-        return ask(ConfirmDialog.discard(context: context, message: .abhaLeaveMessage)) { .leaveAnswered($0) }
+        return ask(ConfirmDialog.discard(context: context, message: isPastOtp ? .abhaLeaveMessage : .discardMessage)) { .leaveAnswered($0) }
     }
 
     // MARK: - Steps

@@ -55,7 +55,7 @@ enum AbhaFlowView {
             y += 1
             form()
         case .verifyWith:
-            line(strings[.abhaVerifyIntro], style: .hint)
+            line(strings[screen.fromRegistration ? .abhaVerifyAfterRegistration : .abhaVerifyIntro], style: .hint)
             y += 1
             form()
         case .otp(let stage):

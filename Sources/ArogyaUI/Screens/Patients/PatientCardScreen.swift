@@ -26,10 +26,14 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
     let patientId: String
     private(set) var state: State
 
-    init(context: AppContext, account: Account, patientId: String) {
+    /// Opens ABHA verification once her card has loaded: just registered with an ABHA typed.
+    private var verifyingTypedAbha: Bool
+
+    init(context: AppContext, account: Account, patientId: String, verifyingTypedAbha: Bool = false) {
         self.context = context
         self.account = account
         self.patientId = patientId
+        self.verifyingTypedAbha = verifyingTypedAbha
         self.state = State(today: context.localTime(context.clock.now()).date)
     }
 
@@ -161,6 +165,12 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             state.rules = loaded.rules
             state.pendingAbha = loaded.pendingAbha
             if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }
+            if verifyingTypedAbha, let patient = loaded.patient, patient.status == .active {
+                verifyingTypedAbha = false
+                return ask(AbhaFlowScreen(context: context, account: account, patient: patient, flow: .verify, fromRegistration: true)) {
+                    .saved(notice: $0.notice)
+                }
+            }
         case .mergePicked(let other):
             guard let patient = state.patient else { return .none }
             return ask(MergePatientScreen(context: context, account: account, keep: patient, other: other)) { .saved(notice: $0.notice) }

@@ -230,7 +230,9 @@ final class PatientFormScreen: FormScreen, AnsweringScreen {
     func saved(_ result: Saved) -> Effect {
         switch result {
         case .registered(let patient):
-            return .replace(with: PatientCardScreen(context: context, account: account, patientId: patient.id))
+            // An ABHA typed at registration is verified first, so that an ABHA she already has is found now.
+            return .replace(with: PatientCardScreen(context: context, account: account, patientId: patient.id,
+                                                    verifyingTypedAbha: patient.abhaNumber != nil || patient.abhaAddress != nil))
         case .updated(let patient):
             return close(answering: PatientSaved(notice: UserMessage(.patientSavedNotice, ["name": patient.name])))
         case .duplicates(let candidates, let details):
