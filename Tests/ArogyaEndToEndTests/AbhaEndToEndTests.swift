@@ -255,4 +255,70 @@ struct AbhaEndToEndTests {
         #expect(none.status == 2 && none.stderr.contains("has no ABHA linked yet"))
         try expectNothingHolds([Self.otp], in: folder)
     }
+
+    @Test("Given the hub down, when her ABHA is asked for on the screens in tmux, then it is kept as pending; once the hub is back, Pending ABHA resumes it with her Aadhaar and OTP typed again, and her card shows the ABHA",
+          .enabled(if: TmuxSession.testsRun, "tmux is not installed (apt-get install tmux)"))
+    func offlineThenResumeOnScreen() throws {
+        let folder = try TemporaryFolder()
+        let (simulator, config) = try startSimulator(folder)
+        defer { simulator.signal(SIGTERM); simulator.wait() }
+        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        var (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
+                                             log: folder.file("hub-1.log"), marker: "url=http://127.0.0.1:")
+        let (database, token) = try terminal(folder, hubPort: hubPort)
+        _ = try addPatient(database, name: "अनिता नायडू", dob: "1982-08-15", mobile: "9900011122")
+        hub.signal(SIGTERM)
+        hub.wait()
+
+        let session = try TmuxSession(name: "arogya-abha-\(getpid())", command: [BuiltProduct.arogya, "--db", database])
+        try session.waitFor("Who is signing in?")
+        try session.type("4826")
+        try session.keys("Enter")
+        try session.waitFor("Namaste")
+        try session.keys("1")
+        try session.type("1122")
+        try session.waitFor("अनिता नायडू")
+        try session.keys("Enter")
+        try session.waitFor("none (b: create or verify)")
+        try session.keys("F9")
+        try session.waitFor("Create an ABHA with her Aadhaar")
+        try session.keys("1")
+        try session.waitFor("Read this to her")
+        try session.keys("y")
+        try session.type("512345678903")
+        try session.waitFor("XXXX XXXX 8903")
+        try session.keys("Enter", "Enter")
+        var screen = try session.waitFor("pending since")
+        #expect(screen.contains("Saved as ABHA pending"), "\(screen)")
+
+        (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
+                                         log: folder.file("hub-2.log"), marker: "url=http://127.0.0.1:")
+        defer { hub.signal(SIGTERM); hub.wait() }
+        #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:\(hubPort)", "--token", token, "--db", database]).status == 0)
+        // The card, the search typed, the Patients screen.
+        try session.keys("Escape", "Escape", "Escape")
+        try session.waitFor("Namaste")
+        try session.keys("7")
+        screen = try session.waitFor("Made with no network")
+        #expect(screen.contains("अनिता नायडू") && screen.contains("create"))
+        try session.keys("Enter")
+        try session.waitFor("Read this to her")
+        try session.keys("y")
+        try session.type("512345678903")
+        try session.keys("Enter", "Enter")
+        try session.waitFor("OTP sent to the mobile ending 1122")
+        try session.type(Self.otp)
+        try session.keys("Enter")
+        try session.waitFor("ABDM suggests")
+        try session.keys("Enter")
+        screen = try session.waitFor("Her name, sex and birth match the registration.")
+        try session.keys("Enter")
+        screen = try session.waitFor("is linked to अनिता नायडू")
+        #expect(try JSONParser.parse(try BuiltProduct.run(["abha", "pending", "--json", "--db", database]).stdout) == .array([]))
+        // Back on Pending ABHA, now empty, then home.
+        #expect(screen.contains("No ABHA requests wait"))
+        try session.keys("Escape", "q")
+        try session.waitFor("[exited with 0]")
+        try expectNothingHolds(["512345678903", Self.otp], in: folder)
+    }
 }

@@ -26,23 +26,25 @@ final class AbhaScreenTests {
     }
 
     /// The simulator and a hub relaying to it, both on loopback ports, and the access a terminal has.
-    static func withHub(_ body: @MainActor (AbhaAccess) async throws -> Void) async throws {
+    static func withHub(gatewayTimeout: Double = 20, slowSeconds: Double = 30,
+                        _ body: @MainActor (AbhaAccess, AbdmSimulator) async throws -> Void) async throws {
         var settings = SimulatorSettings()
         settings.keyBits = 2048
+        settings.slowSeconds = slowSeconds
         let simulator = try AbdmSimulator(settings: settings, announce: { _ in })
         try await Application(router: simulator.router()).test(.live) { abdm in
             let port = try #require(abdm.port)
             let gateway = AbdmGateway(configuration: AbdmConfiguration(gatewayURL: "http://127.0.0.1:\(port)/api/hiecm",
                                                                        abhaURL: "http://127.0.0.1:\(port)/abha/api", clientId: "arogya-simulator",
                                                                        clientSecret: "simulator-secret", cmId: "sbx"),
-                                      transport: AbdmHTTPTransport())
+                                      transport: AbdmHTTPTransport(), timeout: gatewayTimeout)
             let storage = try HubDatabase(path: ":memory:", clock: .system)
             try storage.addFacility(id: "IN0001", name: "AAM Rampur")
             let token = try storage.addDevice(facility: "IN0001", label: "A").token
             try await Application(router: HubRoutes.router(storage: storage, abdm: gateway)).test(.live) { hub in
                 let url = URL(string: "http://127.0.0.1:\(try #require(hub.port))")!
                 let access = AbhaAccess { .success(AbhaClient(hub: HubClient(baseURL: url, token: token, timeout: 20))) }
-                try await body(access)
+                try await body(access, simulator)
             }
         }
     }
@@ -71,7 +73,7 @@ final class AbhaScreenTests {
 
     @Test("Given a patient registered in Devanagari, when her ABHA is made with her Aadhaar, an OTP, her own mobile verified and a suggested address, then each step shows what it needs, the OTP waits 60 s to be sent again, and her card then shows the ABHA with its QR code")
     func enrolOnScreen() async throws {
-        try await Self.withHub { access in
+        try await Self.withHub { access, _ in
             let clock = Clock()
             let harness = try await card(person("सीता देवी", other: "Sita Devi", born: CivilDate(year: 1976, month: 3, day: 11)!, mobile: "9123400055"),
                                          abha: access, clock: clock)
@@ -127,7 +129,7 @@ final class AbhaScreenTests {
 
     @Test("Given a mobile with two ABHAs on it, when one is verified from the card, then both are listed with hers chosen, and F6 takes the ABHA's details where they differ")
     func verifyByMobile() async throws {
-        try await Self.withHub { access in
+        try await Self.withHub { access, _ in
             let harness = try await card(person("Gopal Bai", sex: .male, born: CivilDate(year: 1968, month: 1, day: 5)!, mobile: "9845012345"),
                                          abha: access, clock: Clock())
             await harness.press(.char("b"), .char("2"))
@@ -188,5 +190,26 @@ final class AbhaScreenTests {
         #expect(harness.screen.contains("She is registered. Verify the ABHA typed") && harness.screen.contains("[lakshmi.bai@sbx"))
         await harness.press(.escape)
         #expect(harness.topScreenName == "PatientCardScreen")
+    }
+
+    @Test("Given ABDM refusing OTPs as too many, and then answering after the hub's deadline, when an OTP is asked for, then the screen says it is busy meanwhile, says to wait in words, and then keeps the request as pending")
+    func faultsOnScreen() async throws {
+        try await Self.withHub(gatewayTimeout: 1, slowSeconds: 3) { access, simulator in
+            let harness = try await card(person("Sita Devi", born: CivilDate(year: 1976, month: 3, day: 10)!, mobile: "9876500017"),
+                                         abha: access, clock: Clock())
+            await harness.press(.char("b"), .char("1"), .char("y"))
+            await harness.type("234567890124")
+            await simulator.setFault(.rateLimit)
+            harness.typeAhead([.enter, .enter])
+            #expect(harness.screen.contains("Sending the OTP through the hub…"), "the keys are answered while ABDM is asked")
+            await harness.settle()
+            #expect(harness.screen.contains("Too many tries or OTPs for now"), "\(harness.screen)")
+            #expect(harness.topScreenName == "AbhaFlowScreen")
+            await simulator.setFault(.slow)
+            await harness.press(.enter)
+            #expect(harness.topScreenName == "PatientCardScreen")
+            #expect(harness.screen.contains("pending since 22 Nov 2026"))
+            #expect(try harness.store.pendingAbhaRequests().count == 1)
+        }
     }
 }
