@@ -6,20 +6,17 @@ import ArogyaCore
 /// the mobile given is not the Aadhaar-linked one. The Aadhaar number and the OTPs are encrypted here, under
 /// ABDM's key, and kept nowhere.
 public struct AbhaEnrolment: Sendable {
-    let client: AbhaClient
-    let key: AbdmPublicKey
+    let abdm: AbdmSession
+    var client: AbhaClient { abdm.client }
     /// The suffix of ABHA addresses where the hub's ABDM is: `sbx` or `abdm`.
-    public let addressSuffix: String
+    public var addressSuffix: String { abdm.addressSuffix }
 
     /// Fetches ABDM's key through the hub: the first thing that needs a network.
     public static func begin(client: AbhaClient) async throws(AbhaClient.Failure) -> AbhaEnrolment {
-        let service = try await client.service()
-        return AbhaEnrolment(client: client, key: service.key, addressSuffix: service.cmId)
+        AbhaEnrolment(abdm: try await AbdmSession.begin(client: client))
     }
 
-    func encrypt(_ text: String) throws(AbhaClient.Failure) -> String {
-        do { return try key.encrypt(text) } catch { throw .unexpectedAnswer("ABDM's key could not encrypt: \(error)") }
-    }
+    func encrypt(_ text: String) throws(AbhaClient.Failure) -> String { try abdm.encrypt(text) }
 
     /// An OTP to her Aadhaar-linked mobile; ABDM's sentence names the mobile's last digits.
     public func requestOtp(_ aadhaar: AadhaarNumber) async throws(AbhaClient.Failure) -> AbhaResponses.OtpSent {
@@ -67,6 +64,23 @@ public struct AbhaEnrolment: Sendable {
         let answer = try await client.call(.enrolAddress, body: AbhaRequests.chooseAddress(transactionId: transactionId, address: name))
         if case .string(let address)? = answer["preferredAbhaAddress"] ?? answer["abhaAddress"] { return AbdmFailure.clean(address) }
         return name + "@" + addressSuffix
+    }
+}
+
+/// What every ABHA flow starts with: the hub to call through, ABDM's key to encrypt under, and the suffix
+/// of ABHA addresses in the hub's ABDM environment.
+struct AbdmSession: Sendable {
+    let client: AbhaClient
+    let key: AbdmPublicKey
+    let addressSuffix: String
+
+    static func begin(client: AbhaClient) async throws(AbhaClient.Failure) -> AbdmSession {
+        let service = try await client.service()
+        return AbdmSession(client: client, key: service.key, addressSuffix: service.cmId)
+    }
+
+    func encrypt(_ text: String) throws(AbhaClient.Failure) -> String {
+        do { return try key.encrypt(text) } catch { throw .unexpectedAnswer("ABDM's key could not encrypt: \(error)") }
     }
 }
 

@@ -29,18 +29,15 @@ public struct AbhaVerification: Sendable {
         case accounts([AbhaResponses.Account], transactionId: String, tToken: String)
     }
 
-    let client: AbhaClient
-    let key: AbdmPublicKey
-    public let addressSuffix: String
+    let abdm: AbdmSession
+    var client: AbhaClient { abdm.client }
+    public var addressSuffix: String { abdm.addressSuffix }
 
     public static func begin(client: AbhaClient) async throws(AbhaClient.Failure) -> AbhaVerification {
-        let service = try await client.service()
-        return AbhaVerification(client: client, key: service.key, addressSuffix: service.cmId)
+        AbhaVerification(abdm: try await AbdmSession.begin(client: client))
     }
 
-    func encrypt(_ text: String) throws(AbhaClient.Failure) -> String {
-        do { return try key.encrypt(text) } catch { throw .unexpectedAnswer("ABDM's key could not encrypt: \(error)") }
-    }
+    func encrypt(_ text: String) throws(AbhaClient.Failure) -> String { try abdm.encrypt(text) }
 
     /// Sends the OTP. `via` matters for an ABHA number and an address; a mobile's OTP goes to that mobile.
     public func requestOtp(for identifier: Identifier, via: AbhaRequests.OtpVia) async throws(AbhaClient.Failure) -> Started {

@@ -52,20 +52,17 @@ struct AbhaCommand: ParsableCommand {
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
             let strings = environment.strings
-            func refuse(_ exit: Exit, _ line: String) throws -> Never {
-                try CommandEnvironment.fail(code: exit.rawValue, "arogya: " + line)
-            }
-            guard acceptConsent else { try refuse(.badInput, strings[.cliAbhaConsentNeeded]) }
+            guard acceptConsent else { try AbhaCommand.refuse(.badInput, strings[.cliAbhaConsentNeeded]) }
             let phone: String
             do throws(UserMessage) {
                 guard let typed = try Identifiers.mobile(mobile) else { throw UserMessage(.errorMobileLength) }
                 phone = typed
-            } catch { try refuse(.badInput, strings.text(error)) }
+            } catch { try AbhaCommand.refuse(.badInput, strings.text(error)) }
             // The name only: the suffix (@sbx or @abdm) is the hub's ABDM environment's.
             let wanted: String?
             if let abhaAddress {
                 guard let name = try? Identifiers.abhaAddressOrName(abhaAddress), !name.contains("@") else {
-                    try refuse(.badInput, strings[.abhaAddressForm])
+                    try AbhaCommand.refuse(.badInput, strings[.abhaAddressForm])
                 }
                 wanted = name
             } else {
@@ -73,19 +70,13 @@ struct AbhaCommand: ParsableCommand {
             }
             let store = try environment.openStore(.mustExist)
             let actor = try environment.actor(actorOptions, store: store)
-            let patient = try environment.run { () throws -> Patient in
-                guard let patient = try store.patient(id: patientId) else {
-                    throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": patientId]))
-                }
-                return patient
-            }
-            guard patient.status == .active else { try refuse(.badInput, strings.text(.cliAbhaPatientInactive, ["name": patient.name])) }
+            let patient = try AbhaCommand.activePatient(patientId, store: store, environment: environment)
             if let number = patient.abhaNumber {
-                try refuse(.badInput, strings.text(.cliAbhaAlreadyLinked, ["name": patient.name, "abha": Identifiers.formattedAbhaNumber(number)]))
+                try AbhaCommand.refuse(.badInput, strings.text(.cliAbhaAlreadyLinked, ["name": patient.name, "abha": Identifiers.formattedAbhaNumber(number)]))
             }
             let aadhaar: AadhaarNumber
             do { aadhaar = try AadhaarNumber(typed: try SecretInput.line(strings.text(.cliAbhaReadAadhaar), what: "Aadhaar number", strings: strings)) }
-            catch let message as UserMessage { try refuse(.badInput, strings.text(message)) }
+            catch let message as UserMessage { try AbhaCommand.refuse(.badInput, strings.text(message)) }
             // Offline, what was decided with her is kept (never the Aadhaar number) and resumed later.
             func savePending(_ why: String) throws -> Never {
                 let saved = try environment.run {
@@ -93,14 +84,9 @@ struct AbhaCommand: ParsableCommand {
                                                                          abhaNumber: nil, consent: AbhaConsent.code + " " + AbhaConsent.version,
                                                                          reason: why), by: actor)
                 }
-                try refuse(.unreachable, strings.text(.cliAbhaSavedPending, ["reason": why, "id": saved.id, "patient": patient.id]))
+                try AbhaCommand.refuse(.unreachable, strings.text(.cliAbhaSavedPending, ["reason": why, "id": saved.id, "patient": patient.id]))
             }
-            let hub: HubClient
-            switch try environment.run({ try HubConnection.client(store: store, databasePath: environment.databasePath) }) {
-            case .success(let client): hub = client
-            case .failure(let problem): try savePending(strings.text(problem.message))
-            }
-            let client = AbhaClient(hub: hub)
+            let client = try AbhaCommand.client(store: store, environment: environment, offline: savePending)
 
             let outcome: AbhaOutcome = try AbhaCommand.step(strings, offline: savePending) {
                 let enrolment = try blockingWait { try await AbhaEnrolment.begin(client: client) }
@@ -134,6 +120,31 @@ struct AbhaCommand: ParsableCommand {
 }
 
 extension AbhaCommand {
+    /// One line on standard error and the exit code that says why.
+    static func refuse(_ exit: Exit, _ line: String) throws -> Never {
+        try CommandEnvironment.fail(code: exit.rawValue, "arogya: " + line)
+    }
+
+    /// The patient an ABHA is for: she must exist and be active here.
+    static func activePatient(_ id: String, store: AppDatabase, environment: CommandEnvironment) throws -> Patient {
+        let patient = try environment.run { () throws -> Patient in
+            guard let patient = try store.patient(id: id) else { throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": id])) }
+            return patient
+        }
+        guard patient.status == .active else {
+            try CommandEnvironment.fail(code: Exit.badInput.rawValue, "arogya: " + environment.strings.text(.cliAbhaPatientInactive, ["name": patient.name]))
+        }
+        return patient
+    }
+
+    /// ABDM through the hub this terminal is connected to; with none, the request is kept (`offline`).
+    static func client(store: AppDatabase, environment: CommandEnvironment, offline: (String) throws -> Never) throws -> AbhaClient {
+        switch try environment.run({ try HubConnection.client(store: store, databasePath: environment.databasePath) }) {
+        case .success(let hub): return AbhaClient(hub: hub)
+        case .failure(let problem): try offline(environment.strings.text(problem.message))
+        }
+    }
+
     /// Runs the network steps, turning each failure into its sentence and exit code.
     static func step<T>(_ strings: StringTable, offline: (String) throws -> Never, _ body: () throws -> T) throws -> T {
         do {

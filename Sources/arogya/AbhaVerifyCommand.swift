@@ -31,9 +31,6 @@ extension AbhaCommand {
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
             let strings = environment.strings
-            func refuse(_ exit: Exit, _ line: String) throws -> Never {
-                try CommandEnvironment.fail(code: exit.rawValue, "arogya: " + line)
-            }
             let identifier: AbhaVerification.Identifier
             do throws(UserMessage) {
                 switch (abhaNumber, abhaAddress, mobile) {
@@ -49,27 +46,21 @@ extension AbhaCommand {
                 default:
                     throw UserMessage(.cliAbhaVerifyOneIdentifier)
                 }
-            } catch { try refuse(.badInput, strings.text(error)) }
+            } catch { try AbhaCommand.refuse(.badInput, strings.text(error)) }
             let via: AbhaRequests.OtpVia
             switch (otpVia.map { AbhaRequests.OtpVia(rawValue: $0) }, identifier) {
             case (nil, .mobile): via = .mobile
             case (nil, _): via = .aadhaar
-            case (.some(nil), _): try refuse(.badInput, strings[.cliAbhaOtpViaForm])
-            case (.some(.aadhaar?), .mobile): try refuse(.badInput, strings[.cliAbhaOtpViaMobileOnly])
+            case (.some(nil), _): try AbhaCommand.refuse(.badInput, strings[.cliAbhaOtpViaForm])
+            case (.some(.aadhaar?), .mobile): try AbhaCommand.refuse(.badInput, strings[.cliAbhaOtpViaMobileOnly])
             case (.some(let chosen?), _): via = chosen
             }
 
             let store = try environment.openStore(.mustExist)
             let actor = try environment.actor(actorOptions, store: store)
-            let patient = try environment.run { () throws -> Patient in
-                guard let patient = try store.patient(id: patientId) else {
-                    throw StoreError.refused(UserMessage(.errorUnknownPatient, ["id": patientId]))
-                }
-                return patient
-            }
-            guard patient.status == .active else { try refuse(.badInput, strings.text(.cliAbhaPatientInactive, ["name": patient.name])) }
+            let patient = try AbhaCommand.activePatient(patientId, store: store, environment: environment)
             if case .abhaNumber(let digits) = identifier, let registered = patient.abhaNumber, registered != digits {
-                try refuse(.badInput, strings.text(.cliAbhaOtherNumber, ["name": patient.name, "registered": Identifiers.formattedAbhaNumber(registered),
+                try AbhaCommand.refuse(.badInput, strings.text(.cliAbhaOtherNumber, ["name": patient.name, "registered": Identifiers.formattedAbhaNumber(registered),
                                                                          "abha": Identifiers.formattedAbhaNumber(digits)]))
             }
 
@@ -85,14 +76,9 @@ extension AbhaCommand {
                     try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .verify, mobile: phone, abhaAddress: address,
                                                                          abhaNumber: number, consent: nil, reason: why), by: actor)
                 }
-                try refuse(.unreachable, strings.text(.cliAbhaSavedPendingVerify, ["reason": why, "id": saved.id, "patient": patient.id]))
+                try AbhaCommand.refuse(.unreachable, strings.text(.cliAbhaSavedPendingVerify, ["reason": why, "id": saved.id, "patient": patient.id]))
             }
-            let hub: HubClient
-            switch try environment.run({ try HubConnection.client(store: store, databasePath: environment.databasePath) }) {
-            case .success(let client): hub = client
-            case .failure(let problem): try savePending(strings.text(problem.message))
-            }
-            let client = AbhaClient(hub: hub)
+            let client = try AbhaCommand.client(store: store, environment: environment, offline: savePending)
 
             let profile: AbhaProfile = try AbhaCommand.step(strings, offline: savePending) {
                 let verification = try blockingWait { try await AbhaVerification.begin(client: client) }

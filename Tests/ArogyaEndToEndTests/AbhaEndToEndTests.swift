@@ -30,11 +30,9 @@ struct AbhaEndToEndTests {
     @Test("Given the hub down, when she is enrolled, then it exits 4 and saves a pending request without her Aadhaar number, which syncs once the hub is back; resumed with her present, it links her ABHA and the request is done")
     func offlineThenResume() throws {
         let folder = try TemporaryFolder()
-        let (simulator, config) = try startSimulator(folder)
+        let (simulator, config) = try startSimulatorAndFacility(folder)
         defer { simulator.signal(SIGTERM); simulator.wait() }
-        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
-        var (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
-                                             log: folder.file("hub-1.log"), marker: "url=http://127.0.0.1:")
+        var (hub, hubPort) = try Self.serveHub(folder, config: config, log: "hub-1.log")
         let (database, token) = try terminal(folder, hubPort: hubPort)
         let id = try addPatient(database, name: "Sita Devi", dob: "1976-03-10", mobile: "9876500017")
 
@@ -55,8 +53,7 @@ struct AbhaEndToEndTests {
         #expect(waiting.first?["abha_address"] == .string("sita.rampur") && waiting.first?["consent"] == .string("abha-enrollment 1.4"))
 
         // The hub is back: the request goes up with everything else, and the hub keeps it.
-        (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
-                                         log: folder.file("hub-2.log"), marker: "url=http://127.0.0.1:")
+        (hub, hubPort) = try Self.serveHub(folder, config: config, log: "hub-2.log")
         defer { hub.signal(SIGTERM); hub.wait() }
         #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:\(hubPort)", "--token", token, "--db", database]).status == 0)
         let sync = try BuiltProduct.run(["sync", "--json", "--db", database])
@@ -72,6 +69,19 @@ struct AbhaEndToEndTests {
         #expect(try JSONParser.parse(resumed.stdout)["abha_address"] == .string("sita.rampur@sbx"))
         #expect(try JSONParser.parse(try BuiltProduct.run(["abha", "pending", "--json", "--db", database]).stdout) == .array([]))
         try expectNothingHolds([Self.aadhaar], in: folder)
+    }
+
+    /// The simulator and its configuration, with the hub's facility added.
+    func startSimulatorAndFacility(_ folder: TemporaryFolder) throws -> (ChildProcess, config: String) {
+        let started = try startSimulator(folder)
+        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        return started
+    }
+
+    /// The hub on a free port with its ABDM configuration, logging to `log` in the folder: it and its port.
+    static func serveHub(_ folder: TemporaryFolder, config: String, log: String) throws -> (ChildProcess, String) {
+        try launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config], log: folder.file(log),
+                   marker: "url=http://127.0.0.1:")
     }
 
     /// The simulator on a free port, and an ABDM configuration (mode 600) pointing the hub at it.
@@ -137,8 +147,7 @@ struct AbhaEndToEndTests {
         let refused = try ChildProcess.run(Self.hubBinary, ["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config])
         #expect(refused.status == 1 && refused.stderr.contains("chmod 600 \(config)"), "\(refused.stderr)")
         chmod(config, 0o600)
-        let (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
-                                             log: folder.file("hub.log"), marker: "url=http://127.0.0.1:")
+        let (hub, hubPort) = try Self.serveHub(folder, config: config, log: "hub.log")
         defer { hub.signal(SIGTERM); hub.wait() }
 
         let (database, token) = try terminal(folder, hubPort: hubPort)
@@ -195,11 +204,9 @@ struct AbhaEndToEndTests {
     @Test("Given ABHAs made before, when they are verified by address, by a mobile with two accounts on it and by number, then each is linked to its patient; a wrong OTP, a wrong choice and another number than her record's are refused; and her ABHA card prints with its QR code")
     func verifyAndCard() throws {
         let folder = try TemporaryFolder()
-        let (simulator, config) = try startSimulator(folder)
+        let (simulator, config) = try startSimulatorAndFacility(folder)
         defer { simulator.signal(SIGTERM); simulator.wait() }
-        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
-        let (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
-                                             log: folder.file("hub.log"), marker: "url=http://127.0.0.1:")
+        let (hub, hubPort) = try Self.serveHub(folder, config: config, log: "hub.log")
         defer { hub.signal(SIGTERM); hub.wait() }
         let (database, _) = try terminal(folder, hubPort: hubPort)
         let lakshmi = try addPatient(database, name: "Lakshmi Bai", dob: "1971-06-22", mobile: "9845012345")
@@ -260,11 +267,9 @@ struct AbhaEndToEndTests {
           .enabled(if: TmuxSession.testsRun, "tmux is not installed (apt-get install tmux)"))
     func offlineThenResumeOnScreen() throws {
         let folder = try TemporaryFolder()
-        let (simulator, config) = try startSimulator(folder)
+        let (simulator, config) = try startSimulatorAndFacility(folder)
         defer { simulator.signal(SIGTERM); simulator.wait() }
-        _ = try hubAdmin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
-        var (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
-                                             log: folder.file("hub-1.log"), marker: "url=http://127.0.0.1:")
+        var (hub, hubPort) = try Self.serveHub(folder, config: config, log: "hub-1.log")
         let (database, token) = try terminal(folder, hubPort: hubPort)
         _ = try addPatient(database, name: "अनिता नायडू", dob: "1982-08-15", mobile: "9900011122")
         hub.signal(SIGTERM)
@@ -291,8 +296,7 @@ struct AbhaEndToEndTests {
         var screen = try session.waitFor("pending since")
         #expect(screen.contains("Saved as ABHA pending"), "\(screen)")
 
-        (hub, hubPort) = try Self.launch(["serve", "--db", folder.file("hub.sqlite"), "--port", "0", "--abdm-config", config],
-                                         log: folder.file("hub-2.log"), marker: "url=http://127.0.0.1:")
+        (hub, hubPort) = try Self.serveHub(folder, config: config, log: "hub-2.log")
         defer { hub.signal(SIGTERM); hub.wait() }
         #expect(try BuiltProduct.run(["hub", "connect", "http://127.0.0.1:\(hubPort)", "--token", token, "--db", database]).status == 0)
         // The card, the search typed, the Patients screen.

@@ -40,7 +40,9 @@ struct ScreeningEndToEndTests {
         try session.waitFor("> Oral visual examination")
         try session.type("n")
         try session.keys("F10")
-        screen = try session.waitFor("Outcome: सुनीता देवी")
+        try session.waitFor("Outcome: सुनीता देवी")
+        // The title can be on the screen a moment before the rest of the outcome is drawn.
+        screen = try session.waitFor("Mean BP 152/96 ≥ 140/90")
         #expect(screen.contains("Refer"))
         #expect(screen.contains("to the Medical Officer at the PHC"))
         #expect(screen.contains("Mean BP 152/96 ≥ 140/90: refer to the Medical Officer at the PHC for"))
