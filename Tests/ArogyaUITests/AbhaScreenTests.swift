@@ -212,4 +212,20 @@ final class AbhaScreenTests {
             #expect(try harness.store.pendingAbhaRequests().count == 1)
         }
     }
+
+    @Test("Given a terminal without UTF-8, when her ABHA card is opened, then the rows stand beside a code of '##' modules that fits 80×24 and reads back")
+    func asciiCard() async throws {
+        var details = person("Lakshmi Bai", born: CivilDate(year: 1971, month: 6, day: 22)!, mobile: "9845012345")
+        details.abhaNumber = "91845678901230"
+        details.abhaAddress = "lakshmi.bai@sbx"
+        let harness = try await card(details, abha: .none, clock: Clock(), glyphs: .ascii)
+        await harness.press(.char("b"))
+        #expect(harness.topScreenName == "AbhaCardScreen")
+        assertSnapshot(harness.screen, named: "abha-card-ascii")
+        if QRDecoder.testsRun {
+            let lines = harness.screen.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast(2)
+                .map { String(Array(DisplayWidth.pad(String($0), to: 80)).suffix(44)) }
+            #expect(try QRDecoder.decode(QRDecoder.modules(hashes: Array(lines))) == "91845678901230")
+        }
+    }
 }

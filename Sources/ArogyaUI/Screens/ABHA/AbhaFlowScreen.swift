@@ -253,8 +253,9 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
 
     private func enterOtp(_ stage: OtpStage) {
         state.step = .otp(stage)
-        state.otpSentAt = context.clock.now()
-        state.now = state.otpSentAt!
+        let sent = context.clock.now()
+        state.otpSentAt = sent
+        state.now = sent
         state.form = Form([FormField(.otp, label: .abhaOtp, hint: .abhaOtpHint, width: 8,
                                      content: .text(TextInput(kind: .digits, maxLength: 6, isMasked: true)))])
     }
