@@ -1,0 +1,71 @@
+import ArogyaCore
+import ArogyaTesting
+import Foundation
+import Testing
+
+/// `arogya screenings record` and `screenings import`: screenings typed up from paper in the name of the
+/// worker who did them, judged and saved as the screen saves them.
+@Suite("Screening record and import", .serialized)
+struct ScreeningRecordTests {
+    let folder: TemporaryFolder
+    var database: String { folder.file("a.sqlite") }
+
+    init() throws {
+        folder = try TemporaryFolder()
+        #expect(try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya", "--village", "Rampur"],
+                                     stdin: "4826\n").status == 0)
+    }
+
+    func patient(_ name: String, sex: String, dob: String) throws -> String {
+        let added = try BuiltProduct.run(["patients", "add", "--db", database, "--name", name, "--sex", sex, "--dob", dob, "--village", "Rampur", "--json"])
+        guard case .string(let id)? = try JSONParser.parse(added.stdout)["id"] else { throw Failure.noPatient(added.stderr) }
+        return id
+    }
+
+    enum Failure: Error { case noPatient(String) }
+
+    @Test("Given a paper screening, when recorded as the supervisor proven by her PIN, then it is judged and saved on its day; without --as or with bad input nothing is saved and the exit says why")
+    func record() throws {
+        let id = try patient("Sunita Devi", sex: "female", dob: "1976-03-10")
+        let input = #"{"bp": [[150, 96], [154, 96]], "glucose": {"type": "random", "mg_dl": 212}}"#
+        let noActor = try BuiltProduct.run(["screenings", "record", id, "--db", database], stdin: input)
+        #expect(noActor.status == 2 && noActor.stderr.contains("Give --as LOGIN"), "\(noActor.stderr)")
+        let bad = try BuiltProduct.run(["screenings", "record", id, "--db", database, "--as", "priya"], stdin: #"{"bp": [[310, 90]]}"#,
+                                       environment: ["AROGYA_PIN": "4826"])
+        #expect(bad.status == 2 && bad.stderr.contains("bp[0][0]: systolic 310 is outside 70–300"), "\(bad.stderr)")
+        let saved = try BuiltProduct.run(["screenings", "record", id, "--db", database, "--as", "priya", "--date", "2026-11-20", "--json"],
+                                         stdin: input, environment: ["AROGYA_PIN": "4826"])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let document = try JSONParser.parse(saved.stdout)
+        #expect(document["screened_on"] == .string("2026-11-20") && document["patient_id"] == .string(id))
+        #expect(document["decision"]?["refer"] == .bool(true))
+        let audit = try JSONParser.parse(try BuiltProduct.run(["audit", "list", "--db", database, "--limit", "5", "--json"]).stdout)
+        guard case .array(let rows) = audit else { Issue.record("no audit rows"); return }
+        #expect(rows.contains { $0["record_type"] == .string("screening") && $0["actor"] == .string("priya") },
+                "the audit names the worker it was recorded for: \(audit.serialized())")
+    }
+
+    @Test("Given a JSON Lines file of three screenings, one of them wrong, when imported, then two are saved, the wrong line is reported by number and why, and the exit is 2")
+    func importLines() throws {
+        let first = try patient("Sunita Devi", sex: "female", dob: "1976-03-10")
+        let second = try patient("Ramesh Kumar", sex: "male", dob: "1969-01-01")
+        let file = folder.file("backlog.jsonl")
+        try """
+            # CBAC forms of 20 November, typed up
+            {"patient_id": "\(first)", "date": "2026-11-20", "bp": [[150, 96], [154, 96]]}
+            {"patient_id": "\(second)", "date": "2026-11-20", "bp": [[320, 96]]}
+
+            {"patient_id": "\(second)", "bp": [[128, 82], [126, 80]], "glucose": {"type": "fasting", "mg_dl": 98}}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try BuiltProduct.run(["screenings", "import", file, "--db", database, "--as", "priya", "--json"],
+                                            environment: ["AROGYA_PIN": "4826"])
+        #expect(imported.status == 2, "\(imported.stderr)")
+        let report = try JSONParser.parse(imported.stdout)
+        #expect(report["saved"] == .number(2))
+        guard case .array(let refused)? = report["refused"] else { Issue.record("no refused list"); return }
+        #expect(refused.count == 1 && refused.first?["line"] == .number(3))
+        #expect(refused.first.flatMap { $0["reason"] }.map { $0.serialized().contains("systolic 320 is outside 70–300") } == true)
+        let due = try BuiltProduct.run(["due", "--db", database, "--json"])
+        #expect(due.status == 0)
+    }
+}
