@@ -333,6 +333,10 @@ enum Migrations {
                 CREATE INDEX abha_request_patient ON abha_request(patient_id);
                 """)
         }
+        migrator.registerMigration("v7-screening-day") { db in
+            // The day's register reads every visit of one day, across patients.
+            try db.execute(sql: "CREATE INDEX screening_day ON screening(screened_on, created_at)")
+        }
         return migrator
     }
 }

@@ -65,7 +65,17 @@ struct ScreeningRecordTests {
         guard case .array(let refused)? = report["refused"] else { Issue.record("no refused list"); return }
         #expect(refused.count == 1 && refused.first?["line"] == .number(3))
         #expect(refused.first.flatMap { $0["reason"] }.map { $0.serialized().contains("systolic 320 is outside 70–300") } == true)
-        let due = try BuiltProduct.run(["due", "--db", database, "--json"])
-        #expect(due.status == 0)
+        // The day's register has what was saved for that day, and its CSV reads back with a CSV parser.
+        let register = try JSONParser.parse(try BuiltProduct.run(["review", "daily", "--db", database, "--date", "2026-11-20", "--format", "json"]).stdout)
+        guard case .array(let rows) = register else { Issue.record("no register"); return }
+        #expect(rows.count == 1 && rows.first?["patient_id"] == .string(first) && rows.first?["worker"] == .string("priya"))
+        #expect(rows.first?["bp"] == .array([.number(152), .number(96)]) && rows.first?["review"] == .null)
+        let csv = try BuiltProduct.run(["review", "daily", "--db", database, "--date", "2026-11-20", "--format", "csv"]).stdout
+        let parsed = try ChildProcess.run("/usr/bin/python3", ["-c", "import csv, sys; rows = list(csv.reader(sys.stdin)); print(len(rows)); print(rows[1][6]); print(rows[1][10])"],
+                                          stdin: csv)
+        #expect(parsed.stdout == "2\nSunita Devi\n152/96\n", "\(parsed.stdout)\(parsed.stderr)")
+        let urgentOnly = try JSONParser.parse(try BuiltProduct.run(["review", "daily", "--db", database, "--date", "2026-11-20", "--format", "json",
+                                                                    "--only", "urgent"]).stdout)
+        #expect(urgentOnly == .array([]))
     }
 }

@@ -526,6 +526,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case cliScreeningsImportUnreadable = "cli.screenings_import_unreadable"
     case cliScreeningsImported = "cli.screenings_imported"
     case cliScreeningsImportRefusal = "cli.screenings_import_refusal"
+    case cliRegisterTotals = "cli.register_totals"
     case cliAbhaNonePending = "cli.abha_none_pending"
     case cliAbhaPendingLine = "cli.abha_pending_line"
     case patientNameAltSuggested = "patient.name_alt_suggested"
