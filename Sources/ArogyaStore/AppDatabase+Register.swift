@@ -2,11 +2,10 @@ import ArogyaCore
 import Foundation
 import GRDB
 
-/// One screening or follow-up visit in a day's register: the visit, when it was saved, the patient as she
-/// is now, and the places it sent her to.
+/// One screening or follow-up visit in a day's register: the visit, the patient as she is now, and the
+/// places it sent her to.
 public struct RegisterEntry: Sendable, Equatable {
     public let screening: ScreeningSummary
-    public let savedAt: Timestamp
     public let patient: Patient
     public let places: [String]
 }
@@ -23,16 +22,18 @@ extension AppDatabase {
                 arguments.append(worker)
             }
             let summaries = try Self.screeningSummaries(db, where: condition + " ORDER BY s.created_at, s.pk", arguments)
-            let savedAt = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, created_at FROM screening s WHERE " + condition,
-                                                                           arguments: StatementArguments(arguments))
-                .map { (row: Row) in (row["id"] as String, Timestamp(iso8601: row["created_at"] as String)) })
+            // Every place the day's visits sent someone, in one pass over the day's referrals.
+            var places: [String: [String]] = [:]
+            let referralSQL = "SELECT r.screening_id, r.place FROM referral r JOIN screening s ON s.id = r.screening_id WHERE "
+                + condition + " ORDER BY r.urgent DESC, r.pk"
+            for row in try Row.fetchAll(db, sql: referralSQL, arguments: StatementArguments(arguments)) {
+                places[row["screening_id"], default: []].append(row["place"])
+            }
             var patients: [String: Patient] = [:]
             return try summaries.compactMap { summary in
                 if patients[summary.patientId] == nil { patients[summary.patientId] = try Self.loadPatient(db, id: summary.patientId) }
-                guard let patient = patients[summary.patientId], let saved = savedAt[summary.id] ?? nil else { return nil }
-                let places = try String.fetchAll(db, sql: "SELECT place FROM referral WHERE screening_id = ? ORDER BY urgent DESC, pk",
-                                                 arguments: [summary.id])
-                return RegisterEntry(screening: summary, savedAt: saved, patient: patient, places: places)
+                guard let patient = patients[summary.patientId] else { return nil }
+                return RegisterEntry(screening: summary, patient: patient, places: places[summary.id] ?? [])
             }
         }
     }

@@ -26,6 +26,8 @@ public struct ScreeningSummary: Hashable, Sendable, Identifiable {
     public let recordedBy: String
     public let medicines: String?
     public let adherence: Adherence?
+    /// When it was saved (the day's register orders by it).
+    public let savedAt: Timestamp
 }
 
 /// A referral as saved, with its outcome when one is recorded.
@@ -156,7 +158,8 @@ extension AppDatabase {
                 cbacScore: row["cbac_score"], refer: row["refer"], urgent: row["urgent"],
                 followUpOn: (row["follow_up_on"] as String?).flatMap(CivilDate.init(iso8601:)),
                 reasons: reasons, notScreened: notScreened, recordedBy: row["recorded_by"], medicines: row["medicines"],
-                adherence: (row["adherence"] as String?).flatMap(Adherence.init(rawValue:)))
+                adherence: (row["adherence"] as String?).flatMap(Adherence.init(rawValue:)),
+                savedAt: Timestamp(iso8601: row["created_at"] as String) ?? Timestamp(millisecondsSince1970: 0))
         }
     }
 

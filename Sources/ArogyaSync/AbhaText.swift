@@ -32,13 +32,10 @@ public enum AbhaDifferenceText {
     }
 
     public static func values(_ difference: AbhaDifference, strings: StringTable) -> (registered: String, abha: String) {
-        func date(_ day: CivilDate) -> String {
-            (day.day < 10 ? "0" : "") + String(day.day) + "-" + (day.month < 10 ? "0" : "") + String(day.month) + "-" + String(day.year)
-        }
         switch difference {
         case .name(let registered, let abha): return (registered, abha)
         case .sex(let registered, let abha): return (strings[registered.labelKey], strings[abha.labelKey])
-        case .birthDate(let registered, let abha): return (date(registered), date(abha))
+        case .birthDate(let registered, let abha): return (registered.dayMonthYear, abha.dayMonthYear)
         case .yearOfBirth(let registered, let abha): return (String(registered), String(abha))
         case .mobile(let registered, let abha): return (registered, abha)
         }

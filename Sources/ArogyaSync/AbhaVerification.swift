@@ -14,6 +14,15 @@ public struct AbhaVerification: Sendable {
         case abhaAddress(String)
         /// 10 digits.
         case mobile(String)
+
+        /// How a pending request keeps it: in one of its three fields.
+        public var requestFields: (abhaNumber: String?, abhaAddress: String?, mobile: String?) {
+            switch self {
+            case .abhaNumber(let digits): (digits, nil, nil)
+            case .abhaAddress(let whole): (nil, whole, nil)
+            case .mobile(let digits): (nil, nil, digits)
+            }
+        }
     }
 
     /// A login under way: ABDM's transaction and sentence, and the scope its verify call repeats.

@@ -66,15 +66,11 @@ extension AbhaCommand {
 
             // Offline, what was decided with her is kept and resumed later, with her present for the OTP.
             func savePending(_ why: String) throws -> Never {
-                var number: String?, address: String?, phone: String?
-                switch identifier {
-                case .abhaNumber(let digits): number = digits
-                case .abhaAddress(let whole): address = whole
-                case .mobile(let digits): phone = digits
-                }
+                let fields = identifier.requestFields
                 let saved = try environment.run {
-                    try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .verify, mobile: phone, abhaAddress: address,
-                                                                         abhaNumber: number, consent: nil, reason: why), by: actor)
+                    try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .verify, mobile: fields.mobile,
+                                                                         abhaAddress: fields.abhaAddress, abhaNumber: fields.abhaNumber,
+                                                                         consent: nil, reason: why), by: actor)
                 }
                 try AbhaCommand.refuse(.unreachable, strings.text(.cliAbhaSavedPendingVerify, ["reason": why, "id": saved.id, "patient": patient.id]))
             }

@@ -89,7 +89,7 @@ struct RegisterRow {
     init(_ entry: RegisterEntry, placeNames: [String]) {
         self.entry = entry
         self.placeNames = placeNames
-        time = LocalTime(entry.savedAt).hourMinute
+        time = LocalTime(entry.screening.savedAt).hourMinute
         age = entry.patient.age(on: entry.screening.day)
         verdict = entry.screening.urgent ? "URGENT" : (entry.screening.refer ? "Refer" : "-")
         switch (entry.screening.glucoseType, entry.screening.glucoseValue) {
@@ -136,7 +136,7 @@ struct RegisterRow {
         }
         return .object([
             ("screening_id", .string(screening.id)), ("patient_id", .string(entry.patient.id)), ("kind", .string(screening.kind.rawValue)),
-            ("worker", .string(screening.recordedBy)), ("time", .string(entry.savedAt.iso8601)), ("patient_name", .string(entry.patient.name)),
+            ("worker", .string(screening.recordedBy)), ("time", .string(entry.screening.savedAt.iso8601)), ("patient_name", .string(entry.patient.name)),
             ("sex", .string(entry.patient.sex.rawValue)), ("age", .number(Double(age))),
             ("village", entry.patient.village.map { .string($0.name) } ?? .null),
             ("bp", screening.bloodPressure.map { .array([.number(Double($0.systolic)), .number(Double($0.diastolic))]) } ?? .null),

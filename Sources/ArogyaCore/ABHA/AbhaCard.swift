@@ -13,10 +13,8 @@ public struct AbhaCard: Sendable {
     /// Nil when she has no ABHA number linked.
     public init?(patient: Patient, facility: Facility?, strings: StringTable) {
         guard let number = patient.abhaNumber, let code = try? QRCode(number) else { return nil }
-        let date = patient.birthDate
-        func two(_ value: Int) -> String { value < 10 ? "0" + String(value) : String(value) }
-        let born = patient.birthDateEstimated ? strings.text(.abhaCardBornAbout, ["year": String(date.year)])
-            : two(date.day) + "-" + two(date.month) + "-" + String(date.year)
+        let born = patient.birthDateEstimated ? strings.text(.abhaCardBornAbout, ["year": String(patient.birthDate.year)])
+            : patient.birthDate.dayMonthYear
         var rows = [Row(label: .patientName, value: patient.name)]
         if let other = patient.nameAlt { rows.append(Row(label: .patientNameAlt, value: other)) }
         rows += [

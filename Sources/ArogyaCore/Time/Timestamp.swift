@@ -124,6 +124,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Days from `self` to `other` (positive when `other` is later).
     public func days(until other: CivilDate) -> Int { other.daysSince1970 - daysSince1970 }
 
+    /// `22-11-2026`: as Indian forms and cards write a date.
+    public var dayMonthYear: String { twoDigits(Int64(day)) + "-" + twoDigits(Int64(month)) + "-" + String(year) }
+
     /// `2026-11-22`
     public var iso8601: String {
         let yearText = String(year)

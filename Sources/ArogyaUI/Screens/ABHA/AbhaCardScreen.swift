@@ -11,7 +11,8 @@ final class AbhaCardScreen: KeyedScreen, MessageScreen {
     let context: AppContext
     let account: Account
     private(set) var patient: Patient
-    private(set) var facility: Facility?
+    /// Made when she is loaded: encoding the QR code scores eight masks, too much for every frame.
+    private(set) var card: AbhaCard?
     private(set) var notice: UserMessage?
     private(set) var problem: UserMessage?
 
@@ -19,6 +20,7 @@ final class AbhaCardScreen: KeyedScreen, MessageScreen {
         self.context = context
         self.account = account
         self.patient = patient
+        card = AbhaCard(patient: patient, facility: nil, strings: context.strings)
     }
 
     var title: String { context.strings[.abhaCardTitle] }
@@ -53,7 +55,7 @@ final class AbhaCardScreen: KeyedScreen, MessageScreen {
         switch message {
         case .loaded(let found, let facility):
             if let found { patient = found }
-            self.facility = facility
+            card = AbhaCard(patient: patient, facility: facility, strings: context.strings)
         case .saved(let notice): self.notice = notice
         case .storeFailed(let failure): problem = failure
         }
@@ -61,17 +63,17 @@ final class AbhaCardScreen: KeyedScreen, MessageScreen {
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
-        AbhaCardView.render(patient: patient, facility: facility, message: problem.map { .problem(context.strings.text($0)) }
+        AbhaCardView.render(card: card, patient: patient, message: problem.map { .problem(context.strings.text($0)) }
                                 ?? notice.map { .done(context.strings.text($0)) },
                             strings: context.strings, into: &canvas, area: area)
     }
 }
 
 enum AbhaCardView {
-    static func render(patient: Patient, facility: Facility?, message: StatusLineView.Message?, strings: StringTable,
+    static func render(card: AbhaCard?, patient: Patient, message: StatusLineView.Message?, strings: StringTable,
                        into canvas: inout Canvas, area: Rect) {
         let content = area.inset(dx: 2, dy: 0)
-        guard let card = AbhaCard(patient: patient, facility: facility, strings: strings) else {
+        guard let card else {
             canvas.put(strings.text(.abhaCardNone, ["name": patient.name]), at: Point(x: content.x, y: content.y + 1), style: .hint)
             return
         }

@@ -256,8 +256,12 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
         let sent = context.clock.now()
         state.otpSentAt = sent
         state.now = sent
-        state.form = Form([FormField(.otp, label: .abhaOtp, hint: .abhaOtpHint, width: 8,
-                                     content: .text(TextInput(kind: .digits, maxLength: 6, isMasked: true)))])
+        state.form = Self.otpForm
+    }
+
+    /// One OTP field, typed as bullets.
+    static var otpForm: Form<Field> {
+        Form([FormField(.otp, label: .abhaOtp, hint: .abhaOtpHint, width: 8, content: .text(TextInput(kind: .digits, maxLength: 6, isMasked: true)))])
     }
 
     private func confirm() -> Effect {
@@ -472,19 +476,14 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
         let store = context.store
         let actor = AuditActor.account(account.username)
         let reason = context.strings.text(why)
-        var request = AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .enrol, mobile: mobile, abhaAddress: nil, abhaNumber: nil,
-                                                  consent: AbhaConsent.code + " " + AbhaConsent.version, reason: reason)
-        if let identifier {
-            var number: String?, address: String?, phone: String?
-            switch identifier {
-            case .abhaNumber(let digits): number = digits
-            case .abhaAddress(let whole): address = whole
-            case .mobile(let digits): phone = digits
-            }
-            request = AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .verify, mobile: phone, abhaAddress: address, abhaNumber: number,
-                                                 consent: nil, reason: reason)
+        let saved: AppDatabase.NewAbhaRequest
+        if let fields = identifier?.requestFields {
+            saved = AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .verify, mobile: fields.mobile, abhaAddress: fields.abhaAddress,
+                                               abhaNumber: fields.abhaNumber, consent: nil, reason: reason)
+        } else {
+            saved = AppDatabase.NewAbhaRequest(patientId: patient.id, flow: .enrol, mobile: mobile, abhaAddress: nil, abhaNumber: nil,
+                                               consent: AbhaConsent.code + " " + AbhaConsent.version, reason: reason)
         }
-        let saved = request
         let name = patient.name
         return runStore {
             _ = try store.saveAbhaRequest(saved, by: actor)
@@ -567,10 +566,7 @@ final class AbhaFlowScreen: KeyedScreen, MessageScreen, AnsweringScreen {
                 if case .verify? = session { enterVerifyWith() } else if case .otp = state.step { enterAadhaar() }
                 session = nil
             case .wrongOtp:
-                if state.form.fields.contains(where: { $0.id == .otp }) {
-                    state.form = Form([FormField(.otp, label: .abhaOtp, hint: .abhaOtpHint, width: 8,
-                                                 content: .text(TextInput(kind: .digits, maxLength: 6, isMasked: true)))])
-                }
+                if state.form.fields.contains(where: { $0.id == .otp }) { state.form = Self.otpForm }
             default:
                 break
             }

@@ -78,9 +78,7 @@ final class PatientFormScreen: FormScreen, AnsweringScreen {
         return runStore { .other(.villagesLoaded(try store.facility()?.villages.map(\.name) ?? [])) }
     }
 
-    static func indianDate(_ date: CivilDate) -> String {
-        (date.day < 10 ? "0" : "") + String(date.day) + "-" + (date.month < 10 ? "0" : "") + String(date.month) + "-" + String(date.year)
-    }
+    static func indianDate(_ date: CivilDate) -> String { date.dayMonthYear }
 
     // MARK: Typing
 
