@@ -28,7 +28,12 @@ extension HubDatabase {
                     switch rules.check(record) {
                     case .success(let payload):
                         record.payload = payload
-                        results.append(try apply(record, from: device, at: now, in: db))
+                        if let refusal = try refusal(of: record, from: device, in: db) {
+                            results.append(SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
+                                                           reason: refusal))
+                        } else {
+                            results.append(try apply(record, from: device, at: now, in: db))
+                        }
                     case .failure(let problem):
                         results.append(SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
                                                        reason: problem.description))
@@ -39,6 +44,20 @@ extension HubDatabase {
             return results
         }
         return SyncWire.PushResponse(serverTime: now, results: results)
+    }
+
+    /// What the hub refuses of a record that is well formed, judged against what it holds: a review by
+    /// the worker who saved the screening (the terminal refuses it too; this holds for any client).
+    private func refusal(of record: SyncWire.Record, from device: HubDevice, in db: Database) throws -> String? {
+        guard record.type == .review, case .string(let screeningId)? = record.payload["screening_id"],
+              case .string(let reviewer)? = record.payload["reviewed_by"] else { return nil }
+        guard let screening = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT v.payload FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = ? AND r.type = ? AND r.id = ?
+            """), arguments: [device.facilityID, RecordType.screening.rawValue, screeningId]) else { return nil }
+        if case .string(let author)? = try JSONParser.parse(screening)["recorded_by"], author == reviewer {
+            return "payload.reviewed_by: \(reviewer) saved this screening and cannot review it"
+        }
+        return nil
     }
 
     private func apply(_ record: SyncWire.Record, from device: HubDevice, at now: Timestamp, in db: Database) throws -> SyncWire.Result {
@@ -200,7 +219,7 @@ enum HubPayloadCheck {
         }
         switch record.type {
         case .screening, .abhaRequest: return (text("patient_id"), nil)
-        case .referral: return (text("patient_id"), text("screening_id"))
+        case .referral, .review: return (text("patient_id"), text("screening_id"))
         case .patient, .account, .facility: return (nil, nil)
         }
     }

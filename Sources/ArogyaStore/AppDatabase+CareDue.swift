@@ -108,7 +108,7 @@ extension AppDatabase {
             }
             for row in try Row.fetchAll(db, sql: """
                 SELECT patient_id, urgent, conditions, referred_on, outcome, outcome_on FROM referral
-                WHERE patient_id IN (\(idMarks))
+                WHERE patient_id IN (\(idMarks)) AND withdrawn_on IS NULL
                 """, arguments: StatementArguments(ids)) {
                 referrals[row["patient_id"], default: []].append(row)
             }
@@ -232,7 +232,7 @@ extension AppDatabase {
                 """, arguments: [pk])!
             let visits = try Row.fetchAll(db, sql: Self.careVisitSelection + " WHERE patient_id = ? ORDER BY screened_on, pk",
                                           arguments: [patientId])
-            let referralRows = try Row.fetchAll(db, sql: "SELECT * FROM referral WHERE patient_id = ?", arguments: [patientId])
+            let referralRows = try Row.fetchAll(db, sql: "SELECT * FROM referral WHERE patient_id = ? AND withdrawn_on IS NULL", arguments: [patientId])
             let history = Self.careHistory(patient: patient, visits: visits, referrals: referralRows)
             let lastBP = try Row.fetchOne(db, sql: """
                 SELECT screened_on, bp_systolic, bp_diastolic FROM screening
@@ -246,7 +246,7 @@ extension AppDatabase {
             let due = dueRow.map(Self.careDue) ?? CareDue()
             let items = due.items.map { DueItem(item: $0.key, since: $0.value) }
                 .sorted { ($0.since, $0.item) < ($1.since, $1.item) }
-            let referrals = try Self.referrals(db, where: "patient_id = ?", [patientId])
+            let referrals = try Self.referrals(db, where: "patient_id = ? AND withdrawn_on IS NULL", [patientId])
                 .filter(\.isOpen)
                 .sorted { ($0.urgent ? 0 : 1, $0.referredOn) < ($1.urgent ? 0 : 1, $1.referredOn) }
             let last = try Self.screeningSummaries(db, where: "s.patient_id = ? ORDER BY s.screened_on DESC, s.pk DESC LIMIT 1", [patientId]).first

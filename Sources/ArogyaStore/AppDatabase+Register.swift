@@ -8,6 +8,8 @@ public struct RegisterEntry: Sendable, Equatable {
     public let screening: ScreeningSummary
     public let patient: Patient
     public let places: [String]
+    /// Its supervisor's reviews, oldest first.
+    public let review: ReviewHistory
 }
 
 extension AppDatabase {
@@ -24,16 +26,18 @@ extension AppDatabase {
             let summaries = try Self.screeningSummaries(db, where: condition + " ORDER BY s.created_at, s.pk", arguments)
             // Every place the day's visits sent someone, in one pass over the day's referrals.
             var places: [String: [String]] = [:]
-            let referralSQL = "SELECT r.screening_id, r.place FROM referral r JOIN screening s ON s.id = r.screening_id WHERE "
+            let referralSQL = "SELECT r.screening_id, r.place FROM referral r JOIN screening s ON s.id = r.screening_id WHERE r.withdrawn_on IS NULL AND "
                 + condition + " ORDER BY r.urgent DESC, r.pk"
             for row in try Row.fetchAll(db, sql: referralSQL, arguments: StatementArguments(arguments)) {
                 places[row["screening_id"], default: []].append(row["place"])
             }
+            let reviews = try Self.reviewHistories(db, screeningIds: summaries.map(\.id))
             var patients: [String: Patient] = [:]
             return try summaries.compactMap { summary in
                 if patients[summary.patientId] == nil { patients[summary.patientId] = try Self.loadPatient(db, id: summary.patientId) }
                 guard let patient = patients[summary.patientId] else { return nil }
-                return RegisterEntry(screening: summary, patient: patient, places: places[summary.id] ?? [])
+                return RegisterEntry(screening: summary, patient: patient, places: places[summary.id] ?? [],
+                                     review: reviews[summary.id] ?? ReviewHistory(reviews: [], answeredReview: nil))
             }
         }
     }

@@ -114,7 +114,8 @@ extension AppDatabase {
     /// A patient's referrals, open ones first, then newest first.
     public func referrals(patientId: String) throws(StoreError) -> [ReferralRecord] {
         try read { db in
-            try Self.referrals(db, where: "patient_id = ?", [patientId])
+            // A referral withdrawn by a correction of its screening is history, not her care.
+            try Self.referrals(db, where: "patient_id = ? AND withdrawn_on IS NULL", [patientId])
                 .sorted { ($0.isOpen ? 0 : 1, $1.referredOn, $1.id) < ($1.isOpen ? 0 : 1, $0.referredOn, $0.id) }
         }
     }
@@ -196,7 +197,7 @@ extension Database {
     /// of the record, queued for upload, with one audit row saying how many moved.
     func moveCareRecords(from otherId: String, to keepId: String, by actor: AuditActor, at time: Timestamp) throws {
         var moved = 0
-        for (table, type) in [("screening", SyncRecordType.screening), ("referral", .referral)] {
+        for (table, type) in [("screening", SyncRecordType.screening), ("referral", .referral), ("review", .review)] {
             let rows = try Row.fetchAll(self, sql: "SELECT id, version FROM \(table) WHERE patient_id = ?", arguments: [otherId])
             for row in rows {
                 try enqueueForSync(type, recordId: row["id"], version: (row["version"] as Int) + 1, at: time)

@@ -172,7 +172,7 @@ extension AppDatabase {
         switch type {
         case .patient:
             return try Row.fetchOne(db, sql: "SELECT id, name FROM patient WHERE id = ?", arguments: [id]).map { ($0["id"], $0["name"]) }
-        case .screening, .referral, .abhaRequest:
+        case .screening, .referral, .abhaRequest, .review:
             return try Row.fetchOne(db, sql: "SELECT p.id, p.name FROM \(type.rawValue) r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?",
                                     arguments: [id]).map { ($0["id"], $0["name"]) }
         case .account:

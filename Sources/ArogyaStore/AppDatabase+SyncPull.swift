@@ -66,7 +66,7 @@ extension AppDatabase {
         switch record.type {
         case .screening, .abhaRequest:
             missing = try exists(db, "patient", text("patient_id")) ? nil : "its patient has not arrived yet"
-        case .referral:
+        case .referral, .review:
             missing = try exists(db, "screening", text("screening_id")) ? nil : "its screening has not arrived yet"
         case .patient, .account, .facility:
             missing = nil
@@ -77,7 +77,7 @@ extension AppDatabase {
         }
         switch record.type {
         case .patient: try applyPatient(record, in: db)
-        case .screening, .referral, .abhaRequest: try upsert(table: record.type.rawValue, record: record, in: db)
+        case .screening, .referral, .abhaRequest, .review: try upsert(table: record.type.rawValue, record: record, in: db)
         case .account:
             try db.cachedStatement(sql: """
                 INSERT INTO remote_account (id, username, full_name, role, active) VALUES (?, ?, ?, ?, ?)
@@ -88,7 +88,7 @@ extension AppDatabase {
             // Another terminal's description of the facility: this terminal keeps its own.
             break
         }
-        if record.type == .screening || record.type == .referral, let patient = text("patient_id") {
+        if [.screening, .referral, .review].contains(record.type), let patient = text("patient_id") {
             try db.markCareStale(patientId: patient)
         }
         try db.cachedStatement(sql: """

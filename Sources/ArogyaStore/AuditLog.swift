@@ -35,6 +35,8 @@ enum AuditAction: String {
     case screeningRecorded = "screening.record"
     case referralOutcome = "referral.outcome"
     case screeningMoved = "screening.move"
+    case screeningCorrected = "screening.correct"
+    case reviewRecorded = "review.record"
     case abhaRequestSaved = "abha_request.save"
     case abhaRequestClosed = "abha_request.close"
     /// An older file (a restored backup) was accepted in place of the one the audit anchor knew.
@@ -45,6 +47,7 @@ enum AuditAction: String {
 enum AuditSubject: String, Sendable {
     case account, facility, patient, screening, referral
     case abhaRequest = "abha_request"
+    case review
     case village, setting
 
     init(_ record: RecordType) {
@@ -55,6 +58,7 @@ enum AuditSubject: String, Sendable {
         case .screening: self = .screening
         case .referral: self = .referral
         case .abhaRequest: self = .abhaRequest
+        case .review: self = .review
         }
     }
 }

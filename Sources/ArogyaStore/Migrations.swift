@@ -337,6 +337,44 @@ enum Migrations {
             // The day's register reads every visit of one day, across patients.
             try db.execute(sql: "CREATE INDEX screening_day ON screening(screened_on, created_at)")
         }
+        migrator.registerMigration("v8-review") { db in
+            try db.execute(sql: """
+                -- A supervisor's review of a screening: reviewed, a comment, or sent back with a reason. One row per
+                -- act, never changed, so the screening's history with its supervisor is all here.
+                CREATE TABLE review (
+                    pk INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    screening_id TEXT NOT NULL REFERENCES screening(id),
+                    patient_id TEXT NOT NULL REFERENCES patient(id),
+                    action TEXT NOT NULL CHECK (action IN ('reviewed', 'comment', 'sent_back')),
+                    reason TEXT,
+                    comment TEXT,
+                    reviewed_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+                ) STRICT;
+                CREATE INDEX review_screening ON review(screening_id, created_at);
+                -- Screenings sent back: a worker's Home counts those of hers still to correct.
+                CREATE INDEX review_sent_back ON review(screening_id) WHERE action = 'sent_back';
+
+                -- The send-back a corrected screening answers; NULL until it is corrected.
+                ALTER TABLE screening ADD COLUMN answers_review TEXT;
+                -- A referral its corrected screening no longer asks for: closed, kept.
+                ALTER TABLE referral ADD COLUMN withdrawn_on TEXT;
+
+                -- Every earlier version of a corrected screening, as it was uploaded (the payload's JSON).
+                CREATE TABLE screening_history (
+                    pk INTEGER PRIMARY KEY,
+                    screening_id TEXT NOT NULL REFERENCES screening(id),
+                    version INTEGER NOT NULL,
+                    payload TEXT NOT NULL,
+                    replaced_at TEXT NOT NULL,
+                    replaced_by TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX screening_history_screening ON screening_history(screening_id, version);
+                """)
+        }
         return migrator
     }
 }

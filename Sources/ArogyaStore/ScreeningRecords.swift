@@ -19,6 +19,8 @@ struct ScreeningRows: Sendable {
         let day: CivilDate
         /// Demo histories record outcomes at once; a real screening never has one yet.
         var outcome: (ReferralOutcome, CivilDate)?
+
+        var reasonsJSON: String { JSONValue.array(reasons.map { .string($0) }).serialized(pretty: false) }
     }
 
     static let columns = ["id", "patient_id", "kind", "screened_on", "protocol_id", "protocol_version", "input", "decision",
@@ -95,25 +97,29 @@ struct ScreeningRows: Sendable {
         try db.appendAudit(.screeningRecorded, by: actor, at: time, subject: .screening, recordId: id, detail: audit)
         try db.enqueueForSync(.screening, recordId: id, version: 1, at: time)
         for referral in referrals {
-            try db.cachedStatement(sql: """
-                INSERT INTO referral (id, screening_id, patient_id, place, urgent, reasons, conditions, referred_on, outcome,
-                    outcome_on, version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    referral.id, id, patientId, referral.place, referral.urgent,
-                    JSONValue.array(referral.reasons.map { .string($0) }).serialized(pretty: false),
-                    referral.topics.joined(separator: ","), referral.day.iso8601, referral.outcome?.0.rawValue,
-                    referral.outcome?.1.iso8601, referral.outcome == nil ? 1 : 2, time, time,
-                ])
-            try db.appendAudit(.screeningRecorded, by: actor, at: time, subject: .referral,
-                               recordId: referral.id, detail: ["screening": id, "place": referral.place,
-                                                               "urgent": referral.urgent ? "yes" : "no"])
-            try db.enqueueForSync(.referral, recordId: referral.id, version: 1, at: time)
-            if let (outcome, day) = referral.outcome {
-                try db.appendAudit(.referralOutcome, by: actor, at: time, subject: .referral,
-                                   recordId: referral.id, detail: ["outcome": outcome.rawValue, "on": day.iso8601])
-                try db.enqueueForSync(.referral, recordId: referral.id, version: 2, at: time)
-            }
+            try insert(referral, db, by: actor, at: time)
+        }
+    }
+
+    /// Writes one referral of this screening with its audit and outbox rows.
+    func insert(_ referral: ReferralRow, _ db: Database, by actor: AuditActor, at time: Timestamp) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO referral (id, screening_id, patient_id, place, urgent, reasons, conditions, referred_on, outcome,
+                outcome_on, version, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                referral.id, id, patientId, referral.place, referral.urgent, referral.reasonsJSON,
+                referral.topics.joined(separator: ","), referral.day.iso8601, referral.outcome?.0.rawValue,
+                referral.outcome?.1.iso8601, referral.outcome == nil ? 1 : 2, time, time,
+            ])
+        try db.appendAudit(.screeningRecorded, by: actor, at: time, subject: .referral,
+                           recordId: referral.id, detail: ["screening": id, "place": referral.place,
+                                                           "urgent": referral.urgent ? "yes" : "no"])
+        try db.enqueueForSync(.referral, recordId: referral.id, version: 1, at: time)
+        if let (outcome, day) = referral.outcome {
+            try db.appendAudit(.referralOutcome, by: actor, at: time, subject: .referral,
+                               recordId: referral.id, detail: ["outcome": outcome.rawValue, "on": day.iso8601])
+            try db.enqueueForSync(.referral, recordId: referral.id, version: 2, at: time)
         }
     }
 

@@ -8,7 +8,7 @@ enum SyncPayloads {
     static func privateColumns(of type: RecordType) -> Set<String> {
         switch type {
         case .patient: ["pk", "search_terms", "mobile_reversed", "last_seen_at"]
-        case .screening, .referral, .abhaRequest: ["pk"]
+        case .screening, .referral, .abhaRequest, .review: ["pk"]
         case .account: ["pin_hash", "must_change_pin", "failed_pin_count", "locked_until", "last_login_at"]
         case .facility: ["singleton"]
         }
@@ -45,7 +45,7 @@ enum SyncPayloads {
         case .facility:
             let villages = try String.fetchAll(db, sql: "SELECT name FROM village WHERE active = 1 ORDER BY position")
             members.append(("villages", .array(villages.map(JSONValue.string))))
-        case .account, .abhaRequest:
+        case .account, .abhaRequest, .review:
             break
         }
         let updatedAt = Timestamp(iso8601: row["updated_at"] as String? ?? "") ?? Timestamp(millisecondsSince1970: 0)

@@ -7,8 +7,8 @@ import Foundation
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "The day's register of screenings and follow-up visits, for the supervisor's review.",
-        subcommands: [Daily.self])
+        abstract: "The day's register of screenings and follow-up visits, and the supervisor's review of each.",
+        subcommands: [Daily.self, Mark.self])
 
     /// Which rows of the register to keep.
     enum Only: String, ExpressibleByArgument, CaseIterable {
@@ -27,8 +27,9 @@ struct ReviewCommand: ParsableCommand {
                 text: totals, then one line a visit (time, worker, patient, age and sex, village, BP mean, glucose, CBAC \
                 score, the verdict and where to). csv: a header row and one visit a row (UTF-8). json: [{screening_id, \
                 patient_id, kind, worker, time, patient_name, sex, age, village, bp: [systolic, diastolic] or null, \
-                glucose: {type, mg_dl, meter} or null, cbac_score, urgent, refer, places, review}]; review is null until \
-                the visit is reviewed.
+                glucose: {type, mg_dl, meter} or null, cbac_score, urgent, refer, places, review, review_note}]; review is \
+                null until the visit is reviewed, then "reviewed", "sent_back" or "corrected"; review_note is the last \
+                reason or comment.
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -55,9 +56,9 @@ struct ReviewCommand: ParsableCommand {
                 case nil: true
                 case .urgent?: entry.screening.urgent
                 case .referred?: entry.screening.refer
-                // Reviews are not recorded yet: every visit is unreviewed, none sent back.
-                case .unreviewed?: true
-                case .sentBack?: false
+                // A comment alone decides nothing: the visit is still to be reviewed.
+                case .unreviewed?: entry.review.state == nil
+                case .sentBack?: entry.review.state == .sentBack
                 }
             }
             let rows = entries.map { RegisterRow($0, placeNames: $0.places.map { rules.placeName($0, language: environment.strings.language) }) }
@@ -71,6 +72,60 @@ struct ReviewCommand: ParsableCommand {
                 environment.say(.cliRegisterTotals, ["date": day.iso8601, "visits": String(entries.count), "screenings": String(entries.count - followUps),
                                                      "follow_ups": String(followUps), "referred": String(referred), "urgent": String(urgent)])
                 for row in rows { print(row.textLine) }
+            }
+        }
+    }
+}
+
+extension ReviewCommand {
+    /// `arogya review mark`: a supervisor's review of one screening, proven by her PIN.
+    struct Mark: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a screening reviewed, or send it back to the worker who saved it, with a reason (--as a supervisor, with her PIN).",
+            discussion: """
+                --comment alone saves a comment. A worker cannot review her own screening. The review is a record of its \
+                own: it is audited and uploaded like any other. Exit 0 saved; 1 refused (not a supervisor, her own \
+                screening, no such screening, a wrong PIN); 2 invalid (a reason or comment empty or too long, no --as).
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: ArgumentHelp("The screening's id (screening_id in `review daily`).", valueName: "screening-id")) var screeningId: String
+        @Flag(help: "Found right.") var reviewed = false
+        @Option(name: .customLong("send-back"), help: ArgumentHelp("Send it back for correction, saying why.", valueName: "reason"))
+        var sendBack: String?
+        @Option(help: ArgumentHelp("A comment, alone or with the review.", valueName: "text")) var comment: String?
+        @Flag(help: "Print JSON: {review_id, screening_id, action, state}.") var json = false
+
+        func validate() throws {
+            if reviewed && sendBack != nil { throw ValidationError("Give --reviewed or --send-back, not both.") }
+            if !reviewed && sendBack == nil && comment == nil { throw ValidationError("Give --reviewed, --send-back REASON or --comment TEXT.") }
+        }
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let store = try environment.openStore(.mustExist)
+            guard actorOptions.account != nil else { try CommandEnvironment.fail(code: 2, "arogya: " + environment.strings[.cliReviewAsNeeded]) }
+            let action: ReviewAction = reviewed ? .reviewed : (sendBack != nil ? .sentBack : .comment)
+            // The texts are judged before the PIN is asked for, so a typo costs no sign-in attempt.
+            do {
+                try ReviewRules.check(action: action, reason: try sendBack.flatMap(ReviewRules.text), comment: try comment.flatMap(ReviewRules.text))
+            } catch {
+                try CommandEnvironment.fail(code: 2, "arogya: " + environment.strings.text(error))
+            }
+            let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
+            let review = try environment.run {
+                try store.reviewScreening(screeningId, action: action, reason: sendBack, comment: comment, by: actor)
+            }
+            let state = try environment.run { try store.reviewHistory(screeningId: review.screeningId).state }
+            if json {
+                print(JSONValue.object([
+                    ("review_id", .string(review.id)), ("screening_id", .string(review.screeningId)),
+                    ("action", .string(review.action.rawValue)), ("state", state.map { .string($0.rawValue) } ?? .null),
+                ]).serialized())
+            } else {
+                environment.say(.cliReviewSaved, ["screening": review.screeningId, "state": state?.rawValue ?? review.action.rawValue])
             }
         }
     }
@@ -103,21 +158,22 @@ struct RegisterRow {
     var bp: String { entry.screening.bloodPressure.map { "\($0.systolic)/\($0.diastolic)" } ?? "-" }
 
     static let csvHeader = ["screening_id", "patient_id", "kind", "date", "time", "worker", "patient_name", "sex", "age", "village",
-                            "bp", "glucose", "cbac_score", "verdict", "places", "review"]
+                            "bp", "glucose", "cbac_score", "verdict", "places", "review", "review_note"]
 
     var csvFields: [String] {
         let screening = entry.screening
         return [screening.id, entry.patient.id, screening.kind.rawValue, screening.day.iso8601, time, screening.recordedBy, entry.patient.name,
                 entry.patient.sex.rawValue, String(age), entry.patient.village?.name ?? "", bp == "-" ? "" : bp, glucose == "-" ? "" : glucose,
-                screening.cbacScore.map(String.init) ?? "", verdict == "-" ? "" : verdict, placeNames.joined(separator: "; "), ""]
+                screening.cbacScore.map(String.init) ?? "", verdict == "-" ? "" : verdict, placeNames.joined(separator: "; "),
+                entry.review.state?.rawValue ?? "", reviewNote ?? ""]
     }
 
     var textLine: String {
         let screening = entry.screening
-        let who = DisplayWidth.pad(DisplayWidth.truncate(TextSanitizer.singleLine(entry.patient.name), to: 18, ellipsis: "~"), to: 19)
+        let who = DisplayWidth.pad(DisplayWidth.truncate(TextSanitizer.singleLine(entry.patient.name), to: 17, ellipsis: "~"), to: 18)
         let worker = DisplayWidth.pad(DisplayWidth.truncate(screening.recordedBy, to: 8, ellipsis: "~"), to: 9)
         let sex = entry.patient.sex == .female ? "F" : (entry.patient.sex == .male ? "M" : "O")
-        let line = time + " " + worker + who + DisplayWidth.pad(sex + String(age), to: 4) + " BP " + DisplayWidth.pad(bp, to: 8)
+        let line = reviewMark + time + " " + worker + who + DisplayWidth.pad(sex + String(age), to: 4) + " BP " + DisplayWidth.pad(bp, to: 8)
             + DisplayWidth.pad(glucose, to: 13) + "CBAC " + DisplayWidth.pad(screening.cbacScore.map(String.init) ?? "-", to: 3) + verdict
             + (placeNames.isEmpty ? "" : ": " + placeNames.joined(separator: ", "))
         return DisplayWidth.truncate(line, to: 80, ellipsis: "~")
@@ -142,8 +198,24 @@ struct RegisterRow {
             ("bp", screening.bloodPressure.map { .array([.number(Double($0.systolic)), .number(Double($0.diastolic))]) } ?? .null),
             ("glucose", glucoseJSON), ("cbac_score", screening.cbacScore.map { .number(Double($0)) } ?? .null),
             ("urgent", .bool(screening.urgent)), ("refer", .bool(screening.refer)), ("places", .array(entry.places.map(JSONValue.string))),
-            ("review", .null),
+            ("review", entry.review.state.map { .string($0.rawValue) } ?? .null),
+            ("review_note", reviewNote.map(JSONValue.string) ?? .null),
         ])
+    }
+
+    /// The last reason or comment a supervisor wrote on it.
+    var reviewNote: String? {
+        entry.review.reviews.last { $0.reason != nil || $0.comment != nil }.flatMap { $0.reason ?? $0.comment }
+    }
+
+    /// What the text register shows before the time: nothing until reviewed.
+    var reviewMark: String {
+        switch entry.review.state {
+        case nil: " "
+        case .reviewed?: "R"
+        case .sentBack?: "B"
+        case .corrected?: "C"
+        }
     }
 }
 

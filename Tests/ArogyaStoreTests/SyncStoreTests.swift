@@ -174,7 +174,7 @@ struct SyncStoreTests {
 
     static let rules = Fixtures.vocabulary.rules(today: CivilDate(year: 2026, month: 11, day: 22)!)
 
-    @Test("Given every kind of record a terminal makes (facility, accounts, a patient with every identifier, a screening, referrals with an outcome, a merge, an ABHA request), when queued, then the rules every record is judged by accept each as it is")
+    @Test("Given every kind of record a terminal makes (facility, accounts, a patient with every identifier, a screening, referrals with an outcome, a merge, an ABHA request, a review, a corrected screening), when queued, then the rules every record is judged by accept each as it is")
     func ownRecordsPassTheRules() throws {
         let store = try Fixtures.setUpStore()
         guard case .registered(let sita) = try store.registerPatient(
@@ -194,8 +194,15 @@ struct SyncStoreTests {
         try store.saveAbhaRequest(AppDatabase.NewAbhaRequest(patientId: sita.id, flow: .enrol, mobile: "9876543210", abhaAddress: "sita.rampur@sbx",
                                                              abhaNumber: nil, consent: "abha-enrollment 1.4", reason: "the hub could not be reached"),
                                   by: .account("asha"))
+        // Sent back and corrected: a review, the screening's second version and a referral withdrawn.
+        try store.reviewScreening(saved.summary.id, action: .sentBack, reason: "HI fasting: check the meter", comment: "call me", by: .account("priya"))
+        let calmer = try ScreeningInput.read(JSONField(try JSONParser.parse(#"{"sex": "female", "age": 50, "bp": [[182, 112]], "glucose": {"type": "fasting", "mg_dl": 96}}"#)), protocol: rules)
+        _ = try store.correctScreening(saved.summary.id, with: ScreeningVisit(patientId: sita.id, kind: .screening, day: today, input: calmer),
+                                       reasonText: ScreeningReasonText(strings: Fixtures.strings, protocol: rules), by: .account("asha"))
         let batch = try store.nextUploadBatch()
         #expect(Set(batch.records.map(\.type)) == Set(RecordType.allCases))
+        #expect(batch.records.contains { $0.type == .screening && $0.payload["answers_review"] != nil && $0.payload["answers_review"] != .null })
+        #expect(batch.records.contains { $0.type == .referral && $0.payload["withdrawn_on"] == .string(today.iso8601) })
         for record in batch.records {
             if case .failure(let problem) = Self.rules.check(record) { Issue.record("\(record.type) \(record.id): \(problem)") }
         }

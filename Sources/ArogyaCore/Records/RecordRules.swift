@@ -10,6 +10,8 @@ public enum RecordType: String, CaseIterable, Sendable, Hashable {
     case referral
     /// An ABHA request saved while ABDM could not be reached; never an Aadhaar number or an OTP.
     case abhaRequest = "abha_request"
+    /// A supervisor's review of a screening: reviewed, a comment, or sent back for correction.
+    case review
 }
 
 /// A record that breaks a rule: the field, and why, in words a person can act on.
@@ -62,6 +64,7 @@ public struct RecordRules: Sendable {
         case .account: try account(&reader)
         case .facility: try facility(&reader)
         case .abhaRequest: try abhaRequest(&reader)
+        case .review: try review(&reader)
         }
         try reader.time("created_at", required: true)
         try reader.time("updated_at", required: true)
@@ -136,6 +139,7 @@ public struct RecordRules: Sendable {
         try reader.choice("adherence", Adherence.self, required: false)
         try reader.text("recorded_by", maxLength: 64, required: true)
         try reader.id("recorded_by_account", required: false)
+        try reader.id("answers_review", required: false)
     }
 
     private func referral(_ reader: inout PayloadReader) throws(RecordProblem) {
@@ -152,6 +156,21 @@ public struct RecordRules: Sendable {
         try reader.choice("outcome", ReferralOutcome.self, required: false)
         try reader.date("outcome_on", required: false)
         try reader.text("outcome_note", maxLength: 200, required: false)
+        try reader.date("withdrawn_on", required: false)
+    }
+
+    private func review(_ reader: inout PayloadReader) throws(RecordProblem) {
+        try reader.id("screening_id", required: true)
+        try reader.id("patient_id", required: true)
+        let action = try reader.choice("action", ReviewAction.self, required: true)
+        let reason = try reader.rule("reason", required: false) { text throws(UserMessage) -> String? in try ReviewRules.text(text) }
+        let comment = try reader.rule("comment", required: false) { text throws(UserMessage) -> String? in try ReviewRules.text(text) }
+        if let action {
+            do { try ReviewRules.check(action: action, reason: reason, comment: comment) } catch {
+                throw reader.problem(action == .comment ? "comment" : "reason", error)
+            }
+        }
+        try reader.text("reviewed_by", maxLength: 64, required: true)
     }
 
     private func abhaRequest(_ reader: inout PayloadReader) throws(RecordProblem) {

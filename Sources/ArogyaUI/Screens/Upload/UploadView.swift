@@ -147,6 +147,7 @@ enum UploadView {
         case .account: return .recordAccount
         case .facility: return .recordFacility
         case .abhaRequest: return .recordAbhaRequest
+        case .review: return .recordReview
         }
     }
 }
