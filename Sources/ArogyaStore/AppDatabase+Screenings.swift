@@ -111,6 +111,11 @@ extension AppDatabase {
         }
     }
 
+    /// One screening or follow-up visit.
+    public func screening(id: String) throws(StoreError) -> ScreeningSummary? {
+        try read { db in try Self.screeningSummaries(db, where: "s.id = ?", [id]).first }
+    }
+
     /// A patient's referrals, open ones first, then newest first.
     public func referrals(patientId: String) throws(StoreError) -> [ReferralRecord] {
         try read { db in

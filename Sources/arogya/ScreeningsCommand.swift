@@ -9,7 +9,7 @@ struct ScreeningsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screenings",
         abstract: "Record screenings and follow-up visits.",
-        subcommands: [Add.self, Record.self, Import.self])
+        subcommands: [Add.self, Record.self, Import.self, Correct.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -76,10 +76,14 @@ struct ScreeningsCommand: ParsableCommand {
 
     /// Judges and saves a visit exactly as the screen does (referrals, due dates, outbox, audit) and prints
     /// the verdict, or `{id, patient_id, kind, screened_on, decision}`.
-    static func save(_ visit: ScreeningVisit, store: AppDatabase, rules: ScreeningProtocol, actor: AuditActor,
+    /// With `correcting`, the visit is that screening's correction after a send-back.
+    static func save(_ visit: ScreeningVisit, correcting: String? = nil, store: AppDatabase, rules: ScreeningProtocol, actor: AuditActor,
                      environment: CommandEnvironment, json: Bool) throws {
         let reasonText = ScreeningReasonText(strings: environment.strings, protocol: rules)
-        let saved = try environment.run { try store.recordScreening(visit, reasonText: reasonText, by: actor) }
+        let saved = try environment.run {
+            if let correcting { return try store.correctScreening(correcting, with: visit, reasonText: reasonText, by: actor) }
+            return try store.recordScreening(visit, reasonText: reasonText, by: actor)
+        }
         if json {
             print(JSONValue.object([
                 ("id", .string(saved.summary.id)), ("patient_id", .string(visit.patientId)), ("kind", .string(visit.kind.rawValue)),
@@ -125,6 +129,41 @@ struct ScreeningsCommand: ParsableCommand {
                 try ScreeningsCommand.visit(Array(data), patientId: patientId, date: date, store: store, rules: rules)
             }
             try ScreeningsCommand.save(visit, store: store, rules: rules, actor: actor, environment: environment, json: json)
+        }
+    }
+
+    struct Correct: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a screening a supervisor sent back: its readings again as JSON on standard input (--as, with her PIN).",
+            discussion: """
+                The same shape as `screenings record`, for the same patient and day. It is judged again and becomes the \
+                screening's next version (the earlier one kept), answering the send-back; referrals follow the new \
+                decision. Exit 0 saved; 1 refused (not sent back, no such screening); 2 invalid.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: ArgumentHelp("The screening's id.", valueName: "screening-id")) var screeningId: String
+        @Flag(help: "Print JSON: {id, patient_id, kind, screened_on, decision}.") var json = false
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            let store = try environment.openStore(.mustExist)
+            let actor = try ScreeningsCommand.provenActor(actorOptions, store: store, environment: environment)
+            let rules = try ProtocolChoice.facilityProtocol(environment)
+            let visit = try environment.run { () throws -> ScreeningVisit in
+                guard let earlier = try store.screening(id: screeningId) else {
+                    throw StoreError.refused(UserMessage(.errorUnknownScreening, ["id": TextSanitizer.singleLine(screeningId)]))
+                }
+                var visit = try ScreeningsCommand.visit(Array(data), patientId: earlier.patientId, date: earlier.day.iso8601,
+                                                        followUp: earlier.kind == .followUp, store: store, rules: rules)
+                visit.medicines = earlier.medicines
+                visit.adherence = earlier.adherence
+                return visit
+            }
+            try ScreeningsCommand.save(visit, correcting: screeningId, store: store, rules: rules, actor: actor, environment: environment, json: json)
         }
     }
 

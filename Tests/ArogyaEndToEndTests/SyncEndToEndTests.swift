@@ -44,9 +44,10 @@ struct SyncEndToEndTests {
         throw ChildProcess.SpawnError.timedOut("arogya-hub serve", seconds: 20, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    func terminal(_ folder: TemporaryFolder, _ name: String, hub: String) throws -> String {
+    func terminal(_ folder: TemporaryFolder, _ name: String, hub: String, supervisor: String = "priya") throws -> String {
         let database = folder.file(name + ".sqlite")
-        let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya", "--village", "Rampur"], stdin: "4826\n")
+        let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", supervisor, "--village", "Rampur"],
+                                         stdin: "4826\n")
         #expect(setup.status == 0, "\(setup.stderr)")
         let added = try admin(folder, ["devices", "add", "--facility", "IN0001", "--label", name])
         let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))

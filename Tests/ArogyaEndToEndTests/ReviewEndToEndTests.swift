@@ -1,0 +1,97 @@
+import ArogyaCore
+import ArogyaTesting
+import Foundation
+import Testing
+
+/// Review, send-back and correction between a worker's terminal and her supervisor's, through a live hub.
+extension SyncEndToEndTests {
+    func json(_ result: BuiltProduct.Result) throws -> JSONValue {
+        #expect(result.status == 0, "\(result.stderr)")
+        return try JSONParser.parse(result.stdout)
+    }
+
+    func register(_ database: String) throws -> [JSONValue] {
+        guard case .array(let rows) = try json(try BuiltProduct.run(["review", "daily", "--db", database, "--date", "2026-11-20", "--format", "json"])) else {
+            return []
+        }
+        return rows
+    }
+
+    @Test("Given a screening synced from a worker's terminal, when her supervisor sends it back on another terminal, then the worker's terminal shows it sent back, her correction returns to the supervisor as corrected, and the hub refuses a review by its author")
+    func reviewSendBackAndCorrect() throws {
+        let folder = try TemporaryFolder()
+        let (hub, address) = try startHub(folder)
+        defer { hub.signal(SIGTERM); hub.wait() }
+        let worker = try terminal(folder, "worker", hub: address)
+        let supervisor = try terminal(folder, "supervisor", hub: address, supervisor: "meena")
+        let pin = ["AROGYA_PIN": "4826"]
+
+        let added = try json(try BuiltProduct.run(["patients", "add", "--db", worker, "--name", "सुनीता देवी", "--sex", "female",
+                                                   "--dob", "1976-03-10", "--village", "Rampur", "--json"]))
+        guard case .string(let patient)? = added["id"] else { Issue.record("no patient: \(added)"); return }
+        let raised = #"{"bp": [[150, 96], [154, 96]], "glucose": {"type": "random", "mg_dl": 212}}"#
+        let saved = try json(try BuiltProduct.run(["screenings", "record", patient, "--db", worker, "--as", "priya", "--date", "2026-11-20", "--json"],
+                                                  stdin: raised, environment: pin))
+        guard case .string(let screening)? = saved["id"] else { Issue.record("no screening: \(saved)"); return }
+        // Her own screening: refused on her terminal before anything is written.
+        let own = try BuiltProduct.run(["review", "mark", screening, "--reviewed", "--db", worker, "--as", "priya"], environment: pin)
+        #expect(own.status == 1 && own.stderr.contains("You saved this screening"), "\(own.stderr)")
+        #expect(try BuiltProduct.run(["sync", "--db", worker]).status == 0)
+
+        #expect(try BuiltProduct.run(["sync", "--db", supervisor]).status == 0)
+        var rows = try register(supervisor)
+        #expect(rows.count == 1 && rows.first?["review"] == .null && rows.first?["patient_name"] == .string("सुनीता देवी"), "\(rows)")
+        let noReason = try BuiltProduct.run(["review", "mark", screening, "--send-back", " ", "--db", supervisor, "--as", "meena"], environment: pin)
+        #expect(noReason.status == 2 && noReason.stderr.contains("Say why"), "\(noReason.stderr)")
+        let sent = try json(try BuiltProduct.run(["review", "mark", screening, "--send-back", "Sugar 212 random: was she fasting?",
+                                                  "--db", supervisor, "--as", "meena", "--json"], environment: pin))
+        #expect(sent["state"] == .string("sent_back"))
+        #expect(try BuiltProduct.run(["sync", "--db", supervisor]).status == 0)
+
+        #expect(try BuiltProduct.run(["sync", "--db", worker]).status == 0)
+        rows = try register(worker)
+        #expect(rows.first?["review"] == .string("sent_back") && rows.first?["review_note"] == .string("Sugar 212 random: was she fasting?"), "\(rows)")
+        let onlySentBack = try BuiltProduct.run(["review", "daily", "--db", worker, "--date", "2026-11-20", "--only", "sent-back", "--format", "csv"])
+        #expect(onlySentBack.stdout.contains(screening))
+        let corrected = try json(try BuiltProduct.run(["screenings", "correct", screening, "--db", worker, "--as", "priya", "--json"],
+                                                      stdin: #"{"bp": [[150, 96], [154, 96]], "glucose": {"type": "fasting", "mg_dl": 98}}"#,
+                                                      environment: pin))
+        #expect(corrected["id"] == .string(screening) && corrected["screened_on"] == .string("2026-11-20"))
+        #expect(try BuiltProduct.run(["sync", "--db", worker]).status == 0)
+
+        #expect(try BuiltProduct.run(["sync", "--db", supervisor]).status == 0)
+        rows = try register(supervisor)
+        #expect(rows.first?["review"] == .string("corrected"), "\(rows)")
+        #expect(rows.first?["glucose"]?["type"] == .string("fasting"), "the supervisor sees the corrected readings: \(rows)")
+        let reviewed = try json(try BuiltProduct.run(["review", "mark", screening, "--reviewed", "--comment", "Thank you",
+                                                      "--db", supervisor, "--as", "meena", "--json"], environment: pin))
+        #expect(reviewed["state"] == .string("reviewed"))
+
+        // A review by the screening's author, written by any client, is refused by the hub with why.
+        let stats = try JSONParser.parse(try admin(folder, ["stats", "--json"]))
+        guard case .array(let counts)? = stats["records"] else { Issue.record("no records in stats"); return }
+        #expect(counts.contains { $0["type"] == .string("review") && $0["count"] == .number(1) }, "\(stats)")
+        let token = try String(contentsOfFile: worker + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let forged = UUIDv7.string(at: Timestamp(iso8601: "2026-11-20T10:00:00.000Z")!)
+        let body = """
+            {"records": [{"type": "review", "id": "\(forged)", "version": 1, "base_version": 0, "updated_at": "2026-11-20T10:00:00.000Z",
+              "payload": {"id": "\(forged)", "screening_id": "\(screening)", "patient_id": "\(patient)", "action": "reviewed",
+                          "reviewed_by": "priya", "created_at": "2026-11-20T10:00:00.000Z", "updated_at": "2026-11-20T10:00:00.000Z"}}]}
+            """
+        let push = try post(address + "/v1/sync/push", token: token, body: body)
+        #expect(push.status == 200, "\(push.body)")
+        guard case .array(let results)? = try JSONParser.parse(push.body)["results"], let result = results.first else {
+            Issue.record("no results: \(push.body)"); return
+        }
+        #expect(result["status"] == .string("rejected"), "\(push.body)")
+        guard case .string(let reason)? = result["reason"] else { Issue.record("no reason: \(push.body)"); return }
+        #expect(reason.contains("priya saved this screening and cannot review it"), "\(reason)")
+    }
+
+    func post(_ url: String, token: String, body: String) throws -> (status: Int, body: String) {
+        let result = try ChildProcess.run("curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json",
+                                                   "--data-binary", body, url], timeout: 30)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+}
