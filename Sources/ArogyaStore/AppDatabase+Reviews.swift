@@ -51,6 +51,24 @@ extension AppDatabase {
         try read { db in try Self.reviewHistories(db, screeningIds: [screeningId])[screeningId] ?? ReviewHistory(reviews: [], answeredReview: nil) }
     }
 
+    /// The reviews of each of these screenings (the card's visits, a register's rows).
+    public func reviewHistories(screeningIds: [String]) throws(StoreError) -> [String: ReviewHistory] {
+        try read { db in try Self.reviewHistories(db, screeningIds: screeningIds) }
+    }
+
+    /// A saved screening's answers, read with the protocol it was judged by (or `fallback` when this
+    /// terminal does not have that one), and that protocol: what a correction starts from.
+    public func screeningInput(id: String, protocols: ProtocolLibrary, fallback: ScreeningProtocol) throws(StoreError) -> (ScreeningInput, ScreeningProtocol)? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT input, protocol_id, protocol_version FROM screening WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let rules = protocols.protocolWith(id: row["protocol_id"], version: row["protocol_version"]) ?? fallback
+            let input = try ScreeningInput.read(JSONField(try JSONParser.parse(row["input"] as String)), protocol: rules)
+            return (input, rules)
+        }
+    }
+
     /// The screenings `worker` saved that a supervisor sent back and she has not corrected yet, oldest
     /// send-back first.
     public func sentBack(to worker: String) throws(StoreError) -> [SentBackScreening] {

@@ -152,7 +152,7 @@ public final class AppModel {
         guard isLargeEnough else { return }
         if case .key(let key) = input {
             if GlobalKeys.redraw.contains(key) { wantsFullRepaint = true; return }
-            if GlobalKeys.help.contains(key), let top = stack.last, !(top is HelpScreen) {
+            if GlobalKeys.help.contains(key), let top = stack.last, !(top is HelpScreen), !(key == .char("?") && top.typesFreeText) {
                 push(HelpScreen(context: context, screenTitle: top.title, hints: top.keyHints + GlobalKeys.hints))
                 return
             }

@@ -1,3 +1,4 @@
+import Foundation
 import ArogyaCore
 import ArogyaStore
 import ArogyaSync
@@ -21,11 +22,14 @@ public struct AppContext: Sendable {
     public let syncIntervalMinutes: Int
     /// ABDM through the facility's hub, for the ABHA screens.
     public let abha: AbhaAccess
+    /// Where the supervisor's exports (the register, the indicators) are written.
+    public let exportDirectory: String
 
     public init(store: AppDatabase, strings: StringTable, protocols: ProtocolLibrary, clock: WallClock = .system,
                 localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
                 buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0,
-                abha: AbhaAccess = .none) {
+                abha: AbhaAccess = .none, exportDirectory: String = AppContext.defaultExportDirectory) {
+        self.exportDirectory = exportDirectory
         self.sync = sync
         self.abha = abha
         self.syncIntervalMinutes = max(0, syncIntervalMinutes)
@@ -35,6 +39,13 @@ public struct AppContext: Sendable {
         self.clock = clock
         self.localTime = localTime
         self.buildDate = buildDate
+    }
+}
+
+extension AppContext {
+    /// `~/arogya-exports`: the signed-in Unix user's, so that a shared terminal's exports stay apart.
+    public static var defaultExportDirectory: String {
+        (NSHomeDirectory() as NSString).appendingPathComponent("arogya-exports")
     }
 }
 
@@ -103,6 +114,9 @@ public protocol Screen: AnyObject, Sendable {
     var hasUnsavedInput: Bool { get }
     /// Drawn over the screen beneath it (a dialog), instead of in place of it.
     var isModal: Bool { get }
+    /// The focus is in a field of free text, where "?" is a character to type (a comment, a reason), not
+    /// the help key; F1 still opens help.
+    var typesFreeText: Bool { get }
 
     func handle(_ input: InputEvent) -> Effect
     /// Called when the screen comes to the top: when pushed and when the screen above it closes.
@@ -114,6 +128,7 @@ public protocol Screen: AnyObject, Sendable {
 
 extension Screen {
     public var isModal: Bool { false }
+    public var typesFreeText: Bool { false }
     public func appeared() -> Effect { .none }
     public func tick() -> Effect { .none }
 }

@@ -3,9 +3,9 @@ import ArogyaCore
 /// The home screen: the list of screens, with those not built yet or not for this role shown disabled
 /// and saying why.
 @MainActor
-final class HomeScreen: KeyedScreen {
+final class HomeScreen: KeyedScreen, MessageScreen {
     enum Item: Int, CaseIterable, Sendable {
-        case patients, screening, upload, review, users, settings, pendingAbha
+        case patients, screening, upload, review, users, settings, pendingAbha, sentBack
 
         var label: StringKey {
             switch self {
@@ -16,6 +16,7 @@ final class HomeScreen: KeyedScreen {
             case .users: return .homeUsers
             case .settings: return .homeSettings
             case .pendingAbha: return .homePendingAbha
+            case .sentBack: return .homeSentBack
             }
         }
 
@@ -28,11 +29,12 @@ final class HomeScreen: KeyedScreen {
             case .users: return .homeUsersDetail
             case .settings: return .homeSettingsDetail
             case .pendingAbha: return .homePendingAbhaDetail
+            case .sentBack: return .homeSentBackDetail
             }
         }
 
         /// Built in this version.
-        var isAvailable: Bool { self != .review }
+        var isAvailable: Bool { true }
         var needsSupervisor: Bool { self == .users || self == .settings || self == .review }
     }
 
@@ -41,6 +43,28 @@ final class HomeScreen: KeyedScreen {
     struct State: Equatable {
         var selected: Item = .patients
         var message: UserMessage?
+        /// Her screenings a supervisor sent back, still to correct.
+        var sentBack = 0
+    }
+
+    enum Message: StoreFailureMessage {
+        case counted(sentBack: Int)
+        case storeFailed(UserMessage)
+    }
+
+    /// Counted again each time Home comes back to the top: after a sync or a correction it is current.
+    func appeared() -> Effect {
+        let store = context.store
+        let worker = account.username
+        return runStore { .counted(sentBack: try store.sentBack(to: worker).count) }
+    }
+
+    func receive(_ message: Message) -> Effect {
+        switch message {
+        case .counted(let sentBack): state.sentBack = sentBack
+        case .storeFailed(let failure): state.message = failure
+        }
+        return .none
     }
 
     let context: AppContext
@@ -113,7 +137,8 @@ final class HomeScreen: KeyedScreen {
         case .users: return .push(UsersScreen(context: context, account: account))
         case .settings: return .push(SettingsScreen(context: context, account: account))
         case .pendingAbha: return .push(PendingAbhaScreen(context: context, account: account))
-        default: return .none
+        case .review: return .push(RegisterScreen(context: context, account: account))
+        case .sentBack: return .push(SentBackScreen(context: context, account: account))
         }
     }
 
@@ -143,6 +168,12 @@ enum HomeView {
                         area: Rect(x: content.x, y: y, width: content.width, height: items.count))
         y += items.count
         y += 1
+        if state.sentBack > 0 {
+            let text = strings.text(state.sentBack == 1 ? .homeSentBackOne : .homeSentBackMany,
+                                    ["count": String(state.sentBack), "key": String(HomeScreen.Item.sentBack.rawValue + 1)])
+            canvas.put("! " + text, at: Point(x: content.x, y: y), style: .warning, maxWidth: content.width)
+            y += 1
+        }
         if let message = state.message {
             canvas.put("! " + strings.text(message), at: Point(x: content.x, y: y), style: .warning, maxWidth: content.width)
         }

@@ -58,6 +58,11 @@ protocol FormScreen: KeyedScreen, MessageScreen where Action == FormAction, Mess
 extension FormScreen {
     var hasUnsavedInput: Bool { formState.form.isDirty }
 
+    var typesFreeText: Bool {
+        if case .text(let input) = formState.form[formState.form.focusedId].content { return input.kind == .text }
+        return false
+    }
+
     /// The standard table; the cancel keys and label vary (Esc "Back", or F10 "Quit" on first setup).
     static func formKeyTable(cancelKeys: [Key] = [.escape], cancelLabel: StringKey = .actionCancel,
                              cancelHelp: StringKey = .helpFormCancel, saveHelp: StringKey = .helpFormSave) -> KeyTable<FormAction> {

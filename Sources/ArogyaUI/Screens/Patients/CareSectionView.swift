@@ -79,7 +79,16 @@ enum CareSectionView {
                 let missing = screening.notScreened.map { strings[$0 == .hypertension ? .cardNoBp : .cardNoGlucose] }
                 pieces.append(strings.text(.cardIncomplete, ["missing": missing.joined(separator: ", ")]))
             }
-            line(pieces.joined(separator: glyphs.separator), screening.urgent ? .error : (screening.notScreened.isEmpty ? .normal : .warning))
+            let review = state.reviews[screening.id]
+            switch review?.state {
+            case .sentBack?:
+                pieces.append(strings.text(.cardSentBack, ["reason": review?.openSendBack?.reason ?? "", "by": review?.openSendBack?.reviewedBy ?? ""]))
+            case .reviewed?: pieces.append(strings[.cardReviewed])
+            case .corrected?: pieces.append(strings[.cardCorrected])
+            case nil: break
+            }
+            let style: Style = screening.urgent ? .error : (screening.notScreened.isEmpty && review?.state != .sentBack ? .normal : .warning)
+            line(pieces.joined(separator: glyphs.separator), style)
         }
         return y
     }

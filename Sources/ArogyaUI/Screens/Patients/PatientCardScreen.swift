@@ -12,6 +12,8 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         var patient: Patient?
         var care: CareSummary?
         var screenings: [ScreeningSummary] = []
+        /// The supervisor's reviews of those visits, by screening.
+        var reviews: [String: ReviewHistory] = [:]
         var rules: ScreeningProtocol?
         /// Her ABHA request kept while there was no network, if one waits.
         var pendingAbha: AbhaRequest?
@@ -59,6 +61,7 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         let patient: Patient?
         let care: CareSummary?
         let screenings: [ScreeningSummary]
+        var reviews: [String: ReviewHistory] = [:]
         let rules: ScreeningProtocol
         var pendingAbha: AbhaRequest?
     }
@@ -80,8 +83,9 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         return runStore {
             let rules = protocols.protocolFor(state: try store.facility()?.state?.code)
             guard let patient = try store.patient(id: id) else { return .loaded(Loaded(patient: nil, care: nil, screenings: [], rules: rules)) }
+            let screenings = try store.screenings(patientId: id, limit: 4)
             return .loaded(Loaded(patient: patient, care: try store.careSummary(patientId: id, today: today, protocol: rules),
-                                  screenings: try store.screenings(patientId: id, limit: 4), rules: rules,
+                                  screenings: screenings, reviews: try store.reviewHistories(screeningIds: screenings.map(\.id)), rules: rules,
                                   pendingAbha: try store.pendingAbhaRequests(patientId: id).first?.request))
         }
     }
@@ -162,6 +166,7 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             state.patient = loaded.patient
             state.care = loaded.care
             state.screenings = loaded.screenings
+            state.reviews = loaded.reviews
             state.rules = loaded.rules
             state.pendingAbha = loaded.pendingAbha
             if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }

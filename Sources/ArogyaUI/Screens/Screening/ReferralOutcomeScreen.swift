@@ -42,6 +42,7 @@ final class ReferralOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen {
 
     var title: String { context.strings[.referralOutcomeTitle] + ": " + patient.name }
     var hasUnsavedInput: Bool { state.outcome != nil || !state.note.isEmpty }
+    var typesFreeText: Bool { state.isOnNote }
 
     /// Outcome letters: r reached, c confirmed, t treatment started, n not reached.
     nonisolated static let letters: [(Character, ReferralOutcome)] = [("r", .reached), ("c", .confirmed), ("t", .treatmentStarted), ("n", .notReached)]

@@ -143,6 +143,68 @@ struct ScreeningDraft: Sendable {
 
     func question(_ id: QuestionID) -> Question? { questions.first { $0.id == id } }
 
+    /// The answers a saved screening was made of, for correcting it after a send-back: `input` of the
+    /// result gives back the same screening. Values are taken as confirmed, as they were when saved.
+    mutating func fill(from saved: ScreeningInput) {
+        func typed(_ id: QuestionID, _ value: Double?) {
+            guard let value else { return }
+            let text = JSONValue.format(value)
+            answers[id] = .typed(text)
+            confirmed[id] = text
+        }
+        func yesNo(_ id: QuestionID, _ value: Bool?) {
+            if let value { answers[id] = value ? .yes : .no }
+        }
+        if questions.contains(where: { $0.id == .knownHypertension }) {
+            answers[.knownHypertension] = saved.known.contains(.hypertension) ? .yes : .no
+            answers[.knownDiabetes] = saved.known.contains(.diabetes) ? .yes : .no
+        }
+        if sex != .male { yesNo(.pregnant, saved.pregnant) }
+        if let cbac = saved.cbac {
+            if let tobacco = cbac.tobacco { answers[.tobacco] = .choice(tobacco.rawValue) }
+            yesNo(.alcohol, cbac.alcoholDaily)
+            typed(.waist, cbac.waistCm)
+            yesNo(.activity, cbac.activity150)
+            yesNo(.familyHistory, cbac.familyHistory)
+        }
+        // Every symptom the form asks was answered: those saved are yes, the rest no.
+        for question in questions {
+            if case .symptom(let code) = question.id { answers[question.id] = saved.symptoms.contains(code) ? .yes : .no }
+        }
+        if let phq2 = saved.phq2 {
+            typed(.phqInterest, Double(phq2.interest))
+            typed(.phqMood, Double(phq2.mood))
+        }
+        for (reading, pair) in saved.bloodPressure.prefix(rules.bloodPressure.maxReadings).enumerated() {
+            typed(.systolic(reading), Double(pair.systolic))
+            typed(.diastolic(reading), Double(pair.diastolic))
+        }
+        if let glucose = saved.glucose {
+            answers[.glucoseType] = .choice(glucose.type.rawValue)
+            switch glucose.value {
+            case .milligramsPerDecilitre(let value): typed(.glucoseValue, value)
+            case .meterLow: answers[.glucoseValue] = .typed("LO")
+            case .meterHigh: answers[.glucoseValue] = .typed("HI")
+            }
+        }
+        typed(.height, saved.heightCm)
+        typed(.weight, saved.weightKg)
+        typed(.pulse, saved.pulsePerMinute.map(Double.init))
+        for exam in [Exam.oral, .breast] {
+            switch exam == .oral ? saved.oral : saved.breast {
+            case .normal?: answers[.exam(exam)] = .choice(ExamChoice.normal)
+            case .findings(let codes)?:
+                answers[.exam(exam)] = .choice(ExamChoice.findings)
+                answers[.findings(exam)] = .ticked(Set(codes))
+            case .notDone?: answers[.exam(exam)] = .choice(ExamChoice.notDone)
+            case nil: break
+            }
+        }
+        if let via = saved.via { answers[.exam(.cervical)] = .choice(via.rawValue) }
+        for (exam, reason) in saved.skipReasons { answers[.skipReason(exam)] = .choice(reason.rawValue) }
+        if sex == .other { answers[.examsChosen] = .ticked(Set(saved.examsChosen.map(\.rawValue))) }
+    }
+
     /// Urgent for the test type chosen: random 212 is not, fasting 212 is.
     func isUrgentGlucose(_ value: Double) -> Bool {
         let type = choice(.glucoseType).flatMap(GlucoseTestType.init(rawValue:)) ?? .random

@@ -32,7 +32,12 @@ final class ScreeningOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen 
         case storeFailed(UserMessage)
     }
 
-    init(context: AppContext, account: Account, patient: Patient, draft: ScreeningDraft, day: CivilDate, medicines: String) {
+    /// The sent-back screening this outcome corrects; nil for a new one.
+    let correcting: ScreeningCorrection?
+
+    init(context: AppContext, account: Account, patient: Patient, draft: ScreeningDraft, day: CivilDate, medicines: String,
+         correcting: ScreeningCorrection? = nil) {
+        self.correcting = correcting
         self.context = context
         self.account = account
         self.patient = patient
@@ -72,6 +77,10 @@ final class ScreeningOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen 
                                        adherence: draft.choice(.adherence).flatMap(Adherence.init(rawValue:)))
             let text = ScreeningReasonText(strings: context.strings, protocol: draft.rules)
             let actor = AuditActor.account(account.username)
+            if let correcting {
+                let id = correcting.screening.id
+                return runStore { .saved(try store.correctScreening(id, with: visit, reasonText: text, by: actor)) }
+            }
             return runStore { .saved(try store.recordScreening(visit, reasonText: text, by: actor)) }
         }
         return .none
@@ -83,6 +92,7 @@ final class ScreeningOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen 
         case .saved(let saved):
             state.isSaved = true
             let referrals = saved.referrals.count
+            if correcting != nil { return close(answering: ScreeningSaved(notice: UserMessage(.correctionSaved))) }
             return close(answering: ScreeningSaved(notice: UserMessage(referrals == 0 ? .outcomeSaved : .outcomeSavedWithReferrals,
                                                                        ["count": String(referrals)])))
         case .storeFailed(let failure):
@@ -106,6 +116,11 @@ enum ScreeningOutcomeView {
         let glyphs = canvas.glyphs
         var lines: [(String, Style)] = []
 
+        // A correction says first what it answers.
+        if let sendBack = screen.correcting?.sendBack {
+            lines.append((strings.text(.correctionAnswers, ["by": sendBack.reviewedBy, "reason": sendBack.reason ?? ""]), .warning))
+            lines.append(("", .normal))
+        }
         // The verdict first, in words as well as colour; a screening that missed a reading never reads as
         // "no referral needed".
         if decision.urgent {

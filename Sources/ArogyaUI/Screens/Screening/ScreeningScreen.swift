@@ -36,23 +36,49 @@ final class ScreeningScreen: KeyedScreen, MessageScreen, AnsweringScreen {
         case saved(ScreeningSaved)
     }
 
+    /// A screening sent back, being corrected; nil for a new one.
+    let correcting: ScreeningCorrection?
+
     /// `rules` is the facility's protocol, which the card worked out when it loaded.
     init(context: AppContext, account: Account, patient: Patient, kind: ScreeningVisit.Kind, known: Set<KnownCondition>,
          rules: ScreeningProtocol) {
         self.context = context
         self.account = account
         self.patient = patient
+        self.correcting = nil
         let day = context.localTime(context.clock.now()).date
         let draft = ScreeningDraft(rules: rules, kind: kind, sex: patient.sex, age: patient.age(on: day), known: known,
                                    strings: context.strings)
         self.state = State(draft: draft, focus: draft.visibleQuestions.first!.id, day: day)
     }
 
+    /// The same form filled in with a sent-back screening's answers, on its own day, by the protocol it
+    /// was judged by.
+    init(context: AppContext, account: Account, patient: Patient, correcting: ScreeningCorrection) {
+        self.context = context
+        self.account = account
+        self.patient = patient
+        self.correcting = correcting
+        let screening = correcting.screening
+        var draft = ScreeningDraft(rules: correcting.rules, kind: screening.kind, sex: patient.sex, age: patient.age(on: screening.day),
+                                   known: correcting.input.known, strings: context.strings)
+        draft.fill(from: correcting.input)
+        if let adherence = screening.adherence { draft.set(.adherence, .choice(adherence.rawValue)) }
+        var state = State(draft: draft, focus: draft.visibleQuestions.first!.id, day: screening.day)
+        if let medicines = screening.medicines {
+            _ = state.medicines.paste(medicines)
+            state.draft.set(.medicines, .typed(medicines))
+        }
+        self.state = state
+    }
+
     var title: String {
-        context.strings[state.draft.kind == .screening ? .screeningTitle : .followUpTitle] + ": " + patient.name
+        if correcting != nil { return context.strings[.correctionTitle] + ": " + patient.name }
+        return context.strings[state.draft.kind == .screening ? .screeningTitle : .followUpTitle] + ": " + patient.name
     }
 
     var hasUnsavedInput: Bool { state.draft.isDirty }
+    var typesFreeText: Bool { state.focus == .medicines }
 
     let keyTable = KeyTable<Action>([
         KeyBinding(.next, keys: [.tab, .down], label: .actionNextField, help: .helpNextField, inFooter: false),
@@ -175,7 +201,7 @@ final class ScreeningScreen: KeyedScreen, MessageScreen, AnsweringScreen {
             return .none
         }
         let outcome = ScreeningOutcomeScreen(context: context, account: account, patient: patient, draft: state.draft,
-                                             day: state.day, medicines: state.medicines.text)
+                                             day: state.day, medicines: state.medicines.text, correcting: correcting)
         return ask(outcome) { .saved($0) }
     }
 
