@@ -2,6 +2,7 @@ import ArogyaCore
 import ArogyaStore
 import ArogyaSync
 import ArogyaUI
+import Foundation
 import Testing
 
 /// Runs the application without a terminal: keys in, background work run to completion, the frame out
@@ -16,10 +17,12 @@ public final class AppHarness {
 
     public init(store: AppDatabase, clock: WallClock = .fixed(Fixtures.now), size: Size = .minimum,
                 glyphs: Glyphs = .unicode, buildDate: CivilDate? = CivilDate(year: 2026, month: 11, day: 1),
-                sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0, abha: AbhaAccess = .none) throws {
+                sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0, abha: AbhaAccess = .none,
+                exportDirectory: String = NSTemporaryDirectory() + "arogya-exports") throws {
         self.store = store
         let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
-                                 buildDate: buildDate, sync: sync, syncIntervalMinutes: syncIntervalMinutes, abha: abha)
+                                 buildDate: buildDate, sync: sync, syncIntervalMinutes: syncIntervalMinutes, abha: abha,
+                                 exportDirectory: exportDirectory)
         app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
                        size: size, glyphs: glyphs)
     }

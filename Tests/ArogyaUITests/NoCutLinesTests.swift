@@ -111,11 +111,29 @@ struct NoCutLinesTests {
         expectNoCuts(harness, "duplicates")
         await backTo("HomeScreen", harness)
 
-        for (key, step) in [("2", "due"), ("3", "upload"), ("5", "users"), ("6", "settings")] {
+        for (key, step) in [("2", "due"), ("3", "upload"), ("5", "users"), ("6", "settings"), ("8", "sent back")] {
             await harness.press(.char(Character(key)))
             expectNoCuts(harness, step)
             await backTo("HomeScreen", harness)
         }
+
+        // The register of the day of her incomplete screening, its record, and sending it back.
+        await harness.press(.char("4"))
+        expectNoCuts(harness, "register, today")
+        await harness.press(.char("["), .char("["), .char("["))
+        #expect(harness.screen.contains("Venkata"), "\(harness.screen)")
+        expectNoCuts(harness, "register")
+        await harness.press(.enter)
+        #expect(harness.topScreenName == "RegisterRecordScreen")
+        expectNoCuts(harness, "register record")
+        await harness.press(.char("b"))
+        await harness.type(String(repeating: "Check the BP again and the breast exam; ", count: 3))
+        expectNoCuts(harness, "send back prompt")
+        await harness.press(.enter)
+        expectNoCuts(harness, "record sent back")
+        await backTo("RegisterScreen", harness)
+        expectNoCuts(harness, "register after the send-back")
+        await backTo("HomeScreen", harness)
     }
 }
 

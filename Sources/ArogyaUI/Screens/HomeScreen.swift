@@ -1,7 +1,7 @@
 import ArogyaCore
 
-/// The home screen: the list of screens, with those not built yet or not for this role shown disabled
-/// and saying why.
+/// The home screen: the list of screens, with those not for this role shown disabled and saying why, and
+/// how many of her screenings were sent back to her.
 @MainActor
 final class HomeScreen: KeyedScreen, MessageScreen {
     enum Item: Int, CaseIterable, Sendable {
@@ -33,8 +33,6 @@ final class HomeScreen: KeyedScreen, MessageScreen {
             }
         }
 
-        /// Built in this version.
-        var isAvailable: Bool { true }
         var needsSupervisor: Bool { self == .users || self == .settings || self == .review }
     }
 
@@ -121,10 +119,6 @@ final class HomeScreen: KeyedScreen, MessageScreen {
     }
 
     private func open(_ item: Item) -> Effect {
-        guard item.isAvailable else {
-            state.message = UserMessage(.homeNotYet, ["screen": context.strings[item.label]])
-            return .none
-        }
         guard !item.needsSupervisor || account.isSupervisor else {
             state.message = UserMessage(.errorSupervisorOnly)
             return .none
@@ -156,13 +150,12 @@ enum HomeView {
         y += 2
         let items = HomeScreen.Item.allCases
         let rows = items.map { item -> String in
-            let tag = !item.isAvailable ? strings[.homeTagComing]
-                : (item.needsSupervisor && !account.isSupervisor ? strings[.homeTagSupervisors] : "")
+            let tag = item.needsSupervisor && !account.isSupervisor ? strings[.homeTagSupervisors] : ""
             return "\(item.rawValue + 1)  " + DisplayWidth.pad(strings[item.label], to: 20)
                 + DisplayWidth.pad(strings[item.detail], to: 38) + tag
         }
         let styles = items.map { item -> Style in
-            !item.isAvailable || (item.needsSupervisor && !account.isSupervisor) ? .disabled : .normal
+            item.needsSupervisor && !account.isSupervisor ? .disabled : .normal
         }
         ListView.render(rows: rows, selected: state.selected.rawValue, styles: styles, into: &canvas,
                         area: Rect(x: content.x, y: y, width: content.width, height: items.count))

@@ -203,7 +203,8 @@ final class RegisterScreen: KeyedScreen, MessageScreen {
             state.notice = notice
             return load()
         case .exported(let csv, let text):
-            state.notice = UserMessage(.registerExported, ["csv": csv, "text": text])
+            state.notice = UserMessage(.registerExported, ["directory": (csv as NSString).deletingLastPathComponent,
+                                                           "csv": (csv as NSString).lastPathComponent, "text": (text as NSString).lastPathComponent])
         case .recordClosed(let notice):
             if let notice { state.notice = notice }
             return load()
@@ -287,7 +288,8 @@ enum RegisterFiles {
     /// The text register: a title, the totals, a line a visit, and under it where she was sent and
     /// what the supervisor wrote, each wrapped to 80 columns.
     static func printable(_ rows: [RegisterRow], day: CivilDate, strings: StringTable) -> String {
-        var lines = [strings.text(.registerPrintTitle, ["date": PatientFormatting.date(day, strings: strings)]), RegisterTotals(rows.map(\.entry)).text(strings), ""]
+        var lines = wrap(strings.text(.registerPrintTitle, ["date": PatientFormatting.date(day, strings: strings)]), width: 80)
+            + wrap(RegisterTotals(rows.map(\.entry)).text(strings), width: 80) + [""]
         for row in rows {
             lines.append(row.textLine)
             if !row.placeNames.isEmpty {

@@ -29,6 +29,16 @@ enum RegisterView {
             paragraph(strings[.statusLoading], .hint)
             return
         }
+        // The status line takes the rows its message needs (an export names two paths), up to three.
+        let message: StatusLineView.Message? = state.message.map { .problem(strings.text($0)) } ?? state.notice.map { .done(strings.text($0)) }
+        let messageText: String
+        switch message {
+        case .problem(let text)?: messageText = "! " + text
+        case .done(let text)?, .working(let text)?: messageText = text
+        case nil: messageText = ""
+        }
+        let statusRows = max(1, min(3, wrap(messageText, width: content.width).count))
+        let bottom = content.maxY - statusRows
         paragraph(RegisterTotals(state.entries).text(strings), .normal)
         y += 1
         let shown = state.shown
@@ -41,7 +51,7 @@ enum RegisterView {
             y += 1
             // Two rows at the foot for the selected visit's details, one for the status line.
             let detail = details(state.selectedEntry, strings: strings, placeName: placeName, width: content.width)
-            let listHeight = max(1, content.maxY - 1 - detail.count - y)
+            let listHeight = max(1, bottom - detail.count - y)
             let ellipsis = canvas.glyphs.ellipsis
             let rows = shown.map { columns.row($0, strings: strings, ellipsis: ellipsis, localTime: localTime) }
             let styles = shown.map { entry -> Style in
@@ -50,13 +60,12 @@ enum RegisterView {
             ListView.render(rows: rows, selected: state.selected, styles: styles, into: &canvas,
                             area: Rect(x: content.x, y: y, width: content.width, height: listHeight))
             y += listHeight
-            for line in detail where y < content.maxY - 1 {
+            for line in detail where y < bottom {
                 canvas.put(line, at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width)
                 y += 1
             }
         }
-        let message: StatusLineView.Message? = state.message.map { .problem(strings.text($0)) } ?? state.notice.map { .done(strings.text($0)) }
-        StatusLineView.render(message, into: &canvas, row: content.maxY - 1, x: content.x, width: content.width)
+        StatusLineView.render(message, into: &canvas, row: bottom, x: content.x, width: content.width, rows: statusRows)
     }
 
     static func filterName(_ filter: RegisterFilter, strings: StringTable) -> String {
