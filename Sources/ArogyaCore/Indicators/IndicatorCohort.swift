@@ -1,0 +1,150 @@
+/// What the programme indicators are counted from, as plain values: the terminal builds it from its
+/// tables and the hub from the records the facilities uploaded, and both hand it to `Indicators`, so each
+/// indicator has one definition.
+public struct IndicatorCohort: Sendable {
+    public struct Person: Sendable {
+        public let id: String
+        public let sex: Sex
+        public let birthDate: CivilDate
+        public let registeredOn: CivilDate
+        /// Not dead, moved away or merged into another record.
+        public let active: Bool
+        /// For the suspected-duplicate count: her mobile and the key of her first name.
+        public let mobile: String?
+        public let firstNameKey: String
+
+        public init(id: String, sex: Sex, birthDate: CivilDate, registeredOn: CivilDate, active: Bool, mobile: String?, firstNameKey: String) {
+            self.id = id
+            self.sex = sex
+            self.birthDate = birthDate
+            self.registeredOn = registeredOn
+            self.active = active
+            self.mobile = mobile
+            self.firstNameKey = firstNameKey
+        }
+    }
+
+    public struct Visit: Sendable {
+        public let patientId: String
+        public let day: CivilDate
+        /// The day it was typed in (the first save), for late entry.
+        public let enteredOn: CivilDate
+        public let kind: ScreeningVisit.Kind
+        /// The mean of the readings, and the readings as typed.
+        public let bloodPressure: PressurePair?
+        public let readings: [PressurePair]
+        public let glucose: GlucoseReading?
+        public let cbacScore: Int?
+        public let oralDone: Bool
+        public let breastDone: Bool
+        public let cervicalDone: Bool
+        /// Conditions she was known to have at the visit.
+        public let known: Set<KnownCondition>
+        /// The topics ("hypertension", "oral", …) of the referrals it made and still stands by.
+        public let referredFor: Set<String>
+
+        public init(patientId: String, day: CivilDate, enteredOn: CivilDate, kind: ScreeningVisit.Kind, bloodPressure: PressurePair?,
+                    readings: [PressurePair], glucose: GlucoseReading?, cbacScore: Int?, oralDone: Bool, breastDone: Bool,
+                    cervicalDone: Bool, known: Set<KnownCondition>, referredFor: Set<String>) {
+            self.patientId = patientId
+            self.day = day
+            self.enteredOn = enteredOn
+            self.kind = kind
+            self.bloodPressure = bloodPressure
+            self.readings = readings
+            self.glucose = glucose
+            self.cbacScore = cbacScore
+            self.oralDone = oralDone
+            self.breastDone = breastDone
+            self.cervicalDone = cervicalDone
+            self.known = known
+            self.referredFor = referredFor
+        }
+    }
+
+    public struct Referral: Sendable {
+        public let patientId: String
+        public let topics: Set<String>
+        public let referredOn: CivilDate
+        public let outcome: ReferralOutcome?
+        public let outcomeOn: CivilDate?
+
+        public init(patientId: String, topics: Set<String>, referredOn: CivilDate, outcome: ReferralOutcome?, outcomeOn: CivilDate?) {
+            self.patientId = patientId
+            self.topics = topics
+            self.referredOn = referredOn
+            self.outcome = outcome
+            self.outcomeOn = outcomeOn
+        }
+    }
+
+    /// A terminal whose clock differed from the hub's at its last sync, by this many minutes (+ ahead).
+    public struct ClockOffset: Sendable, Equatable {
+        public let terminal: String
+        public let minutes: Int
+
+        public init(terminal: String, minutes: Int) {
+            self.terminal = terminal
+            self.minutes = minutes
+        }
+    }
+
+    public var persons: [Person]
+    /// Every visit from `earliestVisitDay` to the period's end, oldest first.
+    public var visits: [Visit]
+    public var referrals: [Referral]
+    public var clockOffsets: [ClockOffset]
+
+    public init(persons: [Person], visits: [Visit], referrals: [Referral], clockOffsets: [ClockOffset] = []) {
+        self.persons = persons
+        self.visits = visits.sorted { $0.day < $1.day }
+        self.referrals = referrals
+        self.clockOffsets = clockOffsets
+    }
+
+    /// The first day whose visits the indicators of a period ending on `end` read: the trend's first
+    /// month, and the year before it that tells who was lost to follow-up.
+    public static func earliestVisitDay(forPeriodEnding end: CivilDate) -> CivilDate {
+        IndicatorPeriod.month(containing: end).adding(months: -11).from.adding(days: -(Indicators.lostDays + 1))
+    }
+}
+
+/// The days an indicator report covers, both included.
+public struct IndicatorPeriod: Sendable, Equatable {
+    public let from: CivilDate
+    public let to: CivilDate
+
+    public init(from: CivilDate, to: CivilDate) {
+        self.from = min(from, to)
+        self.to = max(from, to)
+    }
+
+    /// The calendar month a day falls in.
+    public static func month(containing day: CivilDate) -> IndicatorPeriod {
+        let first = CivilDate(year: day.year, month: day.month, day: 1)!
+        let next = first.month == 12 ? CivilDate(year: first.year + 1, month: 1, day: 1)! : CivilDate(year: first.year, month: first.month + 1, day: 1)!
+        return IndicatorPeriod(from: first, to: next.adding(days: -1))
+    }
+
+    /// "2026-11" read as that month.
+    public static func month(_ text: String) -> IndicatorPeriod? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+              let first = CivilDate(year: year, month: month, day: 1) else { return nil }
+        return Self.month(containing: first)
+    }
+
+    /// The month `months` before (negative) or after this period's first month.
+    public func adding(months: Int) -> IndicatorPeriod {
+        let index = from.year * 12 + (from.month - 1) + months
+        return Self.month(containing: CivilDate(year: index / 12, month: index % 12 + 1, day: 1)!)
+    }
+
+    public func contains(_ day: CivilDate) -> Bool { from <= day && day <= to }
+
+    /// "2026-11" for a calendar month, else "2026-11-01..2026-11-20".
+    public var label: String {
+        if self == Self.month(containing: from) { return String(from.iso8601.prefix(7)) }
+        return from.iso8601 + ".." + to.iso8601
+    }
+}

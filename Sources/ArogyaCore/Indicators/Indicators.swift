@@ -1,0 +1,336 @@
+/// One figure of a report: what it counts, out of what, and the sentence that defines it.
+public struct IndicatorFigure: Sendable, Equatable {
+    /// Stable: the JSON and CSV carry it ("hypertension.controlled").
+    public let id: String
+    public let count: Int
+    /// The denominator, when the figure is a share of something.
+    public let of: Int?
+    public let label: StringKey
+    public let definition: StringKey
+
+    public var percent: Double? {
+        guard let of, of > 0 else { return nil }
+        return Double(count) * 100 / Double(of)
+    }
+}
+
+public struct IndicatorSection: Sendable, Equatable {
+    public let id: String
+    public let title: StringKey
+    public let figures: [IndicatorFigure]
+
+    public func figure(_ id: String) -> IndicatorFigure? { figures.first { $0.id == self.id + "." + id } }
+}
+
+/// One month of the 12-month trend.
+public struct IndicatorTrendPoint: Sendable, Equatable {
+    /// "2026-11"
+    public let month: String
+    public let controlled: Int
+    /// Known hypertensives counted for control that month (its denominator).
+    public let controlOf: Int
+    public let screenings: Int
+}
+
+public struct IndicatorReport: Sendable, Equatable {
+    public let period: IndicatorPeriod
+    public let sections: [IndicatorSection]
+    public let trend: [IndicatorTrendPoint]
+    /// Terminals whose clock was more than 5 minutes off the hub's.
+    public let clockOffsets: [IndicatorCohort.ClockOffset]
+
+    public func section(_ id: String) -> IndicatorSection? { sections.first { $0.id == id } }
+    public func figure(_ id: String) -> IndicatorFigure? { sections.lazy.flatMap(\.figures).first { $0.id == id } }
+}
+
+/// The programme indicators: the NP-NCD screening cascade, hypertension and diabetes control as Simple
+/// defines them ("what we report", simpledotorg/docs), a 12-month trend, and the quality of the data.
+/// The one definition of each, for the terminal's report and the hub's.
+public enum Indicators {
+    /// The 3-month window of control and missed visits, in days (Simple's "last 3 months").
+    public static let windowDays = 90
+    /// Lost to follow-up: no visit in this many days.
+    public static let lostDays = 365
+    /// A reading typed more than this many days after the visit is a late entry.
+    public static let lateEntryDays = 3
+    /// A terminal's clock this many minutes off the hub's is reported.
+    public static let clockToleranceMinutes = 5
+
+    public static func report(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorReport {
+        let byPatient = Dictionary(grouping: cohort.visits, by: \.patientId)
+        let referralsByPatient = Dictionary(grouping: cohort.referrals, by: \.patientId)
+        let control = ControlCounter(cohort: cohort, visits: byPatient, referrals: referralsByPatient, rules: rules)
+        let trend = (0..<12).reversed().map { back -> IndicatorTrendPoint in
+            let month = IndicatorPeriod.month(containing: period.to).adding(months: -back)
+            let end = min(month.to, period.to)
+            let counts = control.hypertension(at: end)
+            let screenings = cohort.visits.filter { $0.kind == .screening && month.contains($0.day) && $0.day <= end }.count
+            return IndicatorTrendPoint(month: month.label, controlled: counts.controlled, controlOf: counts.denominator, screenings: screenings)
+        }
+        return IndicatorReport(
+            period: period,
+            sections: [cascade(cohort, period: period, rules: rules),
+                       hypertensionSection(control.hypertension(at: period.to)),
+                       diabetesSection(control.diabetes(at: period.to)),
+                       quality(cohort, period: period, rules: rules)],
+            trend: trend,
+            clockOffsets: cohort.clockOffsets.filter { abs($0.minutes) > clockToleranceMinutes })
+    }
+
+    // MARK: The screening cascade
+
+    static func cascade(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
+        let people = cohort.persons.filter { $0.active && $0.registeredOn <= period.to }
+        let age = { (person: IndicatorCohort.Person) in Ages.years(from: person.birthDate, to: period.to) }
+        let thirty = Set(people.filter { age($0) >= 30 }.map(\.id))
+        let women30 = Set(people.filter { $0.sex == .female && age($0) >= 30 }.map(\.id))
+        let women30to65 = Set(people.filter { $0.sex == .female && (30...65).contains(age($0)) }.map(\.id))
+        let visits = cohort.visits.filter { period.contains($0.day) && thirty.contains($0.patientId) }
+        func who(_ keep: (IndicatorCohort.Visit) -> Bool) -> Set<String> { Set(visits.filter(keep).map(\.patientId)) }
+
+        let cbac = who { $0.cbacScore != nil }
+        var lastScore: [String: Int] = [:]
+        for visit in visits { if let score = visit.cbacScore { lastScore[visit.patientId] = score } }
+        let priority = Set(lastScore.filter { $0.value > rules.cbac.priorityAbove }.keys)
+        let screenings = visits.filter { $0.kind == .screening }
+        func screened(_ keep: (IndicatorCohort.Visit) -> Bool) -> Set<String> { Set(screenings.filter(keep).map(\.patientId)) }
+        let hypertension = screened { $0.bloodPressure != nil }
+        let diabetes = screened { $0.glucose != nil }
+        let oral = screened { $0.oralDone }
+        let breast = screened { $0.breastDone }.intersection(women30)
+        let cervical = screened { $0.cervicalDone }.intersection(women30to65)
+        let refer = rules.bloodPressure.referAt
+        let hypertensionPositive = screened { visit in
+            visit.bloodPressure.map { $0.systolic >= refer.systolic || $0.diastolic >= refer.diastolic } ?? false
+        }
+        let diabetesPositive = screened { visit in
+            guard let glucose = visit.glucose, let limits = rules.glucose.types[glucose.type] else { return false }
+            switch glucose.value {
+            case .milligramsPerDecilitre(let value): return value >= limits.referAt
+            case .meterHigh: return true
+            case .meterLow: return false
+            }
+        }
+        func referred(_ topic: String) -> Set<String> { screened { $0.referredFor.contains(topic) } }
+        // An exam's findings are always referred: for the exams, screen-positive is a referral for it.
+        let oralPositive = referred("oral").intersection(oral)
+        let breastPositive = referred("breast").intersection(breast)
+        let cervicalPositive = referred("cervical").intersection(cervical)
+
+        let made = cohort.referrals.filter { period.contains($0.referredOn) && thirty.contains($0.patientId) }
+        let reached = made.filter { [.reached, .confirmed, .treatmentStarted].contains($0.outcome) }
+        let confirmed = made.filter { [.confirmed, .treatmentStarted].contains($0.outcome) }
+        let treated = made.filter { $0.outcome == .treatmentStarted }
+
+        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
+            IndicatorFigure(id: "cascade." + id, count: count, of: of, label: label, definition: definition)
+        }
+        return IndicatorSection(id: "cascade", title: .indicatorsCascade, figures: [
+            figure("people_30", thirty.count, of: nil, .indicatorPeople30, .indicatorPeople30Definition),
+            figure("cbac_done", cbac.count, of: thirty.count, .indicatorCbacDone, .indicatorCbacDoneDefinition),
+            figure("cbac_priority", priority.count, of: cbac.count, .indicatorCbacPriority, .indicatorCbacPriorityDefinition),
+            figure("screened_hypertension", hypertension.count, of: thirty.count, .indicatorScreenedHypertension, .indicatorScreenedDefinition),
+            figure("positive_hypertension", hypertensionPositive.count, of: hypertension.count, .indicatorPositiveHypertension, .indicatorPositiveHypertensionDefinition),
+            figure("referred_hypertension", referred("hypertension").intersection(hypertensionPositive).count, of: hypertensionPositive.count,
+                   .indicatorReferredHypertension, .indicatorReferredDefinition),
+            figure("screened_diabetes", diabetes.count, of: thirty.count, .indicatorScreenedDiabetes, .indicatorScreenedDefinition),
+            figure("positive_diabetes", diabetesPositive.count, of: diabetes.count, .indicatorPositiveDiabetes, .indicatorPositiveDiabetesDefinition),
+            figure("referred_diabetes", referred("diabetes").intersection(diabetesPositive).count, of: diabetesPositive.count,
+                   .indicatorReferredDiabetes, .indicatorReferredDefinition),
+            figure("screened_oral", oral.count, of: thirty.count, .indicatorScreenedOral, .indicatorScreenedDefinition),
+            figure("positive_oral", oralPositive.count, of: oral.count, .indicatorPositiveOral, .indicatorPositiveExamDefinition),
+            figure("screened_breast", breast.count, of: women30.count, .indicatorScreenedBreast, .indicatorScreenedBreastDefinition),
+            figure("positive_breast", breastPositive.count, of: breast.count, .indicatorPositiveBreast, .indicatorPositiveExamDefinition),
+            figure("screened_cervical", cervical.count, of: women30to65.count, .indicatorScreenedCervical, .indicatorScreenedCervicalDefinition),
+            figure("positive_cervical", cervicalPositive.count, of: cervical.count, .indicatorPositiveCervical, .indicatorPositiveExamDefinition),
+            figure("referrals", made.count, of: nil, .indicatorReferrals, .indicatorReferralsDefinition),
+            figure("referral_reached", reached.count, of: made.count, .indicatorReferralReached, .indicatorReferralReachedDefinition),
+            figure("referral_confirmed", confirmed.count, of: reached.count, .indicatorReferralConfirmed, .indicatorReferralConfirmedDefinition),
+            figure("referral_treated", treated.count, of: confirmed.count, .indicatorReferralTreated, .indicatorReferralTreatedDefinition),
+        ])
+    }
+
+    // MARK: Control
+
+    /// Known hypertensives (or diabetics) at a day: the denominator, and each state of control. Every
+    /// person counted for control is in exactly one of the four states; the lost are counted beside.
+    public struct ControlCounts: Sendable, Equatable {
+        public var denominator = 0
+        public var controlled = 0
+        /// Diabetes only: RBS/PPBS 200–299, FBS 126–199.
+        public var moderate = 0
+        public var notControlled = 0
+        public var visitedNoReading = 0
+        public var missedVisit = 0
+        public var lost = 0
+    }
+
+    static func hypertensionSection(_ counts: ControlCounts) -> IndicatorSection {
+        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
+            IndicatorFigure(id: "hypertension." + id, count: count, of: of, label: label, definition: definition)
+        }
+        let of = counts.denominator
+        return IndicatorSection(id: "hypertension", title: .indicatorsHypertension, figures: [
+            figure("under_care", of, of: nil, .indicatorHypertensionUnderCare, .indicatorHypertensionUnderCareDefinition),
+            figure("controlled", counts.controlled, of: of, .indicatorBpControlled, .indicatorBpControlledDefinition),
+            figure("not_controlled", counts.notControlled, of: of, .indicatorBpNotControlled, .indicatorBpNotControlledDefinition),
+            figure("visited_no_bp", counts.visitedNoReading, of: of, .indicatorVisitedNoBp, .indicatorVisitedNoBpDefinition),
+            figure("missed_visits", counts.missedVisit, of: of, .indicatorMissedVisits, .indicatorMissedVisitsDefinition),
+            figure("lost", counts.lost, of: nil, .indicatorLost, .indicatorLostDefinition),
+        ])
+    }
+
+    static func diabetesSection(_ counts: ControlCounts) -> IndicatorSection {
+        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
+            IndicatorFigure(id: "diabetes." + id, count: count, of: of, label: label, definition: definition)
+        }
+        let of = counts.denominator
+        return IndicatorSection(id: "diabetes", title: .indicatorsDiabetes, figures: [
+            figure("under_care", of, of: nil, .indicatorDiabetesUnderCare, .indicatorDiabetesUnderCareDefinition),
+            figure("below_200", counts.controlled, of: of, .indicatorSugarControlled, .indicatorSugarControlledDefinition),
+            figure("200_299", counts.moderate, of: of, .indicatorSugarModerate, .indicatorSugarModerateDefinition),
+            figure("300_plus", counts.notControlled, of: of, .indicatorSugarHigh, .indicatorSugarHighDefinition),
+            figure("visited_no_sugar", counts.visitedNoReading, of: of, .indicatorVisitedNoSugar, .indicatorVisitedNoSugarDefinition),
+            figure("missed_visits", counts.missedVisit, of: of, .indicatorMissedVisits, .indicatorMissedVisitsDefinition),
+            figure("lost", counts.lost, of: nil, .indicatorLost, .indicatorLostDefinition),
+        ])
+    }
+
+    /// Works out control at any day from each person's visits and referrals.
+    struct ControlCounter {
+        let cohort: IndicatorCohort
+        let visits: [String: [IndicatorCohort.Visit]]
+        let referrals: [String: [IndicatorCohort.Referral]]
+        let rules: ScreeningProtocol
+        /// Those who could be known patients of each condition at all: a visit that knew it, or a referral
+        /// for it. Everyone else is never counted, so is not looked at (most of a facility's people).
+        let candidates: [KnownCondition: [IndicatorCohort.Person]]
+
+        init(cohort: IndicatorCohort, visits: [String: [IndicatorCohort.Visit]], referrals: [String: [IndicatorCohort.Referral]],
+             rules: ScreeningProtocol) {
+            self.cohort = cohort
+            self.visits = visits
+            self.referrals = referrals
+            self.rules = rules
+            var candidates: [KnownCondition: [IndicatorCohort.Person]] = [:]
+            for condition in KnownCondition.allCases {
+                candidates[condition] = cohort.persons.filter { person in
+                    person.active && ((visits[person.id]?.contains { $0.known.contains(condition) } ?? false)
+                        || (referrals[person.id]?.contains { $0.topics.contains(condition.rawValue) } ?? false))
+                }
+            }
+            self.candidates = candidates
+        }
+
+        /// The day she became a known patient of the condition by `day`: a visit that knew it (a follow-up
+        /// visit is for what she is known to have), or a referral for it confirmed.
+        func knownSince(_ person: IndicatorCohort.Person, _ condition: KnownCondition, by day: CivilDate) -> CivilDate? {
+            let fromVisit = visits[person.id]?.first { $0.day <= day && $0.known.contains(condition) }?.day
+            let fromReferral = referrals[person.id]?.compactMap { referral -> CivilDate? in
+                guard referral.topics.contains(condition.rawValue), [.confirmed, .treatmentStarted].contains(referral.outcome) else { return nil }
+                let on = referral.outcomeOn ?? referral.referredOn
+                return on <= day ? on : nil
+            }.min()
+            return [fromVisit, fromReferral].compactMap { $0 }.min()
+        }
+
+        func counts(at day: CivilDate, _ condition: KnownCondition,
+                    classify: (IndicatorCohort.Visit) -> Classification?) -> ControlCounts {
+            var counts = ControlCounts()
+            let windowStart = day.adding(days: -Indicators.windowDays)
+            for person in candidates[condition] ?? [] {
+                guard let since = knownSince(person, condition, by: day) else { continue }
+                // In the programme from the later of her registration and the day she was known: counted once
+                // she has been in it for the whole window (Simple leaves out the last 3 months' registrations).
+                guard max(person.registeredOn, since) <= windowStart else { continue }
+                let history = (visits[person.id] ?? []).filter { $0.day <= day }
+                guard let last = history.last, last.day > day.adding(days: -Indicators.lostDays) else {
+                    counts.lost += 1
+                    continue
+                }
+                counts.denominator += 1
+                let recent = history.filter { $0.day > windowStart }
+                if let reading = recent.reversed().lazy.compactMap(classify).first {
+                    switch reading {
+                    case .controlled: counts.controlled += 1
+                    case .moderate: counts.moderate += 1
+                    case .notControlled: counts.notControlled += 1
+                    }
+                } else if !recent.isEmpty {
+                    counts.visitedNoReading += 1
+                } else {
+                    counts.missedVisit += 1
+                }
+            }
+            return counts
+        }
+
+        enum Classification { case controlled, moderate, notControlled }
+
+        func hypertension(at day: CivilDate) -> ControlCounts {
+            let below = rules.control.bpBelow
+            return counts(at: day, .hypertension) { visit in
+                visit.bloodPressure.map { $0.systolic < below.systolic && $0.diastolic < below.diastolic ? .controlled : .notControlled }
+            }
+        }
+
+        /// Simple's bands: RBS or PPBS below 200, 200–299, 300 and over; FBS below 126, 126–199, 200 and
+        /// over. A meter's LO is below the first band, its HI above the last.
+        func diabetes(at day: CivilDate) -> ControlCounts {
+            counts(at: day, .diabetes) { visit in
+                guard let glucose = visit.glucose else { return nil }
+                let (first, second): (Double, Double) = glucose.type == .fasting ? (126, 200) : (200, 300)
+                switch glucose.value {
+                case .meterLow: return .controlled
+                case .meterHigh: return .notControlled
+                case .milligramsPerDecilitre(let value): return value < first ? .controlled : (value < second ? .moderate : .notControlled)
+                }
+            }
+        }
+    }
+
+    // MARK: Data quality
+
+    static func quality(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
+        let visits = cohort.visits.filter { period.contains($0.day) }
+        let plausible = rules.validation.plausible
+        let withReadings = visits.filter { !$0.readings.isEmpty }
+        let implausible = withReadings.filter { visit in
+            visit.readings.contains { !plausible.systolic.contains($0.systolic) || !plausible.diastolic.contains($0.diastolic) }
+        }
+        let twice = visits.filter { $0.readings.count >= 2 }
+        let repeated = twice.filter { visit in visit.readings.allSatisfy { $0 == visit.readings[0] } }
+        let values = withReadings.flatMap { $0.readings.flatMap { [$0.systolic, $0.diastolic] } }
+        let zeros = values.filter { $0 % 10 == 0 }.count
+        let late = visits.filter { $0.day.days(until: $0.enteredOn) > lateEntryDays }
+        let screenings = visits.filter { $0.kind == .screening }
+        let noBP = screenings.filter { $0.bloodPressure == nil }
+        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
+            IndicatorFigure(id: "quality." + id, count: count, of: of, label: label, definition: definition)
+        }
+        return IndicatorSection(id: "quality", title: .indicatorsQuality, figures: [
+            figure("implausible", implausible.count, of: withReadings.count, .indicatorImplausible, .indicatorImplausibleDefinition),
+            figure("repeated", repeated.count, of: twice.count, .indicatorRepeated, .indicatorRepeatedDefinition),
+            figure("ending_zero", zeros, of: values.count, .indicatorEndingZero, .indicatorEndingZeroDefinition),
+            figure("late_entry", late.count, of: visits.count, .indicatorLateEntry, .indicatorLateEntryDefinition),
+            figure("no_bp", noBP.count, of: screenings.count, .indicatorNoBp, .indicatorNoBpDefinition),
+            figure("duplicates", suspectedDuplicates(cohort.persons), of: nil, .indicatorDuplicates, .indicatorDuplicatesDefinition),
+            figure("clocks", cohort.clockOffsets.filter { abs($0.minutes) > clockToleranceMinutes }.count, of: cohort.clockOffsets.count,
+                   .indicatorClocks, .indicatorClocksDefinition),
+        ])
+    }
+
+    /// Pairs of active records with the same mobile, sex and first name, born within two years of each other.
+    static func suspectedDuplicates(_ persons: [IndicatorCohort.Person]) -> Int {
+        let groups = Dictionary(grouping: persons.filter { $0.active && $0.mobile != nil }) {
+            [$0.mobile ?? "", $0.sex.rawValue, $0.firstNameKey].joined(separator: "|")
+        }
+        var pairs = 0
+        for group in groups.values where group.count > 1 {
+            for (index, first) in group.enumerated() {
+                for second in group[(index + 1)...] where abs(first.birthDate.year - second.birthDate.year) <= 2 { pairs += 1 }
+            }
+        }
+        return pairs
+    }
+}
