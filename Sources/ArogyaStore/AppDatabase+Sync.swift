@@ -4,7 +4,7 @@ import GRDB
 /// What is waiting for upload and what the hub said about it, for `sync status` and the Upload screen.
 public struct SyncStatus: Sendable {
     /// Clocks further apart than this get a warning: due dates and lockouts depend on the terminal's.
-    public static let clockToleranceMilliseconds: Int64 = 5 * 60 * 1000
+    public static let clockToleranceMilliseconds = Int64(Indicators.clockToleranceMinutes) * 60 * 1000
 
     public struct Problem: Sendable, Equatable {
         public let type: String

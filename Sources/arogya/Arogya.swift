@@ -17,7 +17,7 @@ struct Arogya: ParsableCommand {
             files), NO_COLOR (no colours), TERM, LANG.
             """,
         version: ArogyaVersion.current,
-        subcommands: [UICommand.self, SetupCommand.self, UsersCommand.self, PatientsCommand.self, ScreeningsCommand.self, DueCommand.self, ProtocolCommand.self, DemoCommand.self, AuditCommand.self, CheckCommand.self, HubCommandGroup.self, SyncCommand.self, AbhaCommand.self, ReviewCommand.self],
+        subcommands: [UICommand.self, SetupCommand.self, UsersCommand.self, PatientsCommand.self, ScreeningsCommand.self, DueCommand.self, ProtocolCommand.self, DemoCommand.self, AuditCommand.self, CheckCommand.self, HubCommandGroup.self, SyncCommand.self, AbhaCommand.self, ReviewCommand.self, ReportCommand.self],
         defaultSubcommand: UICommand.self
     )
 

@@ -40,7 +40,7 @@ struct IndicatorTests {
                      visit("f", "2026-01-01", bp: [PressurePair(150, 95)]), visit("f", "2026-07-01", bp: [PressurePair(130, 80)]),
                      visit("g", "2026-01-01", bp: [PressurePair(130, 80)])],
             referrals: [])
-        let report = Indicators.report(cohort, period: november, rules: rules)
+        let report = Indicators.report(cohort, period: november, rules: rules, today: day("2026-12-15"))
         let section = report.section("hypertension")!
         #expect(section.figure("under_care")?.count == 4)
         #expect(section.figure("controlled").map { ($0.count, $0.of) } ?? (0, 0) == (1, 4))
@@ -63,13 +63,13 @@ struct IndicatorTests {
                      visit("h", "2026-11-02", kind: .followUp, bp: [PressurePair(128, 82)], known: [.hypertension])],
             referrals: [IndicatorCohort.Referral(patientId: "h", topics: ["hypertension"], referredOn: day("2026-02-01"), outcome: .confirmed,
                                                  outcomeOn: day("2026-02-10"))])
-        let section = Indicators.report(cohort, period: november, rules: rules).section("hypertension")!
+        let section = Indicators.report(cohort, period: november, rules: rules, today: day("2026-12-15")).section("hypertension")!
         #expect(section.figure("controlled").map { ($0.count, $0.of) } ?? (0, 0) == (1, 1))
         // Confirmed in September instead: inside the last 3 months, so not counted yet.
         let late = IndicatorCohort(persons: cohort.persons, visits: [cohort.visits[0], visit("h", "2026-11-02", kind: .screening, bp: [PressurePair(128, 82)], known: [])],
                                    referrals: [IndicatorCohort.Referral(patientId: "h", topics: ["hypertension"], referredOn: day("2026-02-01"),
                                                                         outcome: .confirmed, outcomeOn: day("2026-09-20"))])
-        #expect(Indicators.report(late, period: november, rules: rules).figure("hypertension.under_care")?.count == 0)
+        #expect(Indicators.report(late, period: november, rules: rules, today: day("2026-12-15")).figure("hypertension.under_care")?.count == 0)
     }
 
     @Test("Given known diabetics, when reported, then random 199 is below 200, fasting 130 is in the middle band, a meter's HI is 300 or more")
@@ -83,7 +83,7 @@ struct IndicatorTests {
                      visit("j", "2026-11-05", glucose: sugar(.fasting, .milligramsPerDecilitre(130)), known: [.diabetes]),
                      visit("k", "2026-11-05", glucose: sugar(.postPrandial, .meterHigh), known: [.diabetes])],
             referrals: [])
-        let section = Indicators.report(cohort, period: november, rules: rules).section("diabetes")!
+        let section = Indicators.report(cohort, period: november, rules: rules, today: day("2026-12-15")).section("diabetes")!
         #expect(section.figure("under_care")?.count == 3)
         #expect(section.figure("below_200")?.count == 1)
         #expect(section.figure("200_299")?.count == 1)
@@ -107,7 +107,7 @@ struct IndicatorTests {
             referrals: [IndicatorCohort.Referral(patientId: "w40", topics: ["hypertension"], referredOn: day("2026-11-03"), outcome: .treatmentStarted, outcomeOn: day("2026-11-10")),
                         IndicatorCohort.Referral(patientId: "w40", topics: ["breast"], referredOn: day("2026-11-03"), outcome: .notReached, outcomeOn: day("2026-11-10")),
                         IndicatorCohort.Referral(patientId: "w70", topics: ["diabetes"], referredOn: day("2026-11-04"), outcome: .reached, outcomeOn: day("2026-11-08"))])
-        let section = Indicators.report(cohort, period: november, rules: rules).section("cascade")!
+        let section = Indicators.report(cohort, period: november, rules: rules, today: day("2026-12-15")).section("cascade")!
         func pair(_ id: String) -> [Int?] { [section.figure(id)?.count, section.figure(id)?.of ?? nil] }
         #expect(pair("people_30") == [3, nil])                 // w40, w70, m45: y25 is too young, "later" registered after
         #expect(pair("cbac_done") == [3, 3])
@@ -138,7 +138,7 @@ struct IndicatorTests {
                      visit("r", "2026-11-03", kind: .screening, known: [])],
             referrals: [],
             clockOffsets: [.init(terminal: "t1", minutes: 9), .init(terminal: "t2", minutes: -2)])
-        let section = Indicators.report(cohort, period: november, rules: rules).section("quality")!
+        let section = Indicators.report(cohort, period: november, rules: rules, today: day("2026-12-15")).section("quality")!
         func pair(_ id: String) -> [Int?] { [section.figure(id)?.count, section.figure(id)?.of ?? nil] }
         #expect(pair("implausible") == [1, 2])                  // 262 is above the plausible 250
         #expect(pair("repeated") == [1, 2])

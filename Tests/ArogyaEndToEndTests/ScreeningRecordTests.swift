@@ -78,4 +78,37 @@ struct ScreeningRecordTests {
                                                                     "--only", "urgent"]).stdout)
         #expect(urgentOnly == .array([]))
     }
+
+    @Test("Given screenings recorded for November, when the month's indicators are asked for, then JSON, CSV (read back by a CSV parser) and text agree on the cascade's counts, and a bad month exits 2")
+    func indicators() throws {
+        let sunita = try patient("Sunita Devi", sex: "female", dob: "1976-03-10")
+        let ramesh = try patient("Ramesh Kumar", sex: "male", dob: "1969-01-01")
+        for (id, input) in [(sunita, #"{"bp": [[150, 96], [154, 96]], "glucose": {"type": "random", "mg_dl": 212}}"#),
+                            (ramesh, #"{"bp": [[120, 80], [120, 80]]}"#)] {
+            let saved = try BuiltProduct.run(["screenings", "record", id, "--db", database, "--as", "priya", "--date", "2026-11-20"],
+                                             stdin: input, environment: ["AROGYA_PIN": "4826"])
+            #expect(saved.status == 0, "\(saved.stderr)")
+        }
+        let json = try JSONParser.parse(try BuiltProduct.run(["report", "indicators", "--db", database, "--month", "2026-11", "--format", "json"]).stdout)
+        guard case .array(let figures)? = json["figures"] else { Issue.record("no figures: \(json)"); return }
+        func figure(_ id: String) -> JSONValue? { figures.first { $0["id"] == .string(id) } }
+        #expect(figure("cascade.people_30")?["count"] == .number(2))
+        #expect(figure("cascade.screened_hypertension")?["count"] == .number(2) && figure("cascade.screened_hypertension")?["of"] == .number(2))
+        #expect(figure("cascade.positive_hypertension")?["count"] == .number(1))
+        #expect(figure("cascade.referred_diabetes")?["count"] == .number(1))
+        #expect(figure("quality.repeated")?["count"] == .number(1) && figure("quality.repeated")?["of"] == .number(2))
+        #expect(json["period"]?["from"] == .string("2026-11-01") && json["period"]?["to"] == .string("2026-11-30"))
+        let csv = try BuiltProduct.run(["report", "indicators", "--db", database, "--month", "2026-11", "--format", "csv"]).stdout
+        let parsed = try ChildProcess.run("/usr/bin/python3", ["-c", """
+            import csv, sys
+            rows = {r['indicator']: r for r in csv.DictReader(sys.stdin)}
+            print(rows['cascade.screened_hypertension']['count'], rows['cascade.screened_hypertension']['of'], rows['cascade.positive_hypertension']['percent'])
+            """], stdin: csv)
+        #expect(parsed.stdout == "2 2 50.0%\n", "\(parsed.stdout)\(parsed.stderr)")
+        let text = try BuiltProduct.run(["report", "indicators", "--db", database, "--month", "2026-11"], environment: ["LANG": "C"])
+        #expect(text.stdout.contains("Screened for hypertension                     2 of       2  100.0%"), "\(text.stdout)")
+        #expect(!text.stdout.contains("█"), "no block characters without UTF-8")
+        let bad = try BuiltProduct.run(["report", "indicators", "--db", database, "--month", "2026-13"])
+        #expect(bad.status == 2 && bad.stderr.contains("--month: expected YYYY-MM"), "\(bad.stderr)")
+    }
 }

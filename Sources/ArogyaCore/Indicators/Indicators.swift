@@ -34,6 +34,8 @@ public struct IndicatorTrendPoint: Sendable, Equatable {
 
 public struct IndicatorReport: Sendable, Equatable {
     public let period: IndicatorPeriod
+    /// The last day counted: the period's end, or today for a period not over yet.
+    public let countedTo: CivilDate
     public let sections: [IndicatorSection]
     public let trend: [IndicatorTrendPoint]
     /// Terminals whose clock was more than 5 minutes off the hub's.
@@ -53,10 +55,15 @@ public enum Indicators {
     public static let lostDays = 365
     /// A reading typed more than this many days after the visit is a late entry.
     public static let lateEntryDays = 3
-    /// A terminal's clock this many minutes off the hub's is reported.
+    /// A terminal's clock this many minutes off the hub's is reported (and warned of on the Upload screen
+    /// and by `sync status`).
     public static let clockToleranceMinutes = 5
 
-    public static func report(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorReport {
+    /// Control is counted at the period's last day, or today when the period has not ended yet (a month
+    /// under way is counted as it stands, not as if its remaining days had passed without visits).
+    public static func report(_ cohort: IndicatorCohort, period requested: IndicatorPeriod, rules: ScreeningProtocol,
+                              today: CivilDate) -> IndicatorReport {
+        let period = IndicatorPeriod(from: requested.from, to: max(requested.from, min(requested.to, today)))
         let byPatient = Dictionary(grouping: cohort.visits, by: \.patientId)
         let referralsByPatient = Dictionary(grouping: cohort.referrals, by: \.patientId)
         let control = ControlCounter(cohort: cohort, visits: byPatient, referrals: referralsByPatient, rules: rules)
@@ -68,7 +75,8 @@ public enum Indicators {
             return IndicatorTrendPoint(month: month.label, controlled: counts.controlled, controlOf: counts.denominator, screenings: screenings)
         }
         return IndicatorReport(
-            period: period,
+            period: requested,
+            countedTo: period.to,
             sections: [cascade(cohort, period: period, rules: rules),
                        hypertensionSection(control.hypertension(at: period.to)),
                        diabetesSection(control.diabetes(at: period.to)),
@@ -80,7 +88,9 @@ public enum Indicators {
     // MARK: The screening cascade
 
     static func cascade(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
-        let people = cohort.persons.filter { $0.active && $0.registeredOn <= period.to }
+        // Registered by the period's end, or seen in it: a paper form typed up later is of someone who was there.
+        let seen = Set(cohort.visits.lazy.filter { period.contains($0.day) }.map(\.patientId))
+        let people = cohort.persons.filter { $0.active && ($0.registeredOn <= period.to || seen.contains($0.id)) }
         let age = { (person: IndicatorCohort.Person) in Ages.years(from: person.birthDate, to: period.to) }
         let thirty = Set(people.filter { age($0) >= 30 }.map(\.id))
         let women30 = Set(people.filter { $0.sex == .female && age($0) >= 30 }.map(\.id))
