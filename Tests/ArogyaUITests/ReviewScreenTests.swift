@@ -156,4 +156,23 @@ struct ReviewScreenTests {
         #expect(wide.isEmpty, "\(wide)")
         #expect(printed.contains("Where to: the Medical Officer at the PHC"))
     }
+
+    @Test("Given the day's screenings, when the supervisor opens the indicators from the register, then the month's cascade shows each figure with its denominator, a bar and its definition, the trend at the end, in Unicode and in ASCII")
+    func indicatorsScreen() async throws {
+        for glyphs in [Glyphs.unicode, .ascii] {
+            let (store, _) = try store()
+            let harness = try AppHarness(store: store, glyphs: glyphs)
+            await harness.start()
+            await signIn(harness, worker: false)
+            await harness.press(.char("4"), .char("i"))
+            #expect(harness.topScreenName == "IndicatorsScreen")
+            assertSnapshot(harness.screen, named: glyphs == .unicode ? "indicators" : "indicators-ascii")
+            #expect(harness.screen.contains("Screened for hypertension                    3 of      3 100.0%"), "\(harness.screen)")
+            #expect(harness.canvas.cuts.isEmpty)
+            for _ in 0..<12 { await harness.press(.char(" ")) }
+            #expect(harness.screen.contains("2026-11 "), "the trend ends with the month: \(harness.screen)")
+            #expect(harness.canvas.cuts.isEmpty)
+            if glyphs == .ascii { #expect(harness.screen.filter { !$0.isASCII }.isEmpty) }
+        }
+    }
 }

@@ -28,7 +28,7 @@ extension IndicatorReport {
     }
 
     /// A right-aligned number in `width` columns.
-    static func number(_ value: Int, width: Int) -> String {
+    public static func number(_ value: Int, width: Int) -> String {
         let text = String(value)
         return String(repeating: " ", count: max(0, width - text.count)) + text
     }

@@ -34,7 +34,7 @@ enum RegisterFilter: Equatable, Sendable {
 /// 80-column text register.
 @MainActor
 final class RegisterScreen: KeyedScreen, MessageScreen {
-    enum Action: Sendable { case up, down, open, dayBefore, dayAfter, goToDay, filter, reviewed, comment, sendBack, export, back }
+    enum Action: Sendable { case up, down, open, dayBefore, dayAfter, goToDay, filter, reviewed, comment, sendBack, export, indicators, back }
 
     struct State: Sendable {
         var day: CivilDate
@@ -84,6 +84,7 @@ final class RegisterScreen: KeyedScreen, MessageScreen {
         KeyBinding(.goToDay, keys: [.char("g")], label: .actionGoToDay, help: .helpRegisterGoToDay),
         KeyBinding(.filter, keys: [.char("f")], label: .actionFilter, help: .helpRegisterFilter),
         KeyBinding(.export, keys: [.char("e")], label: .actionExport, help: .helpRegisterExport),
+        KeyBinding(.indicators, keys: [.char("i")], label: .actionIndicators, help: .helpRegisterIndicators),
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
     ])
 
@@ -144,6 +145,8 @@ final class RegisterScreen: KeyedScreen, MessageScreen {
             return ask(ReviewPrompts.reason(context: context)) { .reasonTyped($0) }
         case .export:
             return export()
+        case .indicators:
+            return .push(IndicatorsScreen(context: context, account: account))
         }
         return .none
     }
