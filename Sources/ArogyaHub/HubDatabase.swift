@@ -8,7 +8,7 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
     let writer: any DatabaseWriter
     let clock: WallClock
     /// Every pushed record is judged by the rules a terminal applies (`RecordRules`).
-    let vocabulary: RecordVocabulary
+    public let vocabulary: RecordVocabulary
 
     /// Opens (creating when missing) the hub database at `path`; ":memory:" for tests. The record rules'
     /// vocabulary is read from the assets unless given.

@@ -2,16 +2,6 @@ import ArogyaCore
 import Foundation
 import GRDB
 
-/// One screening or follow-up visit in a day's register: the visit, the patient as she is now, and the
-/// places it sent her to.
-public struct RegisterEntry: Sendable, Equatable {
-    public let screening: ScreeningSummary
-    public let patient: Patient
-    public let places: [String]
-    /// Its supervisor's reviews, oldest first.
-    public let review: ReviewHistory
-}
-
 extension AppDatabase {
     /// Every screening and follow-up visit done on `day` (from any terminal of the facility, once synced),
     /// in the order they were saved; only `worker`'s when given.

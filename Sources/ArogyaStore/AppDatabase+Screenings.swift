@@ -2,34 +2,6 @@ import ArogyaCore
 import Foundation
 import GRDB
 
-/// A saved screening as the card and the supervisor see it.
-public struct ScreeningSummary: Hashable, Sendable, Identifiable {
-    public let id: String
-    public let patientId: String
-    public let kind: ScreeningVisit.Kind
-    public let day: CivilDate
-    public let protocolID: String
-    public let protocolVersion: String
-    public let bloodPressure: PressurePair?
-    public let bloodPressureCategory: BloodPressureCategory?
-    /// "Random 212", "Fasting LO".
-    public let glucoseType: GlucoseTestType?
-    public let glucoseValue: GlucoseValue?
-    public let cbacScore: Int?
-    public let refer: Bool
-    public let urgent: Bool
-    public let followUpOn: CivilDate?
-    /// The sentences saved with it, urgent first.
-    public let reasons: [String]
-    /// What it could not judge for want of a reading: an incomplete screening.
-    public let notScreened: [UnscreenedCondition]
-    public let recordedBy: String
-    public let medicines: String?
-    public let adherence: Adherence?
-    /// When it was saved (the day's register orders by it).
-    public let savedAt: Timestamp
-}
-
 /// A referral as saved, with its outcome when one is recorded.
 public struct ReferralRecord: Hashable, Sendable, Identifiable {
     public let id: String

@@ -17,7 +17,7 @@ extension SyncEndToEndTests {
         return rows
     }
 
-    @Test("Given a screening synced from a worker's terminal, when her supervisor sends it back on another terminal, then the worker's terminal shows it sent back, her correction returns to the supervisor as corrected, and the hub refuses a review by its author")
+    @Test("Given a screening synced from a worker's terminal, when her supervisor sends it back on another terminal, then the worker's terminal shows it sent back, her correction returns to the supervisor as corrected, the hub's block reports count as the terminal does, and the hub refuses a review by its author")
     func reviewSendBackAndCorrect() throws {
         let folder = try TemporaryFolder()
         let (hub, address) = try startHub(folder)
@@ -67,10 +67,31 @@ extension SyncEndToEndTests {
                                                       "--db", supervisor, "--as", "meena", "--json"], environment: pin))
         #expect(reviewed["state"] == .string("reviewed"))
 
+        // The hub's block reports: the same register rows and the same indicator figures as the terminal's.
+        #expect(try BuiltProduct.run(["sync", "--db", supervisor]).status == 0)
+        let hubDaily = try JSONParser.parse(try admin(folder, ["report", "daily", "--date", "2026-11-20", "--format", "json"]))
+        guard case .array(let sections)? = hubDaily["facilities"], case .array(let hubRows)? = sections.first?["rows"] else {
+            Issue.record("no hub register: \(hubDaily)"); return
+        }
+        #expect(sections.first?["facility"] == .string("IN0001"))
+        #expect(hubRows.first?["screening_id"] == .string(screening) && hubRows.first?["review"] == .string("reviewed"), "\(hubRows)")
+        #expect(hubRows.first?["review_note"] == .string("Thank you"))
+        #expect(hubDaily["total"]?["visits"] == .number(1))
+        let terminalFigures = try json(try BuiltProduct.run(["report", "indicators", "--db", supervisor, "--month", "2026-11", "--format", "json"]))["figures"]
+        let hubIndicators = try JSONParser.parse(try admin(folder, ["report", "indicators", "--month", "2026-11", "--format", "json"]))
+        guard case .array(let mine)? = terminalFigures, case .array(let facilities)? = hubIndicators["facilities"],
+              case .array(let theirs)? = facilities.first?["report"]?["figures"], case .array(let block)? = hubIndicators["block"]?["figures"] else {
+            Issue.record("no indicators: \(hubIndicators)"); return
+        }
+        let withoutClocks = { (figures: [JSONValue]) in figures.filter { $0["id"] != .string("quality.clocks") } }
+        #expect(withoutClocks(mine) == withoutClocks(theirs), "the hub counts as the terminal does")
+        #expect(withoutClocks(block) == withoutClocks(theirs), "one facility: the block is the facility")
+        #expect(mine.contains { $0["id"] == .string("cascade.screened_diabetes") && $0["count"] == .number(1) })
+
         // A review by the screening's author, written by any client, is refused by the hub with why.
         let stats = try JSONParser.parse(try admin(folder, ["stats", "--json"]))
         guard case .array(let counts)? = stats["records"] else { Issue.record("no records in stats"); return }
-        #expect(counts.contains { $0["type"] == .string("review") && $0["count"] == .number(1) }, "\(stats)")
+        #expect(counts.contains { $0["type"] == .string("review") && $0["count"] == .number(2) }, "the send-back and the review: \(stats)")
         let token = try String(contentsOfFile: worker + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let forged = UUIDv7.string(at: Timestamp(iso8601: "2026-11-20T10:00:00.000Z")!)
         let body = """

@@ -683,6 +683,7 @@ public enum StringKey: String, CaseIterable, Sendable {
     case indicatorsOf = "indicators.of"
     case indicatorsCountedTo = "indicators.counted_to"
     case indicatorsNoLaterMonth = "indicators.no_later_month"
+    case hubReportBlock = "hub.report_block"
     case actionMonthBefore = "action.month_before"
     case actionMonthAfter = "action.month_after"
     case actionIndicators = "action.indicators"

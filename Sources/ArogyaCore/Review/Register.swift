@@ -1,5 +1,72 @@
-import ArogyaCore
 import Foundation
+
+/// A saved screening as the card and the supervisor see it.
+public struct ScreeningSummary: Hashable, Sendable, Identifiable {
+    public let id: String
+    public let patientId: String
+    public let kind: ScreeningVisit.Kind
+    public let day: CivilDate
+    public let protocolID: String
+    public let protocolVersion: String
+    public let bloodPressure: PressurePair?
+    public let bloodPressureCategory: BloodPressureCategory?
+    /// "Random 212", "Fasting LO".
+    public let glucoseType: GlucoseTestType?
+    public let glucoseValue: GlucoseValue?
+    public let cbacScore: Int?
+    public let refer: Bool
+    public let urgent: Bool
+    public let followUpOn: CivilDate?
+    /// The sentences saved with it, urgent first.
+    public let reasons: [String]
+    /// What it could not judge for want of a reading: an incomplete screening.
+    public let notScreened: [UnscreenedCondition]
+    public let recordedBy: String
+    public let medicines: String?
+    public let adherence: Adherence?
+    /// When it was saved (the day's register orders by it).
+    public let savedAt: Timestamp
+
+    public init(id: String, patientId: String, kind: ScreeningVisit.Kind, day: CivilDate, protocolID: String, protocolVersion: String, bloodPressure: PressurePair?, bloodPressureCategory: BloodPressureCategory?, glucoseType: GlucoseTestType?, glucoseValue: GlucoseValue?, cbacScore: Int?, refer: Bool, urgent: Bool, followUpOn: CivilDate?, reasons: [String], notScreened: [UnscreenedCondition], recordedBy: String, medicines: String?, adherence: Adherence?, savedAt: Timestamp) {
+        self.id = id
+        self.patientId = patientId
+        self.kind = kind
+        self.day = day
+        self.protocolID = protocolID
+        self.protocolVersion = protocolVersion
+        self.bloodPressure = bloodPressure
+        self.bloodPressureCategory = bloodPressureCategory
+        self.glucoseType = glucoseType
+        self.glucoseValue = glucoseValue
+        self.cbacScore = cbacScore
+        self.refer = refer
+        self.urgent = urgent
+        self.followUpOn = followUpOn
+        self.reasons = reasons
+        self.notScreened = notScreened
+        self.recordedBy = recordedBy
+        self.medicines = medicines
+        self.adherence = adherence
+        self.savedAt = savedAt
+    }
+}
+
+/// One screening or follow-up visit in a day's register: the visit, the patient as she is now, and the
+/// places it sent her to.
+public struct RegisterEntry: Sendable, Equatable {
+    public let screening: ScreeningSummary
+    public let patient: Patient
+    public let places: [String]
+    /// Its supervisor's reviews, oldest first.
+    public let review: ReviewHistory
+
+    public init(screening: ScreeningSummary, patient: Patient, places: [String], review: ReviewHistory) {
+        self.screening = screening
+        self.patient = patient
+        self.places = places
+        self.review = review
+    }
+}
 
 /// One visit of the register as `review daily` prints it and the register screen exports it: the text line
 /// of an 80-column register, the CSV fields, the JSON object.

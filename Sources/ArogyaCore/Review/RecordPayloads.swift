@@ -1,0 +1,104 @@
+/// Records as they travel (a terminal's row as JSON, judged by `RecordRules`) read back into the types
+/// the register and the indicators are made of, for the hub's block reports.
+public enum RecordPayloads {
+    public static func text(_ payload: JSONValue, _ key: String) -> String? {
+        if case .string(let value)? = payload[key] { return value }
+        return nil
+    }
+
+    static func int(_ payload: JSONValue, _ key: String) -> Int? {
+        if case .number(let value)? = payload[key] { return Int(value) }
+        return nil
+    }
+
+    static func bool(_ payload: JSONValue, _ key: String) -> Bool {
+        payload[key] == .bool(true)
+    }
+
+    static func strings(_ value: JSONValue?) -> [String] {
+        guard case .array(let items)? = value else { return [] }
+        return items.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+    }
+
+    public static func patient(id: String, _ payload: JSONValue) -> Patient? {
+        guard let name = text(payload, "name"), let sex = text(payload, "sex").flatMap(Sex.init(rawValue:)),
+              let born = text(payload, "birth_date").flatMap(CivilDate.init(iso8601:)),
+              let created = text(payload, "created_at").flatMap(Timestamp.init(iso8601:)) else { return nil }
+        let statusDay = text(payload, "status_date").flatMap(CivilDate.init(iso8601:)) ?? created.utcDay
+        let status: PatientStatus
+        switch text(payload, "status") {
+        case "deceased"?: status = .deceased(on: statusDay)
+        case "moved"?: status = .moved(on: statusDay)
+        case "merged"?: status = .merged(into: text(payload, "merged_into") ?? "")
+        default: status = .active
+        }
+        let consent = Consent(given: bool(payload, "consent_given"),
+                              method: text(payload, "consent_method").flatMap(Consent.Method.init(rawValue:)) ?? .verbal,
+                              date: text(payload, "consent_date").flatMap(CivilDate.init(iso8601:)) ?? created.utcDay)
+        return Patient(id: id, name: name, nameAlt: text(payload, "name_alt"), sex: sex, birthDate: born,
+                       birthDateEstimated: bool(payload, "birth_date_estimated"), mobile: text(payload, "mobile"),
+                       village: text(payload, "village").map { Village(id: text(payload, "village_id") ?? $0, name: $0) },
+                       household: text(payload, "household"), abhaNumber: text(payload, "abha_number"),
+                       abhaAddress: text(payload, "abha_address"), mrn: text(payload, "mrn"), consent: consent, status: status,
+                       lastSeenAt: nil, createdAt: created,
+                       updatedAt: text(payload, "updated_at").flatMap(Timestamp.init(iso8601:)) ?? created, version: 1)
+    }
+
+    public static func glucose(_ payload: JSONValue) -> (GlucoseTestType?, GlucoseValue?) {
+        let type = text(payload, "glucose_type").flatMap(GlucoseTestType.init(rawValue:))
+        switch text(payload, "glucose_meter") {
+        case "LO"?: return (type, .meterLow)
+        case "HI"?: return (type, .meterHigh)
+        default:
+            if case .number(let value)? = payload["glucose_mg_dl"] { return (type, .milligramsPerDecilitre(value)) }
+            return (type, nil)
+        }
+    }
+
+    public static func screening(id: String, _ payload: JSONValue) -> ScreeningSummary? {
+        guard let patient = text(payload, "patient_id"), let day = text(payload, "screened_on").flatMap(CivilDate.init(iso8601:)),
+              let created = text(payload, "created_at").flatMap(Timestamp.init(iso8601:)) else { return nil }
+        let kind = text(payload, "kind").flatMap(ScreeningVisit.Kind.init(rawValue:)) ?? .screening
+        let systolic = int(payload, "bp_systolic"), diastolic = int(payload, "bp_diastolic")
+        let (glucoseType, glucoseValue) = glucose(payload)
+        let decision = payload["decision"] ?? .null
+        return ScreeningSummary(
+            id: id, patientId: patient, kind: kind, day: day, protocolID: text(payload, "protocol_id") ?? "",
+            protocolVersion: text(payload, "protocol_version") ?? "",
+            bloodPressure: systolic.flatMap { s in diastolic.map { PressurePair(s, $0) } },
+            bloodPressureCategory: text(payload, "bp_category").flatMap(BloodPressureCategory.init(rawValue:)),
+            glucoseType: glucoseType, glucoseValue: glucoseValue, cbacScore: int(payload, "cbac_score"),
+            refer: bool(payload, "refer"), urgent: bool(payload, "urgent"),
+            followUpOn: text(payload, "follow_up_on").flatMap(CivilDate.init(iso8601:)),
+            reasons: strings(decision["reasons"]), notScreened: strings(decision["not_screened"]).compactMap(UnscreenedCondition.init(rawValue:)),
+            recordedBy: text(payload, "recorded_by") ?? "", medicines: text(payload, "medicines"),
+            adherence: text(payload, "adherence").flatMap(Adherence.init(rawValue:)), savedAt: created)
+    }
+
+    public static func review(id: String, _ payload: JSONValue) -> ScreeningReview? {
+        guard let screening = text(payload, "screening_id"), let action = text(payload, "action").flatMap(ReviewAction.init(rawValue:)),
+              let at = text(payload, "created_at").flatMap(Timestamp.init(iso8601:)) else { return nil }
+        return ScreeningReview(id: id, screeningId: screening, action: action, reason: text(payload, "reason"), comment: text(payload, "comment"),
+                               reviewedBy: text(payload, "reviewed_by") ?? "", at: at)
+    }
+
+    /// A visit for the indicators, with its typed readings when `withReadings` (the period's own visits).
+    public static func visit(_ payload: JSONValue, referredFor: Set<String>, withReadings: Bool) -> IndicatorCohort.Visit? {
+        guard let summary = screening(id: "", payload) else { return nil }
+        var readings: [PressurePair] = []
+        if withReadings, case .array(let pairs)? = payload["input"]?["bp"] {
+            readings = pairs.compactMap { pair in
+                guard case .array(let values) = pair, values.count == 2, case .number(let s) = values[0], case .number(let d) = values[1] else { return nil }
+                return PressurePair(Int(s), Int(d))
+            }
+        }
+        let glucose = summary.glucoseType.flatMap { type in summary.glucoseValue.map { GlucoseReading(type: type, value: $0) } }
+        return IndicatorCohort.Visit(
+            patientId: summary.patientId, day: summary.day, enteredOn: summary.savedAt.utcDay, kind: summary.kind,
+            bloodPressure: summary.bloodPressure, readings: readings, glucose: glucose, cbacScore: summary.cbacScore,
+            oralDone: bool(payload, "oral_done"), breastDone: bool(payload, "breast_done"), cervicalDone: bool(payload, "cervical_done"),
+            known: Set(strings(payload["known"]).compactMap(KnownCondition.init(rawValue:))).union(
+                (text(payload, "known") ?? "").split(separator: ",").compactMap { KnownCondition(rawValue: String($0)) }),
+            referredFor: referredFor)
+    }
+}
