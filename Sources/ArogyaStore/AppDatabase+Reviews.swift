@@ -70,12 +70,13 @@ extension AppDatabase {
     }
 
     /// The screenings `worker` saved that a supervisor sent back and she has not corrected yet, oldest
-    /// send-back first.
+    /// send-back first. The action is written into the SQL (from the enum), so that the partial index of
+    /// send-backs serves it.
     public func sentBack(to worker: String) throws(StoreError) -> [SentBackScreening] {
         try read { db in
             let ids = try String.fetchAll(db, sql: """
                 SELECT DISTINCT s.id FROM review r JOIN screening s ON s.id = r.screening_id
-                WHERE r.action = 'sent_back' AND s.recorded_by = ?
+                WHERE r.action = '\(ReviewAction.sentBack.rawValue)' AND s.recorded_by = ?
                 """, arguments: [worker])
             let histories = try Self.reviewHistories(db, screeningIds: ids)
             var waiting: [SentBackScreening] = []

@@ -175,4 +175,25 @@ struct ReviewScreenTests {
             if glyphs == .ascii { #expect(harness.screen.filter { !$0.isASCII }.isEmpty) }
         }
     }
+
+    @Test("Given a worker's day with one visit sent back, when the supervisor opens My workers, then her counts show for the day and p moves to 7 days and the month")
+    func workersScreen() async throws {
+        let (store, saved) = try store()
+        try store.reviewScreening(saved[0].summary.id, action: .sentBack, reason: "BP again", by: .account("priya"))
+        let harness = try AppHarness(store: store)
+        await harness.start()
+        await signIn(harness, worker: false)
+        await harness.press(.char("4"), .char("w"))
+        #expect(harness.topScreenName == "WorkersScreen")
+        assertSnapshot(harness.screen, named: "workers")
+        #expect(harness.screen.contains("आशा देवी (asha)"), "\(harness.screen)")
+        #expect(harness.canvas.cuts.isEmpty)
+        let summary = try #require(try store.workerSummaries(from: today, to: today).first)
+        let counts: [Int] = [summary.screenings, summary.followUps, summary.referred, summary.urgent, summary.sentBack, summary.corrected]
+        #expect(counts == [3, 0, 2, 1, 1, 0])
+        await harness.press(.char("p"))
+        #expect(harness.screen.contains("Work by worker, 7 days: 16 Nov 2026 – 22 Nov 2026"), "\(harness.screen)")
+        await harness.press(.char("p"))
+        #expect(harness.screen.contains("the month: 1 Nov 2026 – 22 Nov 2026"), "\(harness.screen)")
+    }
 }

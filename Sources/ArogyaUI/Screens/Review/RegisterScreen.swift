@@ -34,7 +34,7 @@ enum RegisterFilter: Equatable, Sendable {
 /// 80-column text register.
 @MainActor
 final class RegisterScreen: KeyedScreen, MessageScreen {
-    enum Action: Sendable { case up, down, open, dayBefore, dayAfter, goToDay, filter, reviewed, comment, sendBack, export, indicators, back }
+    enum Action: Sendable { case up, down, open, dayBefore, dayAfter, goToDay, filter, reviewed, comment, sendBack, export, indicators, workers, back }
 
     struct State: Sendable {
         var day: CivilDate
@@ -85,6 +85,7 @@ final class RegisterScreen: KeyedScreen, MessageScreen {
         KeyBinding(.filter, keys: [.char("f")], label: .actionFilter, help: .helpRegisterFilter),
         KeyBinding(.export, keys: [.char("e")], label: .actionExport, help: .helpRegisterExport),
         KeyBinding(.indicators, keys: [.char("i")], label: .actionIndicators, help: .helpRegisterIndicators),
+        KeyBinding(.workers, keys: [.char("w")], label: .actionWorkers, help: .helpRegisterWorkers),
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
     ])
 
@@ -147,6 +148,8 @@ final class RegisterScreen: KeyedScreen, MessageScreen {
             return export()
         case .indicators:
             return .push(IndicatorsScreen(context: context, account: account))
+        case .workers:
+            return .push(WorkersScreen(context: context, day: state.day))
         }
         return .none
     }
