@@ -20,16 +20,27 @@ extension HubDatabase {
         }
     }
 
-    public func addDevice(facility: String, label: String?) throws -> (device: HubDevice, token: String) {
+    public func addDevice(facilities given: [String], role: DeviceRole, label: String?) throws -> (device: HubDevice, token: String) {
+        var facilities: [String] = []
+        for facility in given where !facilities.contains(facility) { facilities.append(facility) }
+        guard let first = facilities.first else { throw HubError.invalid("name the device's facility with --facility") }
+        guard role == .supervisor || facilities.count == 1 else {
+            throw HubError.invalid("a terminal belongs to one facility; a device covering several is a supervisor's (--role supervisor)")
+        }
         let token = DeviceToken.generate()
         let now = clock.now()
-        let device = HubDevice(id: UUIDv7.string(at: now), facilityID: facility, label: label)
+        let device = HubDevice(id: UUIDv7.string(at: now), facilityID: first, label: label, role: role, facilities: facilities)
         try writer.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [facility]) == true else {
-                throw HubError.unknownFacility(facility)
+            for facility in facilities {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [facility]) == true else {
+                    throw HubError.unknownFacility(facility)
+                }
             }
-            try db.execute(sql: "INSERT INTO device (id, facility_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [device.id, facility, DeviceToken.hash(token), label, now.iso8601])
+            try db.execute(sql: "INSERT INTO device (id, facility_id, token_hash, label, created_at, role) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [device.id, first, DeviceToken.hash(token), label, now.iso8601, role.rawValue])
+            for facility in facilities {
+                try db.execute(sql: "INSERT INTO device_facility (device_id, facility_id) VALUES (?, ?)", arguments: [device.id, facility])
+            }
         }
         return (device, token)
     }
@@ -43,9 +54,15 @@ extension HubDatabase {
 
     public func device(forToken token: String) throws -> HubDevice? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, facility_id, label FROM device WHERE token_hash = ? AND revoked_at IS NULL",
-                             arguments: [DeviceToken.hash(token)])
-                .map { HubDevice(id: $0["id"], facilityID: $0["facility_id"], label: $0["label"]) }
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, facility_id, label, role FROM device WHERE token_hash = ? AND revoked_at IS NULL",
+                                             arguments: [DeviceToken.hash(token)]) else { return nil }
+            let id: String = row["id"]
+            let home: String = row["facility_id"]
+            let covered = try String.fetchAll(db, sql: "SELECT facility_id FROM device_facility WHERE device_id = ? ORDER BY facility_id", arguments: [id])
+            // Devices added before supervisors' devices existed have no rows there: their own facility.
+            let facilities = [home] + covered.filter { $0 != home }
+            return HubDevice(id: id, facilityID: home, label: row["label"], role: DeviceRole(rawValue: row["role"]) ?? .terminal,
+                             facilities: facilities)
         }
     }
 

@@ -28,11 +28,17 @@ extension HubDatabase {
                     switch rules.check(record) {
                     case .success(let payload):
                         record.payload = payload
-                        if let refusal = try refusal(of: record, from: device, in: db) {
+                        switch try facility(for: record, from: device, in: db) {
+                        case .failure(let refusal):
                             results.append(SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
-                                                           reason: refusal))
-                        } else {
-                            results.append(try apply(record, from: device, at: now, in: db))
+                                                           reason: refusal.reason))
+                        case .success(let facility):
+                            if let refusal = try refusal(of: record, facility: facility, in: db) {
+                                results.append(SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
+                                                               reason: refusal))
+                            } else {
+                                results.append(try apply(record, from: device, facility: facility, at: now, in: db))
+                            }
                         }
                     case .failure(let problem):
                         results.append(SyncWire.Result(type: record.type.rawValue, id: record.id, status: .rejected, hubVersion: nil,
@@ -46,24 +52,45 @@ extension HubDatabase {
         return SyncWire.PushResponse(serverTime: now, results: results)
     }
 
+    struct Refusal: Error { let reason: String }
+
+    /// The facility a record is stored with: a terminal's own; for a supervisor's device, which writes
+    /// only reviews, the facility of the screening reviewed, among those the device covers.
+    private func facility(for record: SyncWire.Record, from device: HubDevice, in db: Database) throws -> Result<String, Refusal> {
+        switch device.role {
+        case .terminal: return .success(device.facilityID)
+        case .supervisor:
+            guard record.type == .review else {
+                return .failure(Refusal(reason: "a supervisor's device uploads reviews only; this \(record.type.rawValue) stays on it"))
+            }
+            guard case .string(let screening)? = record.payload["screening_id"],
+                  let facility = try String.fetchOne(db, sql: """
+                    SELECT facility_id FROM record WHERE type = ? AND id = ? AND facility_id IN (SELECT facility_id FROM device_facility WHERE device_id = ?)
+                    """, arguments: [RecordType.screening.rawValue, screening, device.id]) else {
+                return .failure(Refusal(reason: "payload.screening_id: no screening of the facilities this device covers has that id"))
+            }
+            return .success(facility)
+        }
+    }
+
     /// What the hub refuses of a record that is well formed, judged against what it holds: a review by
     /// the worker who saved the screening (the terminal refuses it too; this holds for any client).
-    private func refusal(of record: SyncWire.Record, from device: HubDevice, in db: Database) throws -> String? {
+    private func refusal(of record: SyncWire.Record, facility: String, in db: Database) throws -> String? {
         guard record.type == .review, case .string(let screeningId)? = record.payload["screening_id"],
               case .string(let reviewer)? = record.payload["reviewed_by"] else { return nil }
         guard let screening = try String.fetchOne(db.cachedStatement(sql: """
             SELECT v.payload FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = ? AND r.type = ? AND r.id = ?
-            """), arguments: [device.facilityID, RecordType.screening.rawValue, screeningId]) else { return nil }
+            """), arguments: [facility, RecordType.screening.rawValue, screeningId]) else { return nil }
         if case .string(let author)? = try JSONParser.parse(screening)["recorded_by"], author == reviewer {
             return "payload.reviewed_by: \(reviewer) saved this screening and cannot review it"
         }
         return nil
     }
 
-    private func apply(_ record: SyncWire.Record, from device: HubDevice, at now: Timestamp, in db: Database) throws -> SyncWire.Result {
+    private func apply(_ record: SyncWire.Record, from device: HubDevice, facility: String, at now: Timestamp, in db: Database) throws -> SyncWire.Result {
         let payload = record.payload.serialized(pretty: false)
         let hash = SHA256.hash(data: Array(payload.utf8)).hexadecimal
-        let key: StatementArguments = [device.facilityID, record.type.rawValue, record.id]
+        let key: StatementArguments = [facility, record.type.rawValue, record.id]
         if let resent = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT hub_version FROM record_version
             WHERE facility_id = ? AND type = ? AND id = ? AND device_id = ? AND device_version = ? AND payload_hash = ?
@@ -104,7 +131,7 @@ extension HubDatabase {
                 INSERT INTO conflict (facility_id, type, record_id, kept_seq, current_seq, found_at) VALUES (?, ?, ?, ?, ?, ?)
                 """).execute(arguments: key + [current["seq"] as Int64, seq, now.iso8601])
         }
-        if record.type == .patient { try noteIdentifiers(of: record, facility: device.facilityID, at: now, in: db) }
+        if record.type == .patient { try noteIdentifiers(of: record, facility: facility, at: now, in: db) }
         return SyncWire.Result(type: record.type.rawValue, id: record.id, status: status, hubVersion: newVersion)
     }
 
@@ -138,12 +165,16 @@ extension HubDatabase {
         let now = clock.now()
         let size = max(1, min(limit, SyncWire.maximumPage))
         return try writer.write { db in
+            // A terminal reads its facility by the facility's index; a supervisor's device, covering several,
+            // walks the sequence once and keeps its facilities' records.
+            let facilities = device.facilities
+            let marks = databaseQuestionMarks(count: facilities.count)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT v.seq, v.type, v.id, v.hub_version, v.device_id, v.updated_at, v.payload
-                FROM record r JOIN record_version v ON v.seq = r.seq
-                WHERE r.facility_id = ? AND r.seq > ? AND r.device_id != ?
+                FROM record r \(facilities.count > 1 ? "INDEXED BY record_seq" : "") JOIN record_version v ON v.seq = r.seq
+                WHERE r.facility_id IN (\(marks)) AND r.seq > ? AND r.device_id != ?
                 ORDER BY r.seq LIMIT ?
-                """, arguments: [device.facilityID, after, device.id, size + 1])
+                """, arguments: StatementArguments(facilities) + [after, device.id, size + 1])
             let more = rows.count > size
             var records: [SyncWire.Record] = []
             records.reserveCapacity(min(rows.count, size))
@@ -160,8 +191,8 @@ extension HubDatabase {
                 next = last
             } else {
                 // Nothing more from the others: skip past whatever this device wrote itself.
-                next = max(after, try Int64.fetchOne(db, sql: "SELECT max(seq) FROM record WHERE facility_id = ?",
-                                                      arguments: [device.facilityID]) ?? 0)
+                next = max(after, try Int64.fetchOne(db, sql: "SELECT max(seq) FROM record WHERE facility_id IN (\(marks))",
+                                                      arguments: StatementArguments(facilities)) ?? 0)
             }
             try db.execute(sql: "UPDATE device SET last_pull_at = ? WHERE id = ?", arguments: [now.iso8601, device.id])
             return SyncWire.PullResponse(serverTime: now, records: records, next: next, more: more)

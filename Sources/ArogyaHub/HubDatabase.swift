@@ -127,6 +127,21 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
                 ) WITHOUT ROWID, STRICT;
                 """)
         }
+        migrator.registerMigration("hub-v2-supervisor-devices") { db in
+            try db.execute(sql: """
+                -- A terminal writes its facility's records; a supervisor's device (a block coordinator's) reads
+                -- several facilities and writes only reviews.
+                ALTER TABLE device ADD COLUMN role TEXT NOT NULL DEFAULT 'terminal' CHECK (role IN ('terminal', 'supervisor'));
+                -- The facilities a supervisor's device covers (its own facility_id is the first of them).
+                CREATE TABLE device_facility (
+                    device_id TEXT NOT NULL REFERENCES device(id),
+                    facility_id TEXT NOT NULL REFERENCES facility(id),
+                    PRIMARY KEY (device_id, facility_id)
+                ) WITHOUT ROWID, STRICT;
+                -- A pull over several facilities walks the sequence once, not each facility's range.
+                CREATE INDEX record_seq ON record(seq);
+                """)
+        }
         return migrator
     }
 }

@@ -22,7 +22,8 @@ public enum HubRoutes {
         router.get("/v1/device") { request, _ in
             let device = try authenticate(request, storage)
             return json(.object([("device", .string(device.id)), ("facility", .string(device.facilityID)),
-                                 ("label", device.label.map(JSONValue.string) ?? .null)]))
+                                 ("label", device.label.map(JSONValue.string) ?? .null), ("role", .string(device.role.rawValue)),
+                                 ("facilities", .array(device.facilities.map(JSONValue.string)))]))
         }
         router.post("/v1/sync/push") { request, _ in
             let device = try authenticate(request, storage)

@@ -4,8 +4,9 @@ import ArogyaCore
 /// follow without touching the routes.
 public protocol HubStorage: Sendable {
     func addFacility(id: String, name: String) throws
-    /// Adds a device to a facility and returns it with its token, which is not kept and cannot be shown again.
-    func addDevice(facility: String, label: String?) throws -> (device: HubDevice, token: String)
+    /// Adds a device and returns it with its token, which is not kept and cannot be shown again: a terminal
+    /// of one facility, or a supervisor's device covering one or more.
+    func addDevice(facilities: [String], role: DeviceRole, label: String?) throws -> (device: HubDevice, token: String)
     func revokeDevice(_ id: String) throws
     /// The device a bearer token belongs to, when it is known and not revoked.
     func device(forToken token: String) throws -> HubDevice?
@@ -31,10 +32,38 @@ public protocol HubStorage: Sendable {
     func duplicates() throws -> [HubDuplicate]
 }
 
+/// What a device may do at the hub.
+public enum DeviceRole: String, CaseIterable, Sendable {
+    /// A facility's terminal: writes and reads its facility's records.
+    case terminal
+    /// A supervisor's device: reads every facility it covers, writes only reviews (each stored with the
+    /// facility of the screening it reviews).
+    case supervisor
+}
+
 public struct HubDevice: Equatable, Sendable {
     public let id: String
+    /// Its own facility: a terminal's, or the first a supervisor's device covers.
     public let facilityID: String
     public let label: String?
+    public let role: DeviceRole
+    /// Every facility it reads: a terminal's one, or a supervisor's several.
+    public let facilities: [String]
+
+    public init(id: String, facilityID: String, label: String?, role: DeviceRole = .terminal, facilities: [String]? = nil) {
+        self.id = id
+        self.facilityID = facilityID
+        self.label = label
+        self.role = role
+        self.facilities = facilities ?? [facilityID]
+    }
+}
+
+extension HubStorage {
+    /// A facility's terminal.
+    public func addDevice(facility: String, label: String?) throws -> (device: HubDevice, token: String) {
+        try addDevice(facilities: [facility], role: .terminal, label: label)
+    }
 }
 
 /// A record's current version as the hub holds it.

@@ -231,31 +231,7 @@ struct SearchBenchmark: ParsableCommand {
 
     /// The "Run Time" CPU milliseconds of each statement of a script run through sqlite3.
     func runScript(_ script: String) throws -> [Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sqlite3)
-        process.arguments = [db]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let deadline = StepDeadline(process, seconds: 900, step: "the sqlite3 replay of the searches")
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(script.utf8))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try deadline.check()
-        let times = text.split(separator: "\n").compactMap { line -> Double? in
-            guard line.hasPrefix("Run Time:") else { return nil }
-            let parts = line.split(separator: " ")
-            guard let userIndex = parts.firstIndex(of: "user"), let sysIndex = parts.firstIndex(of: "sys"),
-                  let user = Double(parts[userIndex + 1]), let sys = Double(parts[sysIndex + 1]) else { return nil }
-            return (user + sys) * 1000
-        }
-        return times
+        try SQLiteFloor.statementTimes(sqlite3: sqlite3, db: db, script: script, step: "the sqlite3 replay of the searches")
     }
 
     func perQuery(_ times: [Double], statementsPerQuery: [Int]) -> [Double] {

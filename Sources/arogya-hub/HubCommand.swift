@@ -154,15 +154,27 @@ struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Terminals allowed to sync.", subcommands: [Add.self, Revoke.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a terminal to a facility and print its token, once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a terminal to a facility, or a supervisor's device covering several, and print its token, once.",
+            discussion: """
+                A terminal (--role terminal, the default) has one --facility and writes its records. A supervisor's device \
+                (--role supervisor) may name --facility several times: it pulls every one of them and uploads only reviews, \
+                each stored with the facility of the screening it reviews; any other record from it is refused with why.
+                """)
         @OptionGroup var database: HubDatabaseOption
-        @Option(help: "The facility's ID.") var facility: String
+        @Option(help: "The facility's ID (again for each facility a supervisor's device covers).") var facility: [String]
+        @Option(help: "terminal or supervisor.") var role: DeviceRoleOption = .terminal
         @Option(help: "A label to recognise it by, such as the sub-centre's name.") var label: String?
+
+        enum DeviceRoleOption: String, ExpressibleByArgument, CaseIterable {
+            case terminal, supervisor
+            var role: DeviceRole { self == .terminal ? .terminal : .supervisor }
+        }
 
         func run() throws {
             try runReportingFailure {
-                let (device, token) = try database.open().addDevice(facility: facility, label: label)
-                print("device \(device.id) added to \(facility)")
+                let (device, token) = try database.open().addDevice(facilities: facility, role: role.role, label: label)
+                print("device \(device.id) added to \(device.facilities.joined(separator: ", "))\(device.role == .supervisor ? " (supervisor: reviews only)" : "")")
                 print("token (shown once; the hub keeps only its hash): \(token)")
                 print("on the terminal: arogya hub connect URL --token \(token)")
             }

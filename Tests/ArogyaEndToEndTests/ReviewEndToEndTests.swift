@@ -115,4 +115,63 @@ extension SyncEndToEndTests {
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
+
+    @Test("Given two facilities and a block supervisor's device covering both, when she syncs, reviews a screening of the second and syncs again, then she pulled both facilities, her review is stored with the second and reaches its terminal, and her other records are refused with why")
+    func supervisorDeviceAcrossFacilities() throws {
+        let folder = try TemporaryFolder()
+        let (hub, address) = try startHub(folder)
+        defer { hub.signal(SIGTERM); hub.wait() }
+        _ = try admin(folder, ["facilities", "add", "IN0002", "--name", "AAM Sitapur"])
+        let first = try terminal(folder, "first", hub: address)
+        // The second facility's terminal.
+        let second = folder.file("second.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", second, "--facility", "AAM Sitapur", "--supervisor", "ravi", "--village", "Sitapur"],
+                                     stdin: "4826\n").status == 0)
+        let secondToken = try #require(try admin(folder, ["devices", "add", "--facility", "IN0002"]).split(separator: "\n")
+            .first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
+        #expect(try BuiltProduct.run(["hub", "connect", address, "--token", secondToken, "--db", second]).status == 0)
+        // The block coordinator's terminal and its device over both facilities.
+        let block = folder.file("block.sqlite")
+        #expect(try BuiltProduct.run(["setup", "--db", block, "--facility", "Block NCD cell", "--supervisor", "meena", "--village", "Block"],
+                                     stdin: "4826\n").status == 0)
+        let added = try admin(folder, ["devices", "add", "--facility", "IN0001", "--facility", "IN0002", "--role", "supervisor", "--label", "block"])
+        #expect(added.contains("added to IN0001, IN0002 (supervisor: reviews only)"), "\(added)")
+        let blockToken = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
+        #expect(try BuiltProduct.run(["hub", "connect", address, "--token", blockToken, "--db", block]).status == 0)
+        let twoForATerminal = try ChildProcess.run(Self.hubBinary, ["devices", "add", "--facility", "IN0001", "--facility", "IN0002",
+                                                                    "--db", folder.file("hub.sqlite")])
+        #expect(twoForATerminal.status == 1 && twoForATerminal.stderr.contains("a terminal belongs to one facility"), "\(twoForATerminal.stderr)")
+        let pin = ["AROGYA_PIN": "4826"]
+
+        var screenings: [String] = []
+        for (database, name, village, worker) in [(first, "Sunita Devi", "Rampur", "priya"), (second, "Kamla Yadav", "Sitapur", "ravi")] {
+            let patient = try json(try BuiltProduct.run(["patients", "add", "--db", database, "--name", name, "--sex", "female", "--dob", "1976-03-10",
+                                                         "--village", village, "--json"]))
+            guard case .string(let id)? = patient["id"] else { Issue.record("no patient"); return }
+            let saved = try json(try BuiltProduct.run(["screenings", "record", id, "--db", database, "--as", worker, "--date", "2026-11-20", "--json"],
+                                                      stdin: #"{"bp": [[150, 96], [154, 96]]}"#, environment: pin))
+            guard case .string(let screening)? = saved["id"] else { Issue.record("no screening"); return }
+            screenings.append(screening)
+            #expect(try BuiltProduct.run(["sync", "--db", database]).status == 0)
+        }
+
+        let firstSync = try BuiltProduct.run(["sync", "--json", "--db", block])
+        let report = try JSONParser.parse(firstSync.stdout)
+        #expect(report["pushed"]?["rejected"] != .number(0), "her own facility and account records are refused: \(firstSync.stdout)")
+        let rows = try register(block)
+        #expect(Set(rows.compactMap { row -> String? in if case .string(let id)? = row["screening_id"] { return id } else { return nil } }) == Set(screenings),
+                "both facilities' screenings were pulled: \(rows)")
+        #expect(firstSync.stdout.contains("a supervisor's device uploads reviews only"), "\(firstSync.stdout)")
+
+        #expect(try BuiltProduct.run(["review", "mark", screenings[1], "--send-back", "Recheck the BP", "--db", block, "--as", "meena"],
+                                     environment: pin).status == 0)
+        let secondSync = try JSONParser.parse(try BuiltProduct.run(["sync", "--json", "--db", block]).stdout)
+        #expect(secondSync["pushed"]?["accepted"] == .number(1), "the review is accepted: \(secondSync)")
+        let stats = try JSONParser.parse(try admin(folder, ["stats", "--json"]))
+        guard case .array(let counts)? = stats["records"] else { Issue.record("no stats"); return }
+        #expect(counts.contains { $0["facility"] == .string("IN0002") && $0["type"] == .string("review") && $0["count"] == .number(1) }, "\(stats)")
+        #expect(!counts.contains { $0["facility"] == .string("IN0001") && $0["type"] == .string("review") })
+        #expect(try BuiltProduct.run(["sync", "--db", second]).status == 0)
+        #expect(try register(second).first?["review"] == .string("sent_back"), "the second facility's terminal has the review")
+    }
 }

@@ -49,7 +49,7 @@ struct TerminalEndToEndTests {
 
         screen = try session.waitFor("Namaste, प्रिया शर्मा.")
         #expect(screen.contains("5  Users"))
-        #expect(screen.contains("(not yet)"))
+        #expect(screen.contains("8  Sent back"))
         #expect(screen.contains("प्रिया शर्मा (supervisor)"))
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count >= 24)
