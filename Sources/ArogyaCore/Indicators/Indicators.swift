@@ -85,6 +85,15 @@ public enum Indicators {
             clockOffsets: cohort.clockOffsets.filter { abs($0.minutes) > clockToleranceMinutes })
     }
 
+    /// Makes a section's figures, their ids prefixed with the section's.
+    struct FigureMaker {
+        let section: String
+
+        func callAsFunction(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
+            IndicatorFigure(id: section + "." + id, count: count, of: of, label: label, definition: definition)
+        }
+    }
+
     // MARK: The screening cascade
 
     static func cascade(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
@@ -132,9 +141,7 @@ public enum Indicators {
         let confirmed = made.filter { [.confirmed, .treatmentStarted].contains($0.outcome) }
         let treated = made.filter { $0.outcome == .treatmentStarted }
 
-        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
-            IndicatorFigure(id: "cascade." + id, count: count, of: of, label: label, definition: definition)
-        }
+        let figure = FigureMaker(section: "cascade")
         return IndicatorSection(id: "cascade", title: .indicatorsCascade, figures: [
             figure("people_30", thirty.count, of: nil, .indicatorPeople30, .indicatorPeople30Definition),
             figure("cbac_done", cbac.count, of: thirty.count, .indicatorCbacDone, .indicatorCbacDoneDefinition),
@@ -176,9 +183,7 @@ public enum Indicators {
     }
 
     static func hypertensionSection(_ counts: ControlCounts) -> IndicatorSection {
-        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
-            IndicatorFigure(id: "hypertension." + id, count: count, of: of, label: label, definition: definition)
-        }
+        let figure = FigureMaker(section: "hypertension")
         let of = counts.denominator
         return IndicatorSection(id: "hypertension", title: .indicatorsHypertension, figures: [
             figure("under_care", of, of: nil, .indicatorHypertensionUnderCare, .indicatorHypertensionUnderCareDefinition),
@@ -191,9 +196,7 @@ public enum Indicators {
     }
 
     static func diabetesSection(_ counts: ControlCounts) -> IndicatorSection {
-        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
-            IndicatorFigure(id: "diabetes." + id, count: count, of: of, label: label, definition: definition)
-        }
+        let figure = FigureMaker(section: "diabetes")
         let of = counts.denominator
         return IndicatorSection(id: "diabetes", title: .indicatorsDiabetes, figures: [
             figure("under_care", of, of: nil, .indicatorDiabetesUnderCare, .indicatorDiabetesUnderCareDefinition),
@@ -315,9 +318,7 @@ public enum Indicators {
         let late = visits.filter { $0.day.days(until: $0.enteredOn) > lateEntryDays }
         let screenings = visits.filter { $0.kind == .screening }
         let noBP = screenings.filter { $0.bloodPressure == nil }
-        func figure(_ id: String, _ count: Int, of: Int?, _ label: StringKey, _ definition: StringKey) -> IndicatorFigure {
-            IndicatorFigure(id: "quality." + id, count: count, of: of, label: label, definition: definition)
-        }
+        let figure = FigureMaker(section: "quality")
         return IndicatorSection(id: "quality", title: .indicatorsQuality, figures: [
             figure("implausible", implausible.count, of: withReadings.count, .indicatorImplausible, .indicatorImplausibleDefinition),
             figure("repeated", repeated.count, of: twice.count, .indicatorRepeated, .indicatorRepeatedDefinition),

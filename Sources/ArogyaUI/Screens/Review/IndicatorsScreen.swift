@@ -110,8 +110,7 @@ final class IndicatorsScreen: KeyedScreen, MessageScreen {
             state.isLoading = false
             state.report = report
         case .exported(let csv, let text):
-            state.notice = UserMessage(.registerExported, ["directory": (csv as NSString).deletingLastPathComponent,
-                                                           "csv": (csv as NSString).lastPathComponent, "text": (text as NSString).lastPathComponent])
+            state.notice = RegisterFiles.notice(csv: csv, text: text)
         case .storeFailed(let failure):
             state.message = failure
         }

@@ -209,8 +209,7 @@ final class RegisterScreen: KeyedScreen, MessageScreen {
             state.notice = notice
             return load()
         case .exported(let csv, let text):
-            state.notice = UserMessage(.registerExported, ["directory": (csv as NSString).deletingLastPathComponent,
-                                                           "csv": (csv as NSString).lastPathComponent, "text": (text as NSString).lastPathComponent])
+            state.notice = RegisterFiles.notice(csv: csv, text: text)
         case .recordClosed(let notice):
             if let notice { state.notice = notice }
             return load()
@@ -281,6 +280,12 @@ enum DayInput {
 
 /// The register written for a spreadsheet (CSV, UTF-8, a header row) and for a printer (80 columns).
 enum RegisterFiles {
+    /// "Written to FOLDER: NAME.csv and NAME.txt": the folder once, so the line fits.
+    static func notice(csv: String, text: String) -> UserMessage {
+        UserMessage(.registerExported, ["directory": (csv as NSString).deletingLastPathComponent,
+                                        "csv": (csv as NSString).lastPathComponent, "text": (text as NSString).lastPathComponent])
+    }
+
     static func write(_ rows: [RegisterRow], day: CivilDate, strings: StringTable, to directory: String) throws -> (csv: String, text: String) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = (directory as NSString).appendingPathComponent("register-" + day.iso8601)
