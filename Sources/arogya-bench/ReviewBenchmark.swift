@@ -63,6 +63,15 @@ struct ReviewBenchmark: ParsableCommand {
             report = try store.indicators(period: month, rules: rules, today: today)
             indicators.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
+        // Where the time goes: reading the tables into the cohort, and counting.
+        let readStart = DispatchTime.now().uptimeNanoseconds
+        let cohort = try store.indicatorCohort(period: month)
+        let readMs = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e6
+        let countStart = DispatchTime.now().uptimeNanoseconds
+        _ = Indicators.report(cohort, period: month, rules: rules, today: today)
+        let countMs = Double(DispatchTime.now().uptimeNanoseconds - countStart) / 1e6
+        print("  of which: reading \(cohort.persons.count) people, \(cohort.visits.count) visits, \(cohort.referrals.count) referrals "
+              + "\(formatted(readMs, digits: 0)) ms; counting \(formatted(countMs, digits: 0)) ms")
         let earliest = "'" + IndicatorCohort.earliestVisitDay(forPeriodEnding: month.to).iso8601 + "'"
         let end = "'" + month.to.iso8601 + "'"
         let indicatorSQL = [
