@@ -33,10 +33,15 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private var exitStatus: Int32?
 
+    /// A program that exits without reading all its input must not kill the tests with SIGPIPE when the
+    /// rest is written: the write fails with EPIPE instead, and the writer stops.
+    private static let brokenPipesIgnored: Void = { _ = Glibc.signal(SIGPIPE, SIG_IGN) }()
+
     /// Starts `executable` (a path, or a name looked up in PATH) with its standard streams on the given
     /// descriptors, which stay the caller's to close.
     public init(executable: String, arguments: [String], environment: [String: String],
                 standardInput: Int32, standardOutput: Int32, standardError: Int32) throws {
+        _ = Self.brokenPipesIgnored
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
