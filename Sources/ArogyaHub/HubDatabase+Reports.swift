@@ -24,11 +24,12 @@ extension HubDatabase {
                 let screenings = try Row.fetchAll(db, sql: """
                     SELECT r.id, v.payload FROM record r JOIN record_version v ON v.seq = r.seq
                     WHERE r.facility_id = ? AND r.type = ? AND json_extract(v.payload, '$.screened_on') = ?
-                    """, arguments: [facility.id, RecordType.screening.rawValue, day.iso8601]).compactMap { row in
-                    RecordPayloads.screening(id: row["id"], try JSONParser.parse(row["payload"] as String))
-                }.sorted { ($0.savedAt, $0.id) < ($1.savedAt, $1.id) }
+                    """, arguments: [facility.id, RecordType.screening.rawValue, day.iso8601]).compactMap { row -> (ScreeningSummary, String?)? in
+                    let payload = try JSONParser.parse(row["payload"] as String)
+                    return RecordPayloads.screening(id: row["id"], payload).map { ($0, RecordPayloads.text(payload, "answers_review")) }
+                }.sorted { ($0.0.savedAt, $0.0.id) < ($1.0.savedAt, $1.0.id) }
                 var entries: [RegisterEntry] = []
-                for screening in screenings {
+                for (screening, answered) in screenings {
                     guard let patientPayload = try current(.patient, id: screening.patientId, facility: facility.id, in: db),
                           let patient = RecordPayloads.patient(id: screening.patientId, patientPayload) else { continue }
                     let children = { (type: RecordType) in
@@ -43,7 +44,6 @@ extension HubDatabase {
                     let routine = referrals.filter { $0.payload["urgent"] != .bool(true) }
                     let places = (urgent + routine).compactMap { RecordPayloads.text($0.payload, "place") }
                     let reviews = try children(.review).compactMap { RecordPayloads.review(id: $0.id, $0.payload) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
-                    let answered = try current(.screening, id: screening.id, facility: facility.id, in: db).flatMap { RecordPayloads.text($0, "answers_review") }
                     entries.append(RegisterEntry(screening: screening, patient: patient, places: places,
                                                  review: ReviewHistory(reviews: reviews, answeredReview: answered)))
                 }

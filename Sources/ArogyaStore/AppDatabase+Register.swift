@@ -71,14 +71,16 @@ extension AppDatabase {
                 """, arguments: [ScreeningVisit.Kind.screening.rawValue, ScreeningVisit.Kind.followUp.rawValue,
                                  from.iso8601, to.iso8601, from.iso8601, to.iso8601])
             // Review states need each visit's history: the sent-back ones are few, so read only those.
-            let reviewed = try String.fetchAll(db, sql: """
-                SELECT DISTINCT s.id FROM review r JOIN screening s ON s.id = r.screening_id
+            var authors: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT s.id, s.recorded_by FROM review r JOIN screening s ON s.id = r.screening_id
                 WHERE r.action = '\(ReviewAction.sentBack.rawValue)' AND s.screened_on BETWEEN ? AND ?
-                """, arguments: [from.iso8601, to.iso8601])
-            let histories = try Self.reviewHistories(db, screeningIds: reviewed)
+                """, arguments: [from.iso8601, to.iso8601]) {
+                authors[row["id"]] = row["recorded_by"]
+            }
+            let histories = try Self.reviewHistories(db, screeningIds: Array(authors.keys))
             var sentBack: [String: Int] = [:], corrected: [String: Int] = [:]
-            for id in reviewed {
-                guard let worker = try String.fetchOne(db, sql: "SELECT recorded_by FROM screening WHERE id = ?", arguments: [id]) else { continue }
+            for (id, worker) in authors {
                 switch histories[id]?.state {
                 case .sentBack?: sentBack[worker, default: 0] += 1
                 case .corrected?: corrected[worker, default: 0] += 1
