@@ -138,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "arogya-bench",
             dependencies: [
-                "ArogyaCore", "ArogyaStore", "ArogyaTesting", "CPseudoTerminal",
+                "ArogyaCore", "ArogyaStore", "ArogyaHub", "ArogyaTesting", "CPseudoTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

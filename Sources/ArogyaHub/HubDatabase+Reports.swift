@@ -71,8 +71,7 @@ extension HubDatabase {
         }
         let sections = cohorts.map { FacilitySection(facility: $0.facility, name: $0.name,
                                                      content: Indicators.report($0.content, period: period, rules: rules, today: today)) }
-        let block = IndicatorCohort(persons: cohorts.flatMap(\.content.persons), visits: cohorts.flatMap(\.content.visits),
-                                    referrals: cohorts.flatMap(\.content.referrals))
+        let block = IndicatorCohort.union(cohorts.map(\.content))
         return (sections, Indicators.report(block, period: period, rules: rules, today: today))
     }
 
@@ -131,6 +130,6 @@ extension HubDatabase {
                 visits.append(visit)
             }
         }
-        return IndicatorCohort(persons: persons, visits: visits, referrals: referrals)
+        return IndicatorCohort(everyone: persons, visits: visits, referrals: referrals, countedTo: period.to)
     }
 }

@@ -10,79 +10,123 @@ extension AppDatabase {
         return Indicators.report(cohort, period: period, rules: rules, today: today)
     }
 
-    /// Everything the indicators of `period` read, in one read transaction: every patient (four short
-    /// columns), the visits and referrals since `IndicatorCohort.earliestVisitDay`, and the typed BP
-    /// readings of the period's own visits (for the data-quality figures).
+    /// Everything the indicators of `period` read, in one read transaction: the active people registered
+    /// by its end counted by sex and birth date, the visits and referrals since
+    /// `IndicatorCohort.earliestVisitDay` with the typed BP readings of the period's own visits (for the
+    /// data-quality figures), the people those name, and the period's registrations that share a mobile
+    /// with another active record, with those records. A million people are counted, not read one by one.
     public func indicatorCohort(period: IndicatorPeriod) throws(StoreError) -> IndicatorCohort {
         try read { db in
             let earliest = IndicatorCohort.earliestVisitDay(forPeriodEnding: period.to).iso8601
             let end = period.to.iso8601
-            // A mobile shared by more than one active record: only those records need a first-name key.
-            let sharedMobiles = Set(try String.fetchAll(db, sql: """
-                SELECT mobile FROM patient WHERE mobile IS NOT NULL AND status = 'active' GROUP BY mobile HAVING count(*) > 1
-                """))
-            var persons: [IndicatorCohort.Person] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, sex, birth_date, created_at, status, mobile, name FROM patient")
-            while let row = try rows.next() {
-                guard let sex = Sex(rawValue: row["sex"]), let born = CivilDate(iso8601: row["birth_date"]),
-                      let registered = Timestamp(iso8601: row["created_at"]) else { continue }
-                let mobile: String? = row["mobile"]
-                let shared = mobile.map(sharedMobiles.contains) ?? false
-                persons.append(IndicatorCohort.Person(
-                    id: row["id"], sex: sex, birthDate: born, registeredOn: registered.utcDay,
-                    active: (row["status"] as String) == PatientStatusCode.active.rawValue, mobile: shared ? mobile : nil,
-                    firstNameKey: shared ? (NameKey.words(row["name"] as String).first?.key ?? "") : ""))
+            // created_at is an ISO 8601 UTC time: the day after the period's last sorts after all of its times.
+            let after = period.to.adding(days: 1).iso8601
+            // Named, so the planner cannot prefer patient_created for the range and then read every row.
+            var population: [IndicatorCohort.PopulationGroup] = []
+            let groups = try Row.fetchCursor(db, sql: """
+                SELECT sex, birth_date, count(*) AS n FROM patient INDEXED BY patient_registered
+                WHERE status = 'active' AND created_at < ? GROUP BY sex, birth_date
+                """, arguments: [after])
+            while let row = try groups.next() {
+                guard let sex = Sex(rawValue: row["sex"]), let born = CivilDate(iso8601: row["birth_date"]) else { continue }
+                population.append(IndicatorCohort.PopulationGroup(sex: sex, birthDate: born, count: row["n"]))
             }
 
             var referredFor: [String: Set<String>] = [:]
             var referrals: [IndicatorCohort.Referral] = []
+            var topicSets: [String: Set<String>] = [:]
             let referralRows = try Row.fetchCursor(db, sql: """
                 SELECT screening_id, patient_id, conditions, referred_on, outcome, outcome_on FROM referral
                 WHERE withdrawn_on IS NULL AND referred_on >= ? AND referred_on <= ?
                 """, arguments: [earliest, end])
             while let row = try referralRows.next() {
-                let topics = Set((row["conditions"] as String).split(separator: ",").map(String.init))
-                referredFor[row["screening_id"], default: []].formUnion(topics)
-                guard let on = CivilDate(iso8601: row["referred_on"]) else { continue }
+                let conditions: String = row[2]
+                let topics = topicSets[conditions] ?? Self.remember(&topicSets, conditions, Set(conditions.split(separator: ",").map(String.init)))
+                referredFor[row[0], default: []].formUnion(topics)
+                guard let on = CivilDate(iso8601: row[3]) else { continue }
                 referrals.append(IndicatorCohort.Referral(
-                    patientId: row["patient_id"], topics: topics, referredOn: on,
-                    outcome: (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)),
-                    outcomeOn: (row["outcome_on"] as String?).flatMap(CivilDate.init(iso8601:))))
+                    patientId: row[1], topics: topics, referredOn: on,
+                    outcome: (row[4] as String?).flatMap(ReferralOutcome.init(rawValue:)),
+                    outcomeOn: (row[5] as String?).flatMap(CivilDate.init(iso8601:))))
             }
 
             var visits: [IndicatorCohort.Visit] = []
+            var knownSets: [String: Set<KnownCondition>] = [:]
+            // Two years of visits: read in the table's order (the cohort sorts them by day), which is
+            // sequential on disk, rather than through the day index, which jumps about the file for each row.
             let visitRows = try Row.fetchCursor(db, sql: """
                 SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter,
                        cbac_score, oral_done, breast_done, cervical_done, known,
                        CASE WHEN screened_on >= ? THEN input END AS input
-                FROM screening WHERE screened_on >= ? AND screened_on <= ? ORDER BY screened_on
+                FROM screening NOT INDEXED WHERE screened_on >= ? AND screened_on <= ?
                 """, arguments: [period.from.iso8601, earliest, end])
             while let row = try visitRows.next() {
-                guard let day = CivilDate(iso8601: row["screened_on"]), let entered = Timestamp(iso8601: row["created_at"]) else { continue }
-                let systolic: Int? = row["bp_systolic"]
-                let diastolic: Int? = row["bp_diastolic"]
+                guard let day = CivilDate(iso8601: row[3]), let entered = Timestamp(iso8601: row[4]) else { continue }
+                let systolic: Int? = row[5]
+                let diastolic: Int? = row[6]
                 var glucose: GlucoseReading?
-                if let type = (row["glucose_type"] as String?).flatMap(GlucoseTestType.init(rawValue:)) {
-                    switch row["glucose_meter"] as String? {
+                if let type = (row[7] as String?).flatMap(GlucoseTestType.init(rawValue:)) {
+                    switch row[9] as String? {
                     case "LO"?: glucose = GlucoseReading(type: type, value: .meterLow)
                     case "HI"?: glucose = GlucoseReading(type: type, value: .meterHigh)
-                    default: glucose = (row["glucose_mg_dl"] as Double?).map { GlucoseReading(type: type, value: .milligramsPerDecilitre($0)) }
+                    default: glucose = (row[8] as Double?).map { GlucoseReading(type: type, value: .milligramsPerDecilitre($0)) }
                     }
                 }
+                // Few distinct lists ("", "hypertension", "diabetes,hypertension"): each parsed once.
+                let knownText: String = row[14]
+                let known = knownSets[knownText]
+                    ?? Self.remember(&knownSets, knownText, Set(knownText.split(separator: ",").compactMap { KnownCondition(rawValue: String($0)) }))
                 visits.append(IndicatorCohort.Visit(
-                    patientId: row["patient_id"], day: day, enteredOn: entered.utcDay,
-                    kind: ScreeningVisit.Kind(rawValue: row["kind"]) ?? .screening,
+                    patientId: row[1], day: day, enteredOn: entered.utcDay,
+                    kind: ScreeningVisit.Kind(rawValue: row[2]) ?? .screening,
                     bloodPressure: systolic.flatMap { s in diastolic.map { PressurePair(s, $0) } },
-                    readings: Self.typedReadings(row["input"]), glucose: glucose, cbacScore: row["cbac_score"],
-                    oralDone: row["oral_done"], breastDone: row["breast_done"], cervicalDone: row["cervical_done"],
-                    known: Set((row["known"] as String).split(separator: ",").compactMap { KnownCondition(rawValue: String($0)) }),
-                    referredFor: referredFor[row["id"]] ?? []))
+                    readings: Self.typedReadings(row[15]), glucose: glucose, cbacScore: row[10],
+                    oralDone: row[11], breastDone: row[12], cervicalDone: row[13],
+                    known: known, referredFor: referredFor[row[0]] ?? []))
+            }
+
+            // Only the people the counting reads one by one (most of two years' visits are only counted),
+            // looked up in id order, which keeps the index's pages in the cache from one to the next.
+            var named = Set<String>()
+            for visit in visits where IndicatorCohort.needsPerson(of: visit, countedPeriod: period) { named.insert(visit.patientId) }
+            for referral in referrals where IndicatorCohort.needsPerson(of: referral, countedPeriod: period) { named.insert(referral.patientId) }
+            var persons: [IndicatorCohort.Person] = []
+            persons.reserveCapacity(named.count)
+            let person = try db.cachedStatement(sql: "SELECT sex, birth_date, created_at, status FROM patient WHERE id = ?")
+            for id in named.sorted() {
+                guard let row = try Row.fetchOne(person, arguments: [id]), let sex = Sex(rawValue: row[0]),
+                      let born = CivilDate(iso8601: row[1]), let registered = Timestamp(iso8601: row[2]) else { continue }
+                persons.append(IndicatorCohort.Person(
+                    id: id, sex: sex, birthDate: born, registeredOn: registered.utcDay,
+                    active: (row[3] as String) == PatientStatusCode.active.rawValue, mobile: nil, firstNameKey: ""))
+            }
+            // The suspected-duplicate count compares the period's registrations with the active records that
+            // share their mobile: only those need a first-name key. Both indexes named: left to itself the
+            // planner walks every active patient by status and looks each mobile up in the list.
+            let sharing = try Row.fetchCursor(db, sql: """
+                SELECT id, sex, birth_date, created_at, status, mobile, name FROM patient INDEXED BY patient_mobile_reversed
+                WHERE status = 'active' AND mobile_reversed IS NOT NULL AND mobile_reversed IN (
+                    SELECT mobile_reversed FROM patient INDEXED BY patient_created
+                    WHERE status = 'active' AND created_at >= ? AND created_at < ? AND mobile_reversed IS NOT NULL)
+                """, arguments: [period.from.iso8601, after])
+            while let row = try sharing.next() {
+                guard let sex = Sex(rawValue: row["sex"]), let born = CivilDate(iso8601: row["birth_date"]),
+                      let registered = Timestamp(iso8601: row["created_at"]) else { continue }
+                persons.append(IndicatorCohort.Person(
+                    id: row["id"], sex: sex, birthDate: born, registeredOn: registered.utcDay, active: true, mobile: row["mobile"],
+                    firstNameKey: NameKey.words(row["name"] as String).first?.key ?? ""))
             }
             let offsets = try Int64.fetchOne(db, sql: """
                 SELECT clock_offset_ms FROM sync_run WHERE outcome IN ('ok', 'rejections') AND clock_offset_ms IS NOT NULL ORDER BY id DESC LIMIT 1
                 """).map { [IndicatorCohort.ClockOffset(terminal: "this terminal", minutes: Int($0 / 60_000))] } ?? []
-            return IndicatorCohort(persons: persons, visits: visits, referrals: referrals, clockOffsets: offsets)
+            return IndicatorCohort(population: population, persons: persons, visits: visits, referrals: referrals, clockOffsets: offsets)
         }
+    }
+
+    /// Stores a parsed value under its text and returns it.
+    static func remember<Value>(_ cache: inout [String: Value], _ text: String, _ value: Value) -> Value {
+        cache[text] = value
+        return value
     }
 
     /// The BP readings as typed, from a screening's input JSON ("bp": [[150, 96], [154, 96]]).

@@ -375,6 +375,17 @@ enum Migrations {
                 CREATE INDEX screening_history_screening ON screening_history(screening_id, version);
                 """)
         }
+        migrator.registerMigration("v9-report-indexes") { db in
+            try db.execute(sql: """
+                -- The day's register finds the places its visits sent people: without this, every referral is read.
+                CREATE INDEX referral_screening ON referral(screening_id);
+                -- The indicators count the active people registered by a day by sex and birth date: this index holds
+                -- all four, in the order the counting groups them, so the count never reads the patients' rows.
+                CREATE INDEX patient_registered ON patient(status, sex, birth_date, created_at);
+                -- The period's registrations (the suspected-duplicate count compares them with their households').
+                CREATE INDEX patient_created ON patient(created_at);
+                """)
+        }
         return migrator
     }
 }

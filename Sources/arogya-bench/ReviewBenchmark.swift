@@ -52,7 +52,7 @@ struct ReviewBenchmark: ParsableCommand {
         ]
         let registerFloor = try floor(registerSQL, runs: runs)
         print("daily register of \(busiest.day.iso8601) (\(busiest.visits) visits)")
-        line("  Arogya (store call)", register, floor: registerFloor, target: "p50 ≤ 100 ms")
+        Self.line("  Arogya (store call)", register, floor: registerFloor, target: "p50 ≤ 100 ms")
 
         // The last whole month.
         let month = IndicatorPeriod.month(containing: today).adding(months: -1)
@@ -85,7 +85,7 @@ struct ReviewBenchmark: ParsableCommand {
             print("indicators of \(month.label): \(report.figure("cascade.people_30")?.count ?? 0) people 30+, "
                   + "\(controlled?.count ?? 0) of \(controlled?.of ?? 0) known hypertensives controlled")
         }
-        line("  Arogya (store call)", indicators, floor: indicatorFloor, target: "≤ 2 s")
+        Self.line("  Arogya (store call)", indicators, floor: indicatorFloor, target: "≤ 2 s")
         print("aggregates kept current as screenings are saved: none (each report is counted from the tables), so a save costs nothing more")
     }
 
@@ -105,7 +105,7 @@ struct ReviewBenchmark: ParsableCommand {
         try SQLiteFloor.statementTimes(sqlite3: sqlite3, db: db, script: script, step: "the sqlite3 replay of the review queries")
     }
 
-    func line(_ label: String, _ times: [Double], floor: [Double], target: String) {
+    static func line(_ label: String, _ times: [Double], floor: [Double], target: String) {
         let mine = Summary(times)
         let base = Summary(floor)
         let ratio = base.median > 0 ? mine.median / base.median : 0

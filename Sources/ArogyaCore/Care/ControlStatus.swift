@@ -26,4 +26,7 @@ public enum ReferralOutcome: String, CaseIterable, Hashable, Sendable {
 
     /// Whether the referral still waits for her to go.
     public var keepsReferralOpen: Bool { self == .notReached }
+
+    /// Whether the doctor found the condition referred for: from then she is a known patient of it.
+    public var confirmsCondition: Bool { self == .confirmed || self == .treatmentStarted }
 }

@@ -2,6 +2,23 @@
 /// tables and the hub from the records the facilities uploaded, and both hand it to `Indicators`, so each
 /// indicator has one definition.
 public struct IndicatorCohort: Sendable {
+    /// Active people registered on or before the counted period's last day, counted by sex and birth
+    /// date: the cascade's denominators, without a row for each of a facility's people.
+    public struct PopulationGroup: Sendable, Equatable {
+        public let sex: Sex
+        public let birthDate: CivilDate
+        public let count: Int
+
+        public init(sex: Sex, birthDate: CivilDate, count: Int) {
+            self.sex = sex
+            self.birthDate = birthDate
+            self.count = count
+        }
+    }
+
+    /// One person the counting must know by id: at least everyone `needsPerson` says a visit or a
+    /// referral of the cohort needs, and, for the suspected-duplicate count, the period's registrations that
+    /// share a mobile with another active record, with those records. More may be given (the hub gives all).
     public struct Person: Sendable {
         public let id: String
         public let sex: Sex
@@ -9,7 +26,8 @@ public struct IndicatorCohort: Sendable {
         public let registeredOn: CivilDate
         /// Not dead, moved away or merged into another record.
         public let active: Bool
-        /// For the suspected-duplicate count: her mobile and the key of her first name.
+        /// For the suspected-duplicate count: her mobile and the key of her first name (nil when she is not
+        /// one of those the count compares).
         public let mobile: String?
         public let firstNameKey: String
 
@@ -89,17 +107,54 @@ public struct IndicatorCohort: Sendable {
         }
     }
 
+    public var population: [PopulationGroup]
     public var persons: [Person]
     /// Every visit from `earliestVisitDay` to the period's end, oldest first.
     public var visits: [Visit]
     public var referrals: [Referral]
     public var clockOffsets: [ClockOffset]
 
-    public init(persons: [Person], visits: [Visit], referrals: [Referral], clockOffsets: [ClockOffset] = []) {
+    public init(population: [PopulationGroup], persons: [Person], visits: [Visit], referrals: [Referral], clockOffsets: [ClockOffset] = []) {
+        self.population = population
         self.persons = persons
         self.visits = visits.sorted { $0.day < $1.day }
         self.referrals = referrals
         self.clockOffsets = clockOffsets
+    }
+
+    /// Whether the counting reads the person a visit names: a visit of the counted period (the cascade
+    /// counts her by age and sex) or one that knew a condition (control counts her from her registration).
+    /// Other visits (earlier screenings of people never known to have anything) are only counted.
+    public static func needsPerson(of visit: Visit, countedPeriod period: IndicatorPeriod) -> Bool {
+        period.contains(visit.day) || !visit.known.isEmpty
+    }
+
+    /// Likewise for a referral: one made in the period, or one whose confirmation made her a known patient.
+    public static func needsPerson(of referral: Referral, countedPeriod period: IndicatorPeriod) -> Bool {
+        period.contains(referral.referredOn) || (referral.outcome?.confirmsCondition ?? false)
+    }
+
+    /// A cohort from every person of a place, its population counted from them for a period whose
+    /// counted last day is `countedTo`.
+    public init(everyone persons: [Person], visits: [Visit], referrals: [Referral], clockOffsets: [ClockOffset] = [], countedTo: CivilDate) {
+        self.init(population: Self.population(of: persons, registeredBy: countedTo), persons: persons, visits: visits,
+                  referrals: referrals, clockOffsets: clockOffsets)
+    }
+
+    /// The active among `persons` registered on or before `day`, by sex and birth date.
+    public static func population(of persons: [Person], registeredBy day: CivilDate) -> [PopulationGroup] {
+        struct Key: Hashable { let sex: Sex; let born: CivilDate }
+        var counts: [Key: Int] = [:]
+        for person in persons where person.active && person.registeredOn <= day {
+            counts[Key(sex: person.sex, born: person.birthDate), default: 0] += 1
+        }
+        return counts.map { PopulationGroup(sex: $0.key.sex, birthDate: $0.key.born, count: $0.value) }
+    }
+
+    /// Several places' cohorts as one (the hub's block): their people are not shared, so each part adds up.
+    public static func union(_ parts: [IndicatorCohort]) -> IndicatorCohort {
+        IndicatorCohort(population: parts.flatMap(\.population), persons: parts.flatMap(\.persons), visits: parts.flatMap(\.visits),
+                        referrals: parts.flatMap(\.referrals), clockOffsets: parts.flatMap(\.clockOffsets))
     }
 
     /// The first day whose visits the indicators of a period ending on `end` read: the trend's first

@@ -64,20 +64,19 @@ public enum Indicators {
     public static func report(_ cohort: IndicatorCohort, period requested: IndicatorPeriod, rules: ScreeningProtocol,
                               today: CivilDate) -> IndicatorReport {
         let period = IndicatorPeriod(from: requested.from, to: max(requested.from, min(requested.to, today)))
-        let byPatient = Dictionary(grouping: cohort.visits, by: \.patientId)
-        let referralsByPatient = Dictionary(grouping: cohort.referrals, by: \.patientId)
-        let control = ControlCounter(cohort: cohort, visits: byPatient, referrals: referralsByPatient, rules: rules)
+        let people = Dictionary(cohort.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let control = ControlCounter(cohort: cohort, people: people, rules: rules)
         let trend = (0..<12).reversed().map { back -> IndicatorTrendPoint in
             let month = IndicatorPeriod.month(containing: period.to).adding(months: -back)
             let end = min(month.to, period.to)
             let counts = control.hypertension(at: end)
-            let screenings = cohort.visits.filter { $0.kind == .screening && month.contains($0.day) && $0.day <= end }.count
+            let screenings = cohort.visits.lazy.filter { $0.kind == .screening && month.contains($0.day) && $0.day <= end }.count
             return IndicatorTrendPoint(month: month.label, controlled: counts.controlled, controlOf: counts.denominator, screenings: screenings)
         }
         return IndicatorReport(
             period: requested,
             countedTo: period.to,
-            sections: [cascade(cohort, period: period, rules: rules),
+            sections: [cascade(cohort, people: people, period: period, rules: rules),
                        hypertensionSection(control.hypertension(at: period.to)),
                        diabetesSection(control.diabetes(at: period.to)),
                        quality(cohort, period: period, rules: rules)],
@@ -96,15 +95,36 @@ public enum Indicators {
 
     // MARK: The screening cascade
 
-    static func cascade(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
+    /// Who a cascade step's denominator counts, by sex and age at the period's end.
+    enum Denominator {
+        case thirty, women30, women30to65
+
+        func counts(_ sex: Sex, age: Int) -> Bool {
+            switch self {
+            case .thirty: age >= 30
+            case .women30: sex == .female && age >= 30
+            case .women30to65: sex == .female && (30...65).contains(age)
+            }
+        }
+    }
+
+    static func cascade(_ cohort: IndicatorCohort, people: [String: IndicatorCohort.Person], period: IndicatorPeriod,
+                        rules: ScreeningProtocol) -> IndicatorSection {
         // Registered by the period's end, or seen in it: a paper form typed up later is of someone who was there.
         let seen = Set(cohort.visits.lazy.filter { period.contains($0.day) }.map(\.patientId))
-        let people = cohort.persons.filter { $0.active && ($0.registeredOn <= period.to || seen.contains($0.id)) }
-        let age = { (person: IndicatorCohort.Person) in Ages.years(from: person.birthDate, to: period.to) }
-        let thirty = Set(people.filter { age($0) >= 30 }.map(\.id))
-        let women30 = Set(people.filter { $0.sex == .female && age($0) >= 30 }.map(\.id))
-        let women30to65 = Set(people.filter { $0.sex == .female && (30...65).contains(age($0)) }.map(\.id))
-        let visits = cohort.visits.filter { period.contains($0.day) && thirty.contains($0.patientId) }
+        let registeredLater = seen.compactMap { people[$0] }.filter { $0.active && $0.registeredOn > period.to }
+        func size(_ denominator: Denominator) -> Int {
+            cohort.population.reduce(0) { sum, group in
+                denominator.counts(group.sex, age: Ages.years(from: group.birthDate, to: period.to)) ? sum + group.count : sum
+            } + registeredLater.filter { denominator.counts($0.sex, age: Ages.years(from: $0.birthDate, to: period.to)) }.count
+        }
+        /// One of the period's people (active; registered by its end or seen in it) counted by the denominator.
+        func member(_ id: String, _ denominator: Denominator) -> Bool {
+            guard let person = people[id], person.active, person.registeredOn <= period.to || seen.contains(id) else { return false }
+            return denominator.counts(person.sex, age: Ages.years(from: person.birthDate, to: period.to))
+        }
+        let thirtyCount = size(.thirty), women30Count = size(.women30), women30to65Count = size(.women30to65)
+        let visits = cohort.visits.filter { period.contains($0.day) && member($0.patientId, .thirty) }
         func who(_ keep: (IndicatorCohort.Visit) -> Bool) -> Set<String> { Set(visits.filter(keep).map(\.patientId)) }
 
         let cbac = who { $0.cbacScore != nil }
@@ -116,8 +136,8 @@ public enum Indicators {
         let hypertension = screened { $0.bloodPressure != nil }
         let diabetes = screened { $0.glucose != nil }
         let oral = screened { $0.oralDone }
-        let breast = screened { $0.breastDone }.intersection(women30)
-        let cervical = screened { $0.cervicalDone }.intersection(women30to65)
+        let breast = screened { $0.breastDone && member($0.patientId, .women30) }
+        let cervical = screened { $0.cervicalDone && member($0.patientId, .women30to65) }
         let refer = rules.bloodPressure.referAt
         let hypertensionPositive = screened { visit in
             visit.bloodPressure.map { $0.systolic >= refer.systolic || $0.diastolic >= refer.diastolic } ?? false
@@ -136,29 +156,29 @@ public enum Indicators {
         let breastPositive = referred("breast").intersection(breast)
         let cervicalPositive = referred("cervical").intersection(cervical)
 
-        let made = cohort.referrals.filter { period.contains($0.referredOn) && thirty.contains($0.patientId) }
+        let made = cohort.referrals.filter { period.contains($0.referredOn) && member($0.patientId, .thirty) }
         let reached = made.filter { [.reached, .confirmed, .treatmentStarted].contains($0.outcome) }
-        let confirmed = made.filter { [.confirmed, .treatmentStarted].contains($0.outcome) }
+        let confirmed = made.filter { $0.outcome?.confirmsCondition ?? false }
         let treated = made.filter { $0.outcome == .treatmentStarted }
 
         let figure = FigureMaker(section: "cascade")
         return IndicatorSection(id: "cascade", title: .indicatorsCascade, figures: [
-            figure("people_30", thirty.count, of: nil, .indicatorPeople30, .indicatorPeople30Definition),
-            figure("cbac_done", cbac.count, of: thirty.count, .indicatorCbacDone, .indicatorCbacDoneDefinition),
+            figure("people_30", thirtyCount, of: nil, .indicatorPeople30, .indicatorPeople30Definition),
+            figure("cbac_done", cbac.count, of: thirtyCount, .indicatorCbacDone, .indicatorCbacDoneDefinition),
             figure("cbac_priority", priority.count, of: cbac.count, .indicatorCbacPriority, .indicatorCbacPriorityDefinition),
-            figure("screened_hypertension", hypertension.count, of: thirty.count, .indicatorScreenedHypertension, .indicatorScreenedDefinition),
+            figure("screened_hypertension", hypertension.count, of: thirtyCount, .indicatorScreenedHypertension, .indicatorScreenedDefinition),
             figure("positive_hypertension", hypertensionPositive.count, of: hypertension.count, .indicatorPositiveHypertension, .indicatorPositiveHypertensionDefinition),
             figure("referred_hypertension", referred("hypertension").intersection(hypertensionPositive).count, of: hypertensionPositive.count,
                    .indicatorReferredHypertension, .indicatorReferredDefinition),
-            figure("screened_diabetes", diabetes.count, of: thirty.count, .indicatorScreenedDiabetes, .indicatorScreenedDefinition),
+            figure("screened_diabetes", diabetes.count, of: thirtyCount, .indicatorScreenedDiabetes, .indicatorScreenedDefinition),
             figure("positive_diabetes", diabetesPositive.count, of: diabetes.count, .indicatorPositiveDiabetes, .indicatorPositiveDiabetesDefinition),
             figure("referred_diabetes", referred("diabetes").intersection(diabetesPositive).count, of: diabetesPositive.count,
                    .indicatorReferredDiabetes, .indicatorReferredDefinition),
-            figure("screened_oral", oral.count, of: thirty.count, .indicatorScreenedOral, .indicatorScreenedDefinition),
+            figure("screened_oral", oral.count, of: thirtyCount, .indicatorScreenedOral, .indicatorScreenedDefinition),
             figure("positive_oral", oralPositive.count, of: oral.count, .indicatorPositiveOral, .indicatorPositiveExamDefinition),
-            figure("screened_breast", breast.count, of: women30.count, .indicatorScreenedBreast, .indicatorScreenedBreastDefinition),
+            figure("screened_breast", breast.count, of: women30Count, .indicatorScreenedBreast, .indicatorScreenedBreastDefinition),
             figure("positive_breast", breastPositive.count, of: breast.count, .indicatorPositiveBreast, .indicatorPositiveExamDefinition),
-            figure("screened_cervical", cervical.count, of: women30to65.count, .indicatorScreenedCervical, .indicatorScreenedCervicalDefinition),
+            figure("screened_cervical", cervical.count, of: women30to65Count, .indicatorScreenedCervical, .indicatorScreenedCervicalDefinition),
             figure("positive_cervical", cervicalPositive.count, of: cervical.count, .indicatorPositiveCervical, .indicatorPositiveExamDefinition),
             figure("referrals", made.count, of: nil, .indicatorReferrals, .indicatorReferralsDefinition),
             figure("referral_reached", reached.count, of: made.count, .indicatorReferralReached, .indicatorReferralReachedDefinition),
@@ -211,68 +231,74 @@ public enum Indicators {
 
     /// Works out control at any day from each person's visits and referrals.
     struct ControlCounter {
-        let cohort: IndicatorCohort
-        let visits: [String: [IndicatorCohort.Visit]]
-        let referrals: [String: [IndicatorCohort.Referral]]
-        let rules: ScreeningProtocol
-        /// Those who could be known patients of each condition at all: a visit that knew it, or a referral
-        /// for it. Everyone else is never counted, so is not looked at (most of a facility's people).
-        let candidates: [KnownCondition: [IndicatorCohort.Person]]
+        /// One who is, or becomes, a known patient of a condition within the cohort's visits and referrals.
+        struct Candidate {
+            let registeredOn: CivilDate
+            /// The first day she was known to have it: a visit that knew it (a follow-up visit is for what she
+            /// is known to have), or a referral for it confirmed. Known "by a day" is this day, once it has come.
+            let knownSince: CivilDate
+            /// Her visits, oldest first.
+            let visits: [IndicatorCohort.Visit]
+        }
 
-        init(cohort: IndicatorCohort, visits: [String: [IndicatorCohort.Visit]], referrals: [String: [IndicatorCohort.Referral]],
-             rules: ScreeningProtocol) {
-            self.cohort = cohort
-            self.visits = visits
-            self.referrals = referrals
+        let rules: ScreeningProtocol
+        /// Only those who could be known patients of each condition at all are looked at (most of a
+        /// facility's people never are).
+        let candidates: [KnownCondition: [Candidate]]
+
+        init(cohort: IndicatorCohort, people: [String: IndicatorCohort.Person], rules: ScreeningProtocol) {
             self.rules = rules
-            var candidates: [KnownCondition: [IndicatorCohort.Person]] = [:]
+            let visits = Dictionary(grouping: cohort.visits, by: \.patientId)
+            let referrals = Dictionary(grouping: cohort.referrals, by: \.patientId)
+            var candidates: [KnownCondition: [Candidate]] = [:]
             for condition in KnownCondition.allCases {
-                candidates[condition] = cohort.persons.filter { person in
-                    person.active && ((visits[person.id]?.contains { $0.known.contains(condition) } ?? false)
-                        || (referrals[person.id]?.contains { $0.topics.contains(condition.rawValue) } ?? false))
+                let confirmed = referrals.compactMapValues { theirs in
+                    theirs.lazy.filter { $0.topics.contains(condition.rawValue) && ($0.outcome?.confirmsCondition ?? false) }
+                        .map { $0.outcomeOn ?? $0.referredOn }.min()
+                }
+                let ids = Set(visits.compactMap { id, theirs in theirs.contains { $0.known.contains(condition) } ? id : nil })
+                    .union(confirmed.keys)
+                candidates[condition] = ids.compactMap { id in
+                    guard let person = people[id], person.active else { return nil }
+                    let theirs = visits[id] ?? []
+                    let fromVisit = theirs.first { $0.known.contains(condition) }?.day
+                    guard let since = [fromVisit, confirmed[id]].compactMap({ $0 }).min() else { return nil }
+                    return Candidate(registeredOn: person.registeredOn, knownSince: since, visits: theirs)
                 }
             }
             self.candidates = candidates
-        }
-
-        /// The day she became a known patient of the condition by `day`: a visit that knew it (a follow-up
-        /// visit is for what she is known to have), or a referral for it confirmed.
-        func knownSince(_ person: IndicatorCohort.Person, _ condition: KnownCondition, by day: CivilDate) -> CivilDate? {
-            let fromVisit = visits[person.id]?.first { $0.day <= day && $0.known.contains(condition) }?.day
-            let fromReferral = referrals[person.id]?.compactMap { referral -> CivilDate? in
-                guard referral.topics.contains(condition.rawValue), [.confirmed, .treatmentStarted].contains(referral.outcome) else { return nil }
-                let on = referral.outcomeOn ?? referral.referredOn
-                return on <= day ? on : nil
-            }.min()
-            return [fromVisit, fromReferral].compactMap { $0 }.min()
         }
 
         func counts(at day: CivilDate, _ condition: KnownCondition,
                     classify: (IndicatorCohort.Visit) -> Classification?) -> ControlCounts {
             var counts = ControlCounts()
             let windowStart = day.adding(days: -Indicators.windowDays)
-            for person in candidates[condition] ?? [] {
-                guard let since = knownSince(person, condition, by: day) else { continue }
+            let lostBefore = day.adding(days: -Indicators.lostDays)
+            for candidate in candidates[condition] ?? [] {
                 // In the programme from the later of her registration and the day she was known: counted once
                 // she has been in it for the whole window (Simple leaves out the last 3 months' registrations).
-                guard max(person.registeredOn, since) <= windowStart else { continue }
-                let history = (visits[person.id] ?? []).filter { $0.day <= day }
-                guard let last = history.last, last.day > day.adding(days: -Indicators.lostDays) else {
+                guard max(candidate.registeredOn, candidate.knownSince) <= windowStart else { continue }
+                let history = candidate.visits
+                // Her visits up to the day: those before the first one after it (they are oldest first).
+                var end = history.count
+                while end > 0 && history[end - 1].day > day { end -= 1 }
+                guard end > 0, history[end - 1].day > lostBefore else {
                     counts.lost += 1
                     continue
                 }
                 counts.denominator += 1
-                let recent = history.filter { $0.day > windowStart }
-                if let reading = recent.reversed().lazy.compactMap(classify).first {
-                    switch reading {
-                    case .controlled: counts.controlled += 1
-                    case .moderate: counts.moderate += 1
-                    case .notControlled: counts.notControlled += 1
-                    }
-                } else if !recent.isEmpty {
-                    counts.visitedNoReading += 1
-                } else {
-                    counts.missedVisit += 1
+                var index = end - 1, visitedInWindow = false, reading: Classification?
+                while index >= 0 && history[index].day > windowStart {
+                    visitedInWindow = true
+                    if let found = classify(history[index]) { reading = found; break }
+                    index -= 1
+                }
+                switch reading {
+                case .controlled?: counts.controlled += 1
+                case .moderate?: counts.moderate += 1
+                case .notControlled?: counts.notControlled += 1
+                case nil where visitedInWindow: counts.visitedNoReading += 1
+                case nil: counts.missedVisit += 1
                 }
             }
             return counts
@@ -325,21 +351,28 @@ public enum Indicators {
             figure("ending_zero", zeros, of: values.count, .indicatorEndingZero, .indicatorEndingZeroDefinition),
             figure("late_entry", late.count, of: visits.count, .indicatorLateEntry, .indicatorLateEntryDefinition),
             figure("no_bp", noBP.count, of: screenings.count, .indicatorNoBp, .indicatorNoBpDefinition),
-            figure("duplicates", suspectedDuplicates(cohort.persons), of: nil, .indicatorDuplicates, .indicatorDuplicatesDefinition),
+            figure("duplicates", suspectedDuplicates(cohort.persons, registeredIn: period), of: nil, .indicatorDuplicates, .indicatorDuplicatesDefinition),
             figure("clocks", cohort.clockOffsets.filter { abs($0.minutes) > clockToleranceMinutes }.count, of: cohort.clockOffsets.count,
                    .indicatorClocks, .indicatorClocksDefinition),
         ])
     }
 
-    /// Pairs of active records with the same mobile, sex and first name, born within two years of each other.
-    static func suspectedDuplicates(_ persons: [IndicatorCohort.Person]) -> Int {
-        let groups = Dictionary(grouping: persons.filter { $0.active && $0.mobile != nil }) {
-            [$0.mobile ?? "", $0.sex.rawValue, $0.firstNameKey].joined(separator: "|")
+    /// Pairs of active records with the same mobile, sex and first name, born within two years of each
+    /// other, at least one of them registered in the period: the duplicates the period's work made.
+    static func suspectedDuplicates(_ persons: [IndicatorCohort.Person], registeredIn period: IndicatorPeriod) -> Int {
+        struct Key: Hashable { let mobile: String; let sex: Sex; let firstName: String }
+        var groups: [Key: [IndicatorCohort.Person]] = [:]
+        var seen = Set<String>()
+        for person in persons where person.active {
+            // A person may be given more than once (once for her visits, once with her mobile).
+            guard let mobile = person.mobile, seen.insert(person.id).inserted else { continue }
+            groups[Key(mobile: mobile, sex: person.sex, firstName: person.firstNameKey), default: []].append(person)
         }
         var pairs = 0
-        for group in groups.values where group.count > 1 {
+        for group in groups.values where group.count > 1 && group.contains(where: { period.contains($0.registeredOn) }) {
             for (index, first) in group.enumerated() {
-                for second in group[(index + 1)...] where abs(first.birthDate.year - second.birthDate.year) <= 2 { pairs += 1 }
+                for second in group[(index + 1)...] where abs(first.birthDate.year - second.birthDate.year) <= 2
+                    && (period.contains(first.registeredOn) || period.contains(second.registeredOn)) { pairs += 1 }
             }
         }
         return pairs

@@ -1,0 +1,153 @@
+import ArgumentParser
+import ArogyaCore
+import ArogyaHub
+import Foundation
+
+/// `arogya-bench hub-report`: the block's reports on a hub holding several facilities' uploads. Each
+/// facility is a terminal set up with its own facility id, filled by `arogya demo` with its history and
+/// uploaded by `arogya sync` to a real `arogya-hub` on loopback (the whole commands); the reports are then
+/// timed through the hub's store call that `arogya-hub report` makes, beside the same reads through the
+/// `sqlite3` command line in the same run.
+struct HubReportBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub-report",
+        abstract: "The hub's block indicators and daily register over several facilities' uploads, against the sqlite3 floor.")
+
+    @Option(help: "Facilities of the block.")
+    var facilities = 10
+
+    @Option(help: "Patients of each facility, made by `arogya demo` with its history.")
+    var patients = 100_000
+
+    @Option(help: "Folder for the databases; a hub already filled there (hub.ready) is reused.")
+    var folder: String?
+
+    @Option(help: "Runs of each report.")
+    var runs = 5
+
+    @Option(help: "The sqlite3 command line.")
+    var sqlite3 = "/usr/bin/sqlite3"
+
+    func run() throws {
+        let root = folder ?? (NSTemporaryDirectory() + "arogya-hub-report-bench-\(getpid())")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let hubDB = root + "/hub.sqlite"
+        print("machine: \(StartupBenchmark.machine())")
+        let ids = (1...facilities).map { String(format: "IN%04d", $0) }
+        if !FileManager.default.fileExists(atPath: root + "/hub.ready") {
+            try fill(hubDB, root: root, ids: ids)
+            _ = FileManager.default.createFile(atPath: root + "/hub.ready", contents: Data())
+        } else {
+            print("reusing the hub filled in \(root)")
+        }
+
+        guard let assets = AssetDirectory.locate() else { throw ValidationError("cannot find the assets folder") }
+        let rules = try ProtocolLibrary.load(from: assets).protocolFor(state: nil)
+        let hub = try HubDatabase(path: hubDB)
+        let stats = try hub.stats()
+        print("hub: \(Set(stats.counts.map(\.facility)).count) facilities, \(stats.counts.reduce(0) { $0 + $1.records }) records")
+        let today = LocalTime(Timestamp(Date())).date
+        let month = IndicatorPeriod.month(containing: today).adding(months: -1)
+
+        var times: [Double] = []
+        var block: IndicatorReport?
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            block = try hub.indicators(period: month, facility: nil, rules: rules, today: today).block
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        if let block {
+            let controlled = block.figure("hypertension.controlled")
+            print("block indicators of \(month.label): \(block.figure("cascade.people_30")?.count ?? 0) people 30+, "
+                  + "\(controlled?.count ?? 0) of \(controlled?.of ?? 0) known hypertensives controlled")
+        }
+        let earliest = "'" + IndicatorCohort.earliestVisitDay(forPeriodEnding: month.to).iso8601 + "'"
+        let end = "'" + month.to.iso8601 + "'"
+        // The hub's reads for each facility, as `HubDatabase.indicatorCohort` makes them.
+        let indicatorSQL = ids.flatMap { id in [
+            """
+            SELECT r.id, json_extract(v.payload, '$.sex'), json_extract(v.payload, '$.birth_date'), json_extract(v.payload, '$.created_at'), \
+            json_extract(v.payload, '$.status'), json_extract(v.payload, '$.mobile'), json_extract(v.payload, '$.name') \
+            FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = '\(id)' AND r.type = 'patient';
+            """,
+            """
+            SELECT r.parent_id, r.patient_id, json_extract(v.payload, '$.conditions'), json_extract(v.payload, '$.referred_on'), \
+            json_extract(v.payload, '$.outcome'), json_extract(v.payload, '$.outcome_on') FROM record r JOIN record_version v ON v.seq = r.seq \
+            WHERE r.facility_id = '\(id)' AND r.type = 'referral' AND json_extract(v.payload, '$.withdrawn_on') IS NULL \
+            AND json_extract(v.payload, '$.referred_on') BETWEEN \(earliest) AND \(end);
+            """,
+            """
+            SELECT r.id, v.payload FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = '\(id)' AND r.type = 'screening' \
+            AND json_extract(v.payload, '$.screened_on') BETWEEN \(earliest) AND \(end);
+            """,
+        ] }
+        let floor = try statementRuns(indicatorSQL, db: hubDB)
+        ReviewBenchmark.line("  block indicators", times, floor: floor, target: "≤ 5 s")
+
+        // The block's daily register of the busiest of the last 30 days.
+        var busiest = (day: today, visits: -1)
+        for back in 0..<30 {
+            let day = today.adding(days: -back)
+            let visits = try hub.dailyRegister(day: day, facility: nil).reduce(0) { $0 + $1.content.count }
+            if visits > busiest.visits { busiest = (day, visits) }
+        }
+        var register: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try hub.dailyRegister(day: busiest.day, facility: nil)
+            register.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        let registerSQL = ids.map { id in
+            """
+            SELECT r.id, v.payload FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = '\(id)' AND r.type = 'screening' \
+            AND json_extract(v.payload, '$.screened_on') = '\(busiest.day.iso8601)';
+            """
+        }
+        let registerFloor = try statementRuns(registerSQL, db: hubDB)
+        print("block daily register of \(busiest.day.iso8601) (\(busiest.visits) visits in \(facilities) facilities)")
+        ReviewBenchmark.line("  block register", register, floor: registerFloor, target: "none set")
+    }
+
+    /// Sets up the hub and each facility's terminal, fills each with `arogya demo` and uploads it.
+    func fill(_ hubDB: String, root: String, ids: [String]) throws {
+        let arogya = StartupBenchmark.sibling("arogya")
+        let hubBinary = StartupBenchmark.sibling("arogya-hub")
+        try? FileManager.default.removeItem(atPath: hubDB)
+        for (index, id) in ids.enumerated() {
+            try SyncBenchmark.run(hubBinary, ["facilities", "add", id, "--name", "AAM Bench \(index + 1)", "--db", hubDB])
+        }
+        let log = root + "/hub.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: hubBinary)
+        server.arguments = ["serve", "--db", hubDB, "--port", "0", "--log-level", "notice"]
+        server.standardOutput = FileHandle(forWritingAtPath: log)
+        server.standardError = FileHandle(forWritingAtPath: log)
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let address = "http://127.0.0.1:\(try SyncBenchmark.waitForPort(log))"
+        for (index, id) in ids.enumerated() {
+            let database = root + "/\(id).sqlite"
+            try? FileManager.default.removeItem(atPath: database)
+            let start = Date()
+            try SyncBenchmark.run(arogya, ["setup", "--db", database, "--facility", "AAM Bench \(index + 1)", "--facility-id", id,
+                                           "--supervisor", "priya", "--village", "Rampur", "--village", "Sonpur"], stdin: "4826\n4826\n")
+            try SyncBenchmark.run(arogya, ["demo", "--db", database, "--patients", String(patients), "--seed", String(100 + index)])
+            let made = Date().timeIntervalSince(start)
+            let added = try SyncBenchmark.run(hubBinary, ["devices", "add", "--facility", id, "--label", id, "--db", hubDB])
+            guard let token = added.split(separator: "\n").first(where: { $0.hasPrefix("token") })?.split(separator: " ").last else {
+                throw ValidationError("no token in: \(added)")
+            }
+            try SyncBenchmark.run(arogya, ["hub", "connect", address, "--token", String(token), "--db", database])
+            let upload = try SyncBenchmark.measure(arogya, ["sync", "--json", "--db", database])
+            print("\(id): \(patients) patients with their history made in \(formatted(made, digits: 0)) s, uploaded in \(formatted(upload.seconds, digits: 0)) s")
+        }
+    }
+
+    /// The CPU time sqlite3 spends on all the statements, per run (one warm pass first).
+    func statementRuns(_ statements: [String], db: String) throws -> [Double] {
+        let script = ".timer on\n.output /dev/null\n" + String(repeating: statements.joined(separator: "\n") + "\n", count: runs + 1)
+        let times = try SQLiteFloor.statementTimes(sqlite3: sqlite3, db: db, script: script, step: "the sqlite3 replay of the hub's report queries")
+        return (1...runs).map { run in times.dropFirst(run * statements.count).prefix(statements.count).reduce(0, +) }
+    }
+}
