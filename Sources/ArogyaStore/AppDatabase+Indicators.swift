@@ -28,8 +28,8 @@ extension AppDatabase {
                 WHERE status = 'active' AND created_at < ? GROUP BY sex, birth_date
                 """, arguments: [after])
             while let row = try groups.next() {
-                guard let sex = Sex(rawValue: row["sex"]), let born = CivilDate(iso8601: row["birth_date"]) else { continue }
-                population.append(IndicatorCohort.PopulationGroup(sex: sex, birthDate: born, count: row["n"]))
+                guard let sex = Sex(rawValue: row[0]), let born = CivilDate(iso8601: row[1]) else { continue }
+                population.append(IndicatorCohort.PopulationGroup(sex: sex, birthDate: born, count: row[2]))
             }
 
             var referredFor: [String: Set<String>] = [:]
@@ -50,16 +50,21 @@ extension AppDatabase {
                     outcomeOn: (row[5] as String?).flatMap(CivilDate.init(iso8601:))))
             }
 
+            // The typed BP readings of the period's visits, from their input JSON (the only rows read).
+            var typed: [String: [PressurePair]] = [:]
+            let inputs = try Row.fetchCursor(db, sql: """
+                SELECT id, input FROM screening WHERE screened_on >= ? AND screened_on <= ?
+                """, arguments: [period.from.iso8601, end])
+            while let row = try inputs.next() { typed[row[0]] = Self.typedReadings(row[1]) }
+
             var visits: [IndicatorCohort.Visit] = []
             var knownSets: [String: Set<KnownCondition>] = [:]
-            // Two years of visits: read in the table's order (the cohort sorts them by day), which is
-            // sequential on disk, rather than through the day index, which jumps about the file for each row.
+            // Two years of visits, from the index that holds every column counted (in its day order).
             let visitRows = try Row.fetchCursor(db, sql: """
                 SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter,
-                       cbac_score, oral_done, breast_done, cervical_done, known,
-                       CASE WHEN screened_on >= ? THEN input END AS input
-                FROM screening NOT INDEXED WHERE screened_on >= ? AND screened_on <= ?
-                """, arguments: [period.from.iso8601, earliest, end])
+                       cbac_score, oral_done, breast_done, cervical_done, known
+                FROM screening INDEXED BY screening_counted WHERE screened_on >= ? AND screened_on <= ?
+                """, arguments: [earliest, end])
             while let row = try visitRows.next() {
                 guard let day = CivilDate(iso8601: row[3]), let entered = Timestamp(iso8601: row[4]) else { continue }
                 let systolic: Int? = row[5]
@@ -80,33 +85,36 @@ extension AppDatabase {
                     patientId: row[1], day: day, enteredOn: entered.utcDay,
                     kind: ScreeningVisit.Kind(rawValue: row[2]) ?? .screening,
                     bloodPressure: systolic.flatMap { s in diastolic.map { PressurePair(s, $0) } },
-                    readings: Self.typedReadings(row[15]), glucose: glucose, cbacScore: row[10],
+                    readings: typed[row[0]] ?? [], glucose: glucose, cbacScore: row[10],
                     oralDone: row[11], breastDone: row[12], cervicalDone: row[13],
                     known: known, referredFor: referredFor[row[0]] ?? []))
             }
 
-            // Only the people the counting reads one by one (most of two years' visits are only counted),
-            // looked up in id order, which keeps the index's pages in the cache from one to the next.
+            // Only the people the counting reads one by one (most of two years' visits are only counted), in
+            // one statement over a JSON array of their ids rather than a statement run for each, and in id
+            // order, which keeps the index's pages in the cache from one to the next.
             var named = Set<String>()
             for visit in visits where IndicatorCohort.needsPerson(of: visit, countedPeriod: period) { named.insert(visit.patientId) }
             for referral in referrals where IndicatorCohort.needsPerson(of: referral, countedPeriod: period) { named.insert(referral.patientId) }
             var persons: [IndicatorCohort.Person] = []
             persons.reserveCapacity(named.count)
-            let person = try db.cachedStatement(sql: "SELECT sex, birth_date, created_at, status FROM patient WHERE id = ?")
-            for id in named.sorted() {
-                guard let row = try Row.fetchOne(person, arguments: [id]), let sex = Sex(rawValue: row[0]),
-                      let born = CivilDate(iso8601: row[1]), let registered = Timestamp(iso8601: row[2]) else { continue }
+            let ids = JSONValue.array(named.sorted().map(JSONValue.string)).serialized(pretty: false)
+            let personRows = try Row.fetchCursor(db, sql: """
+                SELECT p.id, p.sex, p.birth_date, p.created_at, p.status FROM json_each(?) j CROSS JOIN patient p ON p.id = j.value
+                """, arguments: [ids])
+            while let row = try personRows.next() {
+                guard let sex = Sex(rawValue: row[1]), let born = CivilDate(iso8601: row[2]), let registered = Timestamp(iso8601: row[3]) else { continue }
                 persons.append(IndicatorCohort.Person(
-                    id: id, sex: sex, birthDate: born, registeredOn: registered.utcDay,
-                    active: (row[3] as String) == PatientStatusCode.active.rawValue, mobile: nil, firstNameKey: ""))
+                    id: row[0], sex: sex, birthDate: born, registeredOn: registered.utcDay,
+                    active: (row[4] as String) == PatientStatusCode.active.rawValue, mobile: nil, firstNameKey: ""))
             }
             // The suspected-duplicate count compares the period's registrations with the active records that
-            // share their mobile: only those need a first-name key. Both indexes named: left to itself the
+            // share their mobile and sex: only those need a first-name key. Both indexes named: left to itself the
             // planner walks every active patient by status and looks each mobile up in the list.
             let sharing = try Row.fetchCursor(db, sql: """
                 SELECT id, sex, birth_date, created_at, status, mobile, name FROM patient INDEXED BY patient_mobile_reversed
-                WHERE status = 'active' AND mobile_reversed IS NOT NULL AND mobile_reversed IN (
-                    SELECT mobile_reversed FROM patient INDEXED BY patient_created
+                WHERE status = 'active' AND mobile_reversed IS NOT NULL AND (mobile_reversed, sex) IN (
+                    SELECT mobile_reversed, sex FROM patient INDEXED BY patient_created
                     WHERE status = 'active' AND created_at >= ? AND created_at < ? AND mobile_reversed IS NOT NULL)
                 """, arguments: [period.from.iso8601, after])
             while let row = try sharing.next() {

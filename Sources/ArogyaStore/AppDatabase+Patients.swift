@@ -27,7 +27,9 @@ extension AppDatabase {
     }
 
     static func loadPatient(_ db: Database, id: String) throws -> Patient? {
-        try Row.fetchOne(db, sql: PatientRecords.selection + " WHERE p.id = ?", arguments: [id]).map(PatientRecords.patient(from:))
+        // From the cursor's row, whose columns are found by name without lowercasing each (see screeningSummaries).
+        try Row.fetchCursor(db.cachedStatement(sql: PatientRecords.selection + " WHERE p.id = ?"), arguments: [id])
+            .map(PatientRecords.patient(from:)).next()
     }
 
     /// Patients who may be the one described: the same ABHA number or address (a hard stop), the same

@@ -384,6 +384,10 @@ enum Migrations {
                 CREATE INDEX patient_registered ON patient(status, sex, birth_date, created_at);
                 -- The period's registrations (the suspected-duplicate count compares them with their households').
                 CREATE INDEX patient_created ON patient(created_at);
+                -- Every column the indicators count of a visit, so that two years of visits are read from this
+                -- index (about a seventh of the table's size: no input or decision JSON) instead of the rows.
+                CREATE INDEX screening_counted ON screening(screened_on, patient_id, kind, known, bp_systolic, bp_diastolic,
+                    glucose_type, glucose_mg_dl, glucose_meter, cbac_score, oral_done, breast_done, cervical_done, created_at, id);
                 """)
         }
         return migrator

@@ -5,6 +5,11 @@ import Foundation
 /// milliseconds only).
 enum SQLiteFloor {
     static func statementTimes(sqlite3: String, db: String, script: String, step: String) throws -> [Double] {
+        runTimes(try output(sqlite3: sqlite3, db: db, script: script, step: step))
+    }
+
+    /// What sqlite3 prints for the script.
+    static func output(sqlite3: String, db: String, script: String, step: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sqlite3)
         process.arguments = [db]
@@ -22,7 +27,12 @@ enum SQLiteFloor {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         try deadline.check()
-        return text.split(separator: "\n").compactMap { line -> Double? in
+        return text
+    }
+
+    /// Each "Run Time:" line's CPU time in milliseconds.
+    static func runTimes(_ text: String) -> [Double] {
+        text.split(separator: "\n").compactMap { line -> Double? in
             guard line.hasPrefix("Run Time:") else { return nil }
             let parts = line.split(separator: " ")
             guard let userIndex = parts.firstIndex(of: "user"), let sysIndex = parts.firstIndex(of: "sys"),

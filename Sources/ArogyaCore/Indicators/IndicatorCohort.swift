@@ -42,7 +42,9 @@ public struct IndicatorCohort: Sendable {
         }
     }
 
-    public struct Visit: Sendable {
+    /// A class, not a struct: the counting groups and filters hundreds of thousands of these, and a copy of
+    /// a reference is one retain where a copy of the struct was one for each of its strings, sets and arrays.
+    public final class Visit: Sendable {
         public let patientId: String
         public let day: CivilDate
         /// The day it was typed in (the first save), for late entry.
@@ -117,7 +119,7 @@ public struct IndicatorCohort: Sendable {
     public init(population: [PopulationGroup], persons: [Person], visits: [Visit], referrals: [Referral], clockOffsets: [ClockOffset] = []) {
         self.population = population
         self.persons = persons
-        self.visits = visits.sorted { $0.day < $1.day }
+        self.visits = Self.byDay(visits)
         self.referrals = referrals
         self.clockOffsets = clockOffsets
     }
@@ -132,6 +134,31 @@ public struct IndicatorCohort: Sendable {
     /// Likewise for a referral: one made in the period, or one whose confirmation made her a known patient.
     public static func needsPerson(of referral: Referral, countedPeriod period: IndicatorPeriod) -> Bool {
         period.contains(referral.referredOn) || (referral.outcome?.confirmsCondition ?? false)
+    }
+
+    /// The visits oldest first, each day's in the order given: counted into one bucket a day, since a
+    /// report's two years are a few hundred days and a comparison sort of a few hundred thousand visits
+    /// costs more than the counting that follows.
+    static func byDay(_ visits: [Visit]) -> [Visit] {
+        guard let first = visits.first else { return [] }
+        var days = [Int](repeating: 0, count: visits.count)
+        var earliest = first.day.daysSince1970, latest = earliest
+        for (index, visit) in visits.enumerated() {
+            let day = visit.day.daysSince1970
+            days[index] = day
+            earliest = min(earliest, day)
+            latest = max(latest, day)
+        }
+        var starts = [Int](repeating: 0, count: latest - earliest + 2)
+        for day in days { starts[day - earliest + 1] += 1 }
+        for bucket in 1..<starts.count { starts[bucket] += starts[bucket - 1] }
+        var sorted = [Visit?](repeating: nil, count: visits.count)
+        for (index, visit) in visits.enumerated() {
+            let bucket = days[index] - earliest
+            sorted[starts[bucket]] = visit
+            starts[bucket] += 1
+        }
+        return sorted.map { $0! }
     }
 
     /// A cohort from every person of a place, its population counted from them for a period whose

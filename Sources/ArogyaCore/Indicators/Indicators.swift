@@ -66,20 +66,27 @@ public enum Indicators {
         let period = IndicatorPeriod(from: requested.from, to: max(requested.from, min(requested.to, today)))
         let people = Dictionary(cohort.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let control = ControlCounter(cohort: cohort, people: people, rules: rules)
-        let trend = (0..<12).reversed().map { back -> IndicatorTrendPoint in
-            let month = IndicatorPeriod.month(containing: period.to).adding(months: -back)
-            let end = min(month.to, period.to)
-            let counts = control.hypertension(at: end)
-            let screenings = cohort.visits.lazy.filter { $0.kind == .screening && month.contains($0.day) && $0.day <= end }.count
-            return IndicatorTrendPoint(month: month.label, controlled: counts.controlled, controlOf: counts.denominator, screenings: screenings)
+        let months = (0..<12).reversed().map { IndicatorPeriod.month(containing: period.to).adding(months: -$0) }
+        // Screenings a month, in one pass: a visit's month is its place among the twelve.
+        var screeningsByMonth = [Int](repeating: 0, count: months.count)
+        let firstMonth = months[0].from.year * 12 + months[0].from.month
+        for visit in cohort.visits where visit.kind == .screening && visit.day <= period.to {
+            let index = visit.day.year * 12 + visit.day.month - firstMonth
+            if screeningsByMonth.indices.contains(index) { screeningsByMonth[index] += 1 }
         }
+        let trend = months.enumerated().map { index, month -> IndicatorTrendPoint in
+            let counts = control.hypertension(at: min(month.to, period.to))
+            return IndicatorTrendPoint(month: month.label, controlled: counts.controlled, controlOf: counts.denominator,
+                                       screenings: screeningsByMonth[index])
+        }
+        let inPeriod = cohort.visits.filter { period.contains($0.day) }
         return IndicatorReport(
             period: requested,
             countedTo: period.to,
-            sections: [cascade(cohort, people: people, period: period, rules: rules),
+            sections: [cascade(cohort, inPeriod: inPeriod, people: people, period: period, rules: rules),
                        hypertensionSection(control.hypertension(at: period.to)),
                        diabetesSection(control.diabetes(at: period.to)),
-                       quality(cohort, period: period, rules: rules)],
+                       quality(cohort, inPeriod: inPeriod, period: period, rules: rules)],
             trend: trend,
             clockOffsets: cohort.clockOffsets.filter { abs($0.minutes) > clockToleranceMinutes })
     }
@@ -108,10 +115,10 @@ public enum Indicators {
         }
     }
 
-    static func cascade(_ cohort: IndicatorCohort, people: [String: IndicatorCohort.Person], period: IndicatorPeriod,
-                        rules: ScreeningProtocol) -> IndicatorSection {
+    static func cascade(_ cohort: IndicatorCohort, inPeriod: [IndicatorCohort.Visit], people: [String: IndicatorCohort.Person],
+                        period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
         // Registered by the period's end, or seen in it: a paper form typed up later is of someone who was there.
-        let seen = Set(cohort.visits.lazy.filter { period.contains($0.day) }.map(\.patientId))
+        let seen = Set(inPeriod.lazy.map(\.patientId))
         let registeredLater = seen.compactMap { people[$0] }.filter { $0.active && $0.registeredOn > period.to }
         func size(_ denominator: Denominator) -> Int {
             cohort.population.reduce(0) { sum, group in
@@ -124,7 +131,7 @@ public enum Indicators {
             return denominator.counts(person.sex, age: Ages.years(from: person.birthDate, to: period.to))
         }
         let thirtyCount = size(.thirty), women30Count = size(.women30), women30to65Count = size(.women30to65)
-        let visits = cohort.visits.filter { period.contains($0.day) && member($0.patientId, .thirty) }
+        let visits = inPeriod.filter { member($0.patientId, .thirty) }
         func who(_ keep: (IndicatorCohort.Visit) -> Bool) -> Set<String> { Set(visits.filter(keep).map(\.patientId)) }
 
         let cbac = who { $0.cbacScore != nil }
@@ -248,22 +255,28 @@ public enum Indicators {
 
         init(cohort: IndicatorCohort, people: [String: IndicatorCohort.Person], rules: ScreeningProtocol) {
             self.rules = rules
-            let visits = Dictionary(grouping: cohort.visits, by: \.patientId)
-            let referrals = Dictionary(grouping: cohort.referrals, by: \.patientId)
-            var candidates: [KnownCondition: [Candidate]] = [:]
-            for condition in KnownCondition.allCases {
-                let confirmed = referrals.compactMapValues { theirs in
-                    theirs.lazy.filter { $0.topics.contains(condition.rawValue) && ($0.outcome?.confirmsCondition ?? false) }
-                        .map { $0.outcomeOn ?? $0.referredOn }.min()
+            // The first day each was known to have each condition, from the visits (oldest first) and the
+            // confirmed referrals; then the visits of only those, by person.
+            var since: [KnownCondition: [String: CivilDate]] = [:]
+            for visit in cohort.visits where !visit.known.isEmpty {
+                for condition in visit.known where since[condition]?[visit.patientId] == nil {
+                    since[condition, default: [:]][visit.patientId] = visit.day
                 }
-                let ids = Set(visits.compactMap { id, theirs in theirs.contains { $0.known.contains(condition) } ? id : nil })
-                    .union(confirmed.keys)
-                candidates[condition] = ids.compactMap { id in
+            }
+            for referral in cohort.referrals where referral.outcome?.confirmsCondition ?? false {
+                let on = referral.outcomeOn ?? referral.referredOn
+                for condition in KnownCondition.allCases where referral.topics.contains(condition.rawValue) {
+                    since[condition, default: [:]][referral.patientId] = min(on, since[condition]?[referral.patientId] ?? on)
+                }
+            }
+            let known = Set(since.values.flatMap(\.keys))
+            var visits: [String: [IndicatorCohort.Visit]] = [:]
+            for visit in cohort.visits where known.contains(visit.patientId) { visits[visit.patientId, default: []].append(visit) }
+            var candidates: [KnownCondition: [Candidate]] = [:]
+            for (condition, days) in since {
+                candidates[condition] = days.compactMap { id, day in
                     guard let person = people[id], person.active else { return nil }
-                    let theirs = visits[id] ?? []
-                    let fromVisit = theirs.first { $0.known.contains(condition) }?.day
-                    guard let since = [fromVisit, confirmed[id]].compactMap({ $0 }).min() else { return nil }
-                    return Candidate(registeredOn: person.registeredOn, knownSince: since, visits: theirs)
+                    return Candidate(registeredOn: person.registeredOn, knownSince: day, visits: visits[id] ?? [])
                 }
             }
             self.candidates = candidates
@@ -330,8 +343,8 @@ public enum Indicators {
 
     // MARK: Data quality
 
-    static func quality(_ cohort: IndicatorCohort, period: IndicatorPeriod, rules: ScreeningProtocol) -> IndicatorSection {
-        let visits = cohort.visits.filter { period.contains($0.day) }
+    static func quality(_ cohort: IndicatorCohort, inPeriod visits: [IndicatorCohort.Visit], period: IndicatorPeriod,
+                        rules: ScreeningProtocol) -> IndicatorSection {
         let plausible = rules.validation.plausible
         let withReadings = visits.filter { !$0.readings.isEmpty }
         let implausible = withReadings.filter { visit in
