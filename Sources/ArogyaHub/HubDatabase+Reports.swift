@@ -21,10 +21,12 @@ extension HubDatabase {
     public func dailyRegister(day: CivilDate, facility only: String?) throws -> [FacilitySection<[RegisterEntry]>] {
         try writer.read { db in
             try reportFacilities(only, in: db).map { facility in
+                // The day's visits found by the report table's day order, not by opening every screening's JSON.
                 let screenings = try Row.fetchAll(db, sql: """
-                    SELECT r.id, v.payload FROM record r JOIN record_version v ON v.seq = r.seq
-                    WHERE r.facility_id = ? AND r.type = ? AND json_extract(v.payload, '$.screened_on') = ?
-                    """, arguments: [facility.id, RecordType.screening.rawValue, day.iso8601]).compactMap { row -> (ScreeningSummary, String?)? in
+                    SELECT r.id, v.payload FROM report_visit d
+                    JOIN record r ON r.facility_id = d.facility_id AND r.type = ? AND r.id = d.id JOIN record_version v ON v.seq = r.seq
+                    WHERE d.facility_id = ? AND d.screened_on = ?
+                    """, arguments: [RecordType.screening.rawValue, facility.id, day.iso8601]).compactMap { row -> (ScreeningSummary, String?)? in
                     let payload = try JSONParser.parse(row["payload"] as String)
                     return RecordPayloads.screening(id: row["id"], payload).map { ($0, RecordPayloads.text(payload, "answers_review")) }
                 }.sorted { ($0.0.savedAt, $0.0.id) < ($1.0.savedAt, $1.0.id) }
@@ -75,61 +77,94 @@ extension HubDatabase {
         return (sections, Indicators.report(block, period: period, rules: rules, today: today))
     }
 
-    /// A facility's people, visits and referrals as the indicators read them, the fields taken out of the
-    /// stored JSON by SQLite (`json_extract`) rather than parsed here.
+    /// One facility's cohort for the period, read as `indicators` reads it (for a benchmark's floor).
+    public func indicatorCohort(facility: String, period: IndicatorPeriod) throws -> IndicatorCohort {
+        try writer.read { db in try indicatorCohort(facility: facility, period: period, in: db) }
+    }
+
+    /// A facility's people, visits and referrals as the indicators read them, from the report tables
+    /// (`HubReportTables`) in the way a terminal reads its own tables: the population counted by sex and
+    /// birth date, only the people the counting needs read one by one, and the stored JSON opened only for
+    /// the typed readings of the period's visits.
     func indicatorCohort(facility: String, period: IndicatorPeriod, in db: Database) throws -> IndicatorCohort {
         let earliest = IndicatorCohort.earliestVisitDay(forPeriodEnding: period.to).iso8601
         let end = period.to.iso8601
-        var persons: [IndicatorCohort.Person] = []
-        var byMobile: [String: Int] = [:]
-        let patientRows = try Row.fetchAll(db, sql: """
-            SELECT r.id, json_extract(v.payload, '$.sex') AS sex, json_extract(v.payload, '$.birth_date') AS birth_date,
-                   json_extract(v.payload, '$.created_at') AS created_at, json_extract(v.payload, '$.status') AS status,
-                   json_extract(v.payload, '$.mobile') AS mobile, json_extract(v.payload, '$.name') AS name
-            FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = ? AND r.type = ?
-            """, arguments: [facility, RecordType.patient.rawValue])
-        for row in patientRows where (row["status"] as String?) ?? "active" == "active" {
-            if let mobile = row["mobile"] as String? { byMobile[mobile, default: 0] += 1 }
+        let after = period.to.adding(days: 1).iso8601
+        var population: [IndicatorCohort.PopulationGroup] = []
+        let groups = try Row.fetchCursor(db, sql: """
+            SELECT sex, birth_date, count(*) FROM report_patient INDEXED BY report_patient_population
+            WHERE facility_id = ? AND status = 'active' AND created_at < ? GROUP BY sex, birth_date
+            """, arguments: [facility, after])
+        while let row = try groups.next() {
+            guard let sex = Sex(rawValue: row[0]), let born = CivilDate(iso8601: row[1]) else { continue }
+            population.append(IndicatorCohort.PopulationGroup(sex: sex, birthDate: born, count: row[2]))
         }
-        for row in patientRows {
-            guard let sex = (row["sex"] as String?).flatMap(Sex.init(rawValue:)), let born = (row["birth_date"] as String?).flatMap(CivilDate.init(iso8601:)),
-                  let created = (row["created_at"] as String?).flatMap(Timestamp.init(iso8601:)) else { continue }
-            let mobile: String? = row["mobile"]
-            let shared = mobile.map { (byMobile[$0] ?? 0) > 1 } ?? false
-            persons.append(IndicatorCohort.Person(
-                id: row["id"], sex: sex, birthDate: born, registeredOn: created.utcDay,
-                active: ((row["status"] as String?) ?? "active") == PatientStatusCode.active.rawValue, mobile: shared ? mobile : nil,
-                firstNameKey: shared ? (NameKey.words((row["name"] as String?) ?? "").first?.key ?? "") : ""))
-        }
+
+        var lists = StoredColumns.Lists()
         var referredFor: [String: Set<String>] = [:]
         var referrals: [IndicatorCohort.Referral] = []
-        for row in try Row.fetchAll(db, sql: """
-            SELECT r.parent_id, r.patient_id, json_extract(v.payload, '$.conditions') AS conditions,
-                   json_extract(v.payload, '$.referred_on') AS referred_on, json_extract(v.payload, '$.outcome') AS outcome,
-                   json_extract(v.payload, '$.outcome_on') AS outcome_on
-            FROM record r JOIN record_version v ON v.seq = r.seq
-            WHERE r.facility_id = ? AND r.type = ? AND json_extract(v.payload, '$.withdrawn_on') IS NULL
-              AND json_extract(v.payload, '$.referred_on') BETWEEN ? AND ?
-            """, arguments: [facility, RecordType.referral.rawValue, earliest, end]) {
-            let topics = Set(((row["conditions"] as String?) ?? "").split(separator: ",").map(String.init))
-            if let screening = row["parent_id"] as String? { referredFor[screening, default: []].formUnion(topics) }
-            guard let patient = row["patient_id"] as String?, let on = (row["referred_on"] as String?).flatMap(CivilDate.init(iso8601:)) else { continue }
-            referrals.append(IndicatorCohort.Referral(patientId: patient, topics: topics, referredOn: on,
-                                                      outcome: (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)),
-                                                      outcomeOn: (row["outcome_on"] as String?).flatMap(CivilDate.init(iso8601:))))
+        let referralRows = try Row.fetchCursor(db, sql: """
+            SELECT screening_id, patient_id, conditions, referred_on, outcome, outcome_on FROM report_referral
+            WHERE facility_id = ? AND withdrawn_on IS NULL AND referred_on >= ? AND referred_on <= ?
+            """, arguments: [facility, earliest, end])
+        while let row = try referralRows.next() {
+            let topics = lists.topics(row[2])
+            if let screening = row[0] as String? { referredFor[screening, default: []].formUnion(topics) }
+            if let referral = StoredColumns.referral(patientId: row[1], topics: topics, referredOn: row[3], outcome: row[4], outcomeOn: row[5]) {
+                referrals.append(referral)
+            }
         }
+
+        var typed: [String: [PressurePair]] = [:]
+        let inputs = try Row.fetchCursor(db, sql: """
+            SELECT v.id, json_extract(rv.payload, '$.input.bp') FROM report_visit v
+            JOIN record r ON r.facility_id = v.facility_id AND r.type = ? AND r.id = v.id JOIN record_version rv ON rv.seq = r.seq
+            WHERE v.facility_id = ? AND v.screened_on >= ? AND v.screened_on <= ?
+            """, arguments: [RecordType.screening.rawValue, facility, period.from.iso8601, end])
+        while let row = try inputs.next() {
+            typed[row[0]] = StoredColumns.typedReadings((row[1] as String?).flatMap { try? JSONParser.parse($0) })
+        }
+
         var visits: [IndicatorCohort.Visit] = []
-        for row in try Row.fetchAll(db, sql: """
-            SELECT r.id, v.payload FROM record r JOIN record_version v ON v.seq = r.seq
-            WHERE r.facility_id = ? AND r.type = ? AND json_extract(v.payload, '$.screened_on') BETWEEN ? AND ?
-            """, arguments: [facility, RecordType.screening.rawValue, earliest, end]) {
-            let payload = try JSONParser.parse(row["payload"] as String)
-            let day = RecordPayloads.text(payload, "screened_on").flatMap(CivilDate.init(iso8601:))
-            if let visit = RecordPayloads.visit(payload, referredFor: referredFor[row["id"]] ?? [],
-                                                withReadings: day.map(period.contains) ?? false) {
+        let visitRows = try Row.fetchCursor(db, sql: """
+            SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter,
+                   cbac_score, oral_done, breast_done, cervical_done, known
+            FROM report_visit WHERE facility_id = ? AND screened_on >= ? AND screened_on <= ?
+            """, arguments: [facility, earliest, end])
+        while let row = try visitRows.next() {
+            let id: String = row[0]
+            if let visit = StoredColumns.visit(
+                patientId: row[1], kind: row[2], screenedOn: row[3], createdAt: row[4], bpSystolic: row[5], bpDiastolic: row[6],
+                glucoseType: row[7], glucoseMgDl: row[8], glucoseMeter: row[9], cbacScore: row[10], oralDone: row[11],
+                breastDone: row[12], cervicalDone: row[13], known: lists.knownConditions(row[14]), readings: typed[id] ?? [],
+                referredFor: referredFor[id] ?? []) {
                 visits.append(visit)
             }
         }
-        return IndicatorCohort(everyone: persons, visits: visits, referrals: referrals, countedTo: period.to)
+
+        var persons: [IndicatorCohort.Person] = []
+        let personRows = try Row.fetchCursor(db, sql: """
+            SELECT p.id, p.sex, p.birth_date, p.created_at, p.status FROM json_each(?) j
+            CROSS JOIN report_patient p ON p.facility_id = ? AND p.id = j.value
+            """, arguments: [IndicatorCohort.neededIds(visits: visits, referrals: referrals, countedPeriod: period), facility])
+        while let row = try personRows.next() {
+            if let person = StoredColumns.person(id: row[0], sex: row[1], birthDate: row[2], createdAt: row[3], status: row[4], mobile: nil, name: nil) {
+                persons.append(person)
+            }
+        }
+        // The period's registrations and the active records sharing their mobile and sex (suspected duplicates).
+        let sharing = try Row.fetchCursor(db, sql: """
+            SELECT id, sex, birth_date, created_at, status, mobile, name FROM report_patient INDEXED BY report_patient_mobile
+            WHERE facility_id = ? AND status = 'active' AND mobile IS NOT NULL AND (mobile, sex) IN (
+                SELECT mobile, sex FROM report_patient INDEXED BY report_patient_created
+                WHERE facility_id = ? AND status = 'active' AND created_at >= ? AND created_at < ? AND mobile IS NOT NULL)
+            """, arguments: [facility, facility, period.from.iso8601, after])
+        while let row = try sharing.next() {
+            if let person = StoredColumns.person(id: row[0], sex: row[1], birthDate: row[2], createdAt: row[3], status: row[4],
+                                                 mobile: row[5], name: row[6]) {
+                persons.append(person)
+            }
+        }
+        return IndicatorCohort(population: population, persons: persons, visits: visits, referrals: referrals)
     }
 }

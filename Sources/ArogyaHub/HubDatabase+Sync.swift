@@ -132,6 +132,7 @@ extension HubDatabase {
                 """).execute(arguments: key + [current["seq"] as Int64, seq, now.iso8601])
         }
         if record.type == .patient { try noteIdentifiers(of: record, facility: facility, at: now, in: db) }
+        try HubReportTables.note(record, facility: facility, patient: links.patient, parent: links.parent, in: db)
         return SyncWire.Result(type: record.type.rawValue, id: record.id, status: status, hubVersion: newVersion)
     }
 

@@ -142,6 +142,10 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
                 CREATE INDEX record_seq ON record(seq);
                 """)
         }
+        migrator.registerMigration("hub-v3-report-tables") { db in
+            try HubReportTables.create(db)
+            try HubReportTables.backfill(db)
+        }
         return migrator
     }
 }

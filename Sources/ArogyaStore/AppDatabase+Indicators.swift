@@ -32,22 +32,19 @@ extension AppDatabase {
                 population.append(IndicatorCohort.PopulationGroup(sex: sex, birthDate: born, count: row[2]))
             }
 
+            var lists = StoredColumns.Lists()
             var referredFor: [String: Set<String>] = [:]
             var referrals: [IndicatorCohort.Referral] = []
-            var topicSets: [String: Set<String>] = [:]
             let referralRows = try Row.fetchCursor(db, sql: """
                 SELECT screening_id, patient_id, conditions, referred_on, outcome, outcome_on FROM referral
                 WHERE withdrawn_on IS NULL AND referred_on >= ? AND referred_on <= ?
                 """, arguments: [earliest, end])
             while let row = try referralRows.next() {
-                let conditions: String = row[2]
-                let topics = topicSets[conditions] ?? Self.remember(&topicSets, conditions, Set(conditions.split(separator: ",").map(String.init)))
+                let topics = lists.topics(row[2])
                 referredFor[row[0], default: []].formUnion(topics)
-                guard let on = CivilDate(iso8601: row[3]) else { continue }
-                referrals.append(IndicatorCohort.Referral(
-                    patientId: row[1], topics: topics, referredOn: on,
-                    outcome: (row[4] as String?).flatMap(ReferralOutcome.init(rawValue:)),
-                    outcomeOn: (row[5] as String?).flatMap(CivilDate.init(iso8601:))))
+                if let referral = StoredColumns.referral(patientId: row[1], topics: topics, referredOn: row[3], outcome: row[4], outcomeOn: row[5]) {
+                    referrals.append(referral)
+                }
             }
 
             // The typed BP readings of the period's visits, from their input JSON (the only rows read).
@@ -55,10 +52,9 @@ extension AppDatabase {
             let inputs = try Row.fetchCursor(db, sql: """
                 SELECT id, input FROM screening WHERE screened_on >= ? AND screened_on <= ?
                 """, arguments: [period.from.iso8601, end])
-            while let row = try inputs.next() { typed[row[0]] = Self.typedReadings(row[1]) }
+            while let row = try inputs.next() { typed[row[0]] = StoredColumns.typedReadings((try? JSONParser.parse(row[1] as String))?["bp"]) }
 
             var visits: [IndicatorCohort.Visit] = []
-            var knownSets: [String: Set<KnownCondition>] = [:]
             // Two years of visits, from the index that holds every column counted (in its day order).
             let visitRows = try Row.fetchCursor(db, sql: """
                 SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter,
@@ -66,47 +62,28 @@ extension AppDatabase {
                 FROM screening INDEXED BY screening_counted WHERE screened_on >= ? AND screened_on <= ?
                 """, arguments: [earliest, end])
             while let row = try visitRows.next() {
-                guard let day = CivilDate(iso8601: row[3]), let entered = Timestamp(iso8601: row[4]) else { continue }
-                let systolic: Int? = row[5]
-                let diastolic: Int? = row[6]
-                var glucose: GlucoseReading?
-                if let type = (row[7] as String?).flatMap(GlucoseTestType.init(rawValue:)) {
-                    switch row[9] as String? {
-                    case "LO"?: glucose = GlucoseReading(type: type, value: .meterLow)
-                    case "HI"?: glucose = GlucoseReading(type: type, value: .meterHigh)
-                    default: glucose = (row[8] as Double?).map { GlucoseReading(type: type, value: .milligramsPerDecilitre($0)) }
-                    }
+                let id: String = row[0]
+                if let visit = StoredColumns.visit(
+                    patientId: row[1], kind: row[2], screenedOn: row[3], createdAt: row[4], bpSystolic: row[5], bpDiastolic: row[6],
+                    glucoseType: row[7], glucoseMgDl: row[8], glucoseMeter: row[9], cbacScore: row[10], oralDone: row[11],
+                    breastDone: row[12], cervicalDone: row[13], known: lists.knownConditions(row[14]), readings: typed[id] ?? [],
+                    referredFor: referredFor[id] ?? []) {
+                    visits.append(visit)
                 }
-                // Few distinct lists ("", "hypertension", "diabetes,hypertension"): each parsed once.
-                let knownText: String = row[14]
-                let known = knownSets[knownText]
-                    ?? Self.remember(&knownSets, knownText, Set(knownText.split(separator: ",").compactMap { KnownCondition(rawValue: String($0)) }))
-                visits.append(IndicatorCohort.Visit(
-                    patientId: row[1], day: day, enteredOn: entered.utcDay,
-                    kind: ScreeningVisit.Kind(rawValue: row[2]) ?? .screening,
-                    bloodPressure: systolic.flatMap { s in diastolic.map { PressurePair(s, $0) } },
-                    readings: typed[row[0]] ?? [], glucose: glucose, cbacScore: row[10],
-                    oralDone: row[11], breastDone: row[12], cervicalDone: row[13],
-                    known: known, referredFor: referredFor[row[0]] ?? []))
             }
 
             // Only the people the counting reads one by one (most of two years' visits are only counted), in
             // one statement over a JSON array of their ids rather than a statement run for each, and in id
             // order, which keeps the index's pages in the cache from one to the next.
-            var named = Set<String>()
-            for visit in visits where IndicatorCohort.needsPerson(of: visit, countedPeriod: period) { named.insert(visit.patientId) }
-            for referral in referrals where IndicatorCohort.needsPerson(of: referral, countedPeriod: period) { named.insert(referral.patientId) }
             var persons: [IndicatorCohort.Person] = []
-            persons.reserveCapacity(named.count)
-            let ids = JSONValue.array(named.sorted().map(JSONValue.string)).serialized(pretty: false)
             let personRows = try Row.fetchCursor(db, sql: """
                 SELECT p.id, p.sex, p.birth_date, p.created_at, p.status FROM json_each(?) j CROSS JOIN patient p ON p.id = j.value
-                """, arguments: [ids])
+                """, arguments: [IndicatorCohort.neededIds(visits: visits, referrals: referrals, countedPeriod: period)])
             while let row = try personRows.next() {
-                guard let sex = Sex(rawValue: row[1]), let born = CivilDate(iso8601: row[2]), let registered = Timestamp(iso8601: row[3]) else { continue }
-                persons.append(IndicatorCohort.Person(
-                    id: row[0], sex: sex, birthDate: born, registeredOn: registered.utcDay,
-                    active: (row[4] as String) == PatientStatusCode.active.rawValue, mobile: nil, firstNameKey: ""))
+                if let person = StoredColumns.person(id: row[0], sex: row[1], birthDate: row[2], createdAt: row[3], status: row[4],
+                                                     mobile: nil, name: nil) {
+                    persons.append(person)
+                }
             }
             // The suspected-duplicate count compares the period's registrations with the active records that
             // share their mobile and sex: only those need a first-name key. Both indexes named: left to itself the
@@ -118,31 +95,15 @@ extension AppDatabase {
                     WHERE status = 'active' AND created_at >= ? AND created_at < ? AND mobile_reversed IS NOT NULL)
                 """, arguments: [period.from.iso8601, after])
             while let row = try sharing.next() {
-                guard let sex = Sex(rawValue: row["sex"]), let born = CivilDate(iso8601: row["birth_date"]),
-                      let registered = Timestamp(iso8601: row["created_at"]) else { continue }
-                persons.append(IndicatorCohort.Person(
-                    id: row["id"], sex: sex, birthDate: born, registeredOn: registered.utcDay, active: true, mobile: row["mobile"],
-                    firstNameKey: NameKey.words(row["name"] as String).first?.key ?? ""))
+                if let person = StoredColumns.person(id: row[0], sex: row[1], birthDate: row[2], createdAt: row[3], status: row[4],
+                                                     mobile: row[5], name: row[6]) {
+                    persons.append(person)
+                }
             }
             let offsets = try Int64.fetchOne(db, sql: """
                 SELECT clock_offset_ms FROM sync_run WHERE outcome IN ('ok', 'rejections') AND clock_offset_ms IS NOT NULL ORDER BY id DESC LIMIT 1
                 """).map { [IndicatorCohort.ClockOffset(terminal: "this terminal", minutes: Int($0 / 60_000))] } ?? []
             return IndicatorCohort(population: population, persons: persons, visits: visits, referrals: referrals, clockOffsets: offsets)
-        }
-    }
-
-    /// Stores a parsed value under its text and returns it.
-    static func remember<Value>(_ cache: inout [String: Value], _ text: String, _ value: Value) -> Value {
-        cache[text] = value
-        return value
-    }
-
-    /// The BP readings as typed, from a screening's input JSON ("bp": [[150, 96], [154, 96]]).
-    static func typedReadings(_ input: String?) -> [PressurePair] {
-        guard let input, let document = try? JSONParser.parse(input), case .array(let pairs)? = document["bp"] else { return [] }
-        return pairs.compactMap { pair in
-            guard case .array(let values) = pair, values.count == 2, case .number(let s) = values[0], case .number(let d) = values[1] else { return nil }
-            return PressurePair(Int(s), Int(d))
         }
     }
 }

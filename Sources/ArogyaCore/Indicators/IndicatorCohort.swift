@@ -161,6 +161,15 @@ public struct IndicatorCohort: Sendable {
         return sorted.map { $0! }
     }
 
+    /// The ids of the people `needsPerson` names, sorted, as a JSON array: what a store looks up in one
+    /// statement (`json_each`), in id order.
+    public static func neededIds(visits: [Visit], referrals: [Referral], countedPeriod period: IndicatorPeriod) -> String {
+        var named = Set<String>()
+        for visit in visits where needsPerson(of: visit, countedPeriod: period) { named.insert(visit.patientId) }
+        for referral in referrals where needsPerson(of: referral, countedPeriod: period) { named.insert(referral.patientId) }
+        return JSONValue.array(named.sorted().map(JSONValue.string)).serialized(pretty: false)
+    }
+
     /// A cohort from every person of a place, its population counted from them for a period whose
     /// counted last day is `countedTo`.
     public init(everyone persons: [Person], visits: [Visit], referrals: [Referral], clockOffsets: [ClockOffset] = [], countedTo: CivilDate) {

@@ -1,0 +1,74 @@
+/// The indicators' values read back from stored columns, as a terminal's tables and the hub's report
+/// tables both hold them (the same names and forms), so that both read a row the same way.
+public enum StoredColumns {
+    /// A visit from its columns; nil when its day or save time cannot be read.
+    public static func visit(patientId: String, kind: String, screenedOn: String, createdAt: String, bpSystolic: Int?, bpDiastolic: Int?,
+                             glucoseType: String?, glucoseMgDl: Double?, glucoseMeter: String?, cbacScore: Int?, oralDone: Bool,
+                             breastDone: Bool, cervicalDone: Bool, known: Set<KnownCondition>, readings: [PressurePair],
+                             referredFor: Set<String>) -> IndicatorCohort.Visit? {
+        guard let day = CivilDate(iso8601: screenedOn), let entered = Timestamp(iso8601: createdAt) else { return nil }
+        var glucose: GlucoseReading?
+        if let type = glucoseType.flatMap(GlucoseTestType.init(rawValue:)) {
+            switch glucoseMeter.flatMap(GlucoseMeterReading.init(rawValue:)) {
+            case .low?: glucose = GlucoseReading(type: type, value: .meterLow)
+            case .high?: glucose = GlucoseReading(type: type, value: .meterHigh)
+            case nil: glucose = glucoseMgDl.map { GlucoseReading(type: type, value: .milligramsPerDecilitre($0)) }
+            }
+        }
+        return IndicatorCohort.Visit(
+            patientId: patientId, day: day, enteredOn: entered.utcDay, kind: ScreeningVisit.Kind(rawValue: kind) ?? .screening,
+            bloodPressure: bpSystolic.flatMap { s in bpDiastolic.map { PressurePair(s, $0) } }, readings: readings, glucose: glucose,
+            cbacScore: cbacScore, oralDone: oralDone, breastDone: breastDone, cervicalDone: cervicalDone, known: known,
+            referredFor: referredFor)
+    }
+
+    /// A referral from its columns; nil when the day it was made cannot be read.
+    public static func referral(patientId: String, topics: Set<String>, referredOn: String, outcome: String?,
+                                outcomeOn: String?) -> IndicatorCohort.Referral? {
+        guard let on = CivilDate(iso8601: referredOn) else { return nil }
+        return IndicatorCohort.Referral(patientId: patientId, topics: topics, referredOn: on,
+                                        outcome: outcome.flatMap(ReferralOutcome.init(rawValue:)),
+                                        outcomeOn: outcomeOn.flatMap(CivilDate.init(iso8601:)))
+    }
+
+    /// A person from her columns; nil when her sex, birth date or registration cannot be read.
+    public static func person(id: String, sex: String, birthDate: String, createdAt: String, status: String, mobile: String?,
+                              name: String?) -> IndicatorCohort.Person? {
+        guard let sex = Sex(rawValue: sex), let born = CivilDate(iso8601: birthDate), let registered = Timestamp(iso8601: createdAt) else { return nil }
+        return IndicatorCohort.Person(id: id, sex: sex, birthDate: born, registeredOn: registered.utcDay,
+                                      active: status == PatientStatusCode.active.rawValue, mobile: mobile,
+                                      firstNameKey: name.map { NameKey.words($0).first?.key ?? "" } ?? "")
+    }
+
+    /// Comma-separated lists ("diabetes,hypertension"), of which a report meets only a few distinct ones:
+    /// each is split once.
+    public struct Lists {
+        private var known: [String: Set<KnownCondition>] = [:]
+        private var topics: [String: Set<String>] = [:]
+
+        public init() {}
+
+        public mutating func knownConditions(_ text: String) -> Set<KnownCondition> {
+            if let parsed = known[text] { return parsed }
+            let parsed = Set(text.split(separator: ",").compactMap { KnownCondition(rawValue: String($0)) })
+            known[text] = parsed
+            return parsed
+        }
+
+        public mutating func topics(_ text: String) -> Set<String> {
+            if let parsed = topics[text] { return parsed }
+            let parsed = Set(text.split(separator: ",").map(String.init))
+            topics[text] = parsed
+            return parsed
+        }
+    }
+
+    /// The BP readings as typed, from a screening's "bp" input ([[150, 96], [154, 96]]).
+    public static func typedReadings(_ bp: JSONValue?) -> [PressurePair] {
+        guard case .array(let pairs)? = bp else { return [] }
+        return pairs.compactMap { pair in
+            guard case .array(let values) = pair, values.count == 2, case .number(let s) = values[0], case .number(let d) = values[1] else { return nil }
+            return PressurePair(Int(s), Int(d))
+        }
+    }
+}
