@@ -21,10 +21,12 @@ extension HubDatabase {
     public func dailyRegister(day: CivilDate, facility only: String?) throws -> [FacilitySection<[RegisterEntry]>] {
         try writer.read { db in
             try reportFacilities(only, in: db).map { facility in
-                // The day's visits found by the report table's day order, not by opening every screening's JSON.
+                // The day's visits found by the report table's day order, not by opening every screening's JSON;
+                // the visit's children by their parent (left to itself, the planner walks the facility's whole
+                // sequence to save sorting a few rows by it).
                 let screenings = try Row.fetchAll(db, sql: """
                     SELECT r.id, v.payload FROM report_visit d
-                    JOIN record r ON r.facility_id = d.facility_id AND r.type = ? AND r.id = d.id JOIN record_version v ON v.seq = r.seq
+                    CROSS JOIN record r ON r.facility_id = d.facility_id AND r.type = ? AND r.id = d.id JOIN record_version v ON v.seq = r.seq
                     WHERE d.facility_id = ? AND d.screened_on = ?
                     """, arguments: [RecordType.screening.rawValue, facility.id, day.iso8601]).compactMap { row -> (ScreeningSummary, String?)? in
                     let payload = try JSONParser.parse(row["payload"] as String)
@@ -36,7 +38,7 @@ extension HubDatabase {
                           let patient = RecordPayloads.patient(id: screening.patientId, patientPayload) else { continue }
                     let children = { (type: RecordType) in
                         try Row.fetchAll(db, sql: """
-                            SELECT r.id, v.payload FROM record r JOIN record_version v ON v.seq = r.seq
+                            SELECT r.id, v.payload FROM record r INDEXED BY record_parent JOIN record_version v ON v.seq = r.seq
                             WHERE r.facility_id = ? AND r.type = ? AND r.parent_id = ? ORDER BY r.seq
                             """, arguments: [facility.id, type.rawValue, screening.id]).map { (id: $0["id"] as String, payload: try JSONParser.parse($0["payload"] as String)) }
                     }
@@ -66,14 +68,19 @@ extension HubDatabase {
     public func indicators(period: IndicatorPeriod, facility only: String?, rules: ScreeningProtocol,
                            today: CivilDate) throws -> (sections: [FacilitySection<IndicatorReport>], block: IndicatorReport) {
         let counted = IndicatorPeriod(from: period.from, to: min(period.to, max(period.from, today)))
-        let cohorts = try writer.read { db in
-            try reportFacilities(only, in: db).map { facility in
-                FacilitySection(facility: facility.id, name: facility.name, content: try indicatorCohort(facility: facility.id, period: counted, in: db))
-            }
+        let facilities = try writer.read { db in try reportFacilities(only, in: db) }
+        // Each facility read and counted on its own core: a facility's figures come from one read
+        // transaction, and the block's from the same cohorts, so the block adds up to its sections.
+        let parts = Parallel<(cohort: IndicatorCohort, report: IndicatorReport)>(count: facilities.count)
+        DispatchQueue.concurrentPerform(iterations: facilities.count) { index in
+            parts.set(index, Result {
+                let cohort = try indicatorCohort(facility: facilities[index].id, period: counted)
+                return (cohort, Indicators.report(cohort, period: period, rules: rules, today: today))
+            })
         }
-        let sections = cohorts.map { FacilitySection(facility: $0.facility, name: $0.name,
-                                                     content: Indicators.report($0.content, period: period, rules: rules, today: today)) }
-        let block = IndicatorCohort.union(cohorts.map(\.content))
+        let results = try parts.values()
+        let sections = zip(facilities, results).map { FacilitySection(facility: $0.id, name: $0.name, content: $1.report) }
+        let block = IndicatorCohort.union(results.map(\.cohort))
         return (sections, Indicators.report(block, period: period, rules: rules, today: today))
     }
 
@@ -167,4 +174,17 @@ extension HubDatabase {
         }
         return IndicatorCohort(population: population, persons: persons, visits: visits, referrals: referrals)
     }
+}
+
+/// Results filled in from several threads at once, each into its own place.
+final class Parallel<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Value, any Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<Value, any Error>) { lock.withLock { results[index] = result } }
+
+    /// Every value in order, or the first error.
+    func values() throws -> [Value] { try lock.withLock { try results.map { try $0!.get() } } }
 }

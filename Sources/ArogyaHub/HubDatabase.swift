@@ -31,7 +31,12 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
             }
             writer = try DatabasePool(path: path, configuration: configuration)
         }
+        let pending = try writer.read { try !Self.migrator.hasCompletedMigrations($0) }
         try Self.migrator.migrate(writer)
+        // A migration may write a lot (the report tables' fill writes a row per record): moved into the
+        // database file now, rather than left in the WAL for every read to search until the next checkpoint.
+        // Best effort: another process reading the file at that moment only leaves it for a later checkpoint.
+        if pending, writer is DatabasePool { _ = try? writer.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
     }
 
     static var migrator: DatabaseMigrator {
