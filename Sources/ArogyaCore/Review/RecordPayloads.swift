@@ -1,5 +1,5 @@
 /// Records as they travel (a terminal's row as JSON, judged by `RecordRules`) read back into the types
-/// the register and the indicators are made of, for the hub's block reports.
+/// the block register is made of, for the hub (its indicators read the report tables, `StoredColumns`).
 public enum RecordPayloads {
     public static func text(_ payload: JSONValue, _ key: String) -> String? {
         if case .string(let value)? = payload[key] { return value }
@@ -80,25 +80,5 @@ public enum RecordPayloads {
               let at = text(payload, "created_at").flatMap(Timestamp.init(iso8601:)) else { return nil }
         return ScreeningReview(id: id, screeningId: screening, action: action, reason: text(payload, "reason"), comment: text(payload, "comment"),
                                reviewedBy: text(payload, "reviewed_by") ?? "", at: at)
-    }
-
-    /// A visit for the indicators, with its typed readings when `withReadings` (the period's own visits).
-    public static func visit(_ payload: JSONValue, referredFor: Set<String>, withReadings: Bool) -> IndicatorCohort.Visit? {
-        guard let summary = screening(id: "", payload) else { return nil }
-        var readings: [PressurePair] = []
-        if withReadings, case .array(let pairs)? = payload["input"]?["bp"] {
-            readings = pairs.compactMap { pair in
-                guard case .array(let values) = pair, values.count == 2, case .number(let s) = values[0], case .number(let d) = values[1] else { return nil }
-                return PressurePair(Int(s), Int(d))
-            }
-        }
-        let glucose = summary.glucoseType.flatMap { type in summary.glucoseValue.map { GlucoseReading(type: type, value: $0) } }
-        return IndicatorCohort.Visit(
-            patientId: summary.patientId, day: summary.day, enteredOn: summary.savedAt.utcDay, kind: summary.kind,
-            bloodPressure: summary.bloodPressure, readings: readings, glucose: glucose, cbacScore: summary.cbacScore,
-            oralDone: bool(payload, "oral_done"), breastDone: bool(payload, "breast_done"), cervicalDone: bool(payload, "cervical_done"),
-            known: Set(strings(payload["known"]).compactMap(KnownCondition.init(rawValue:))).union(
-                (text(payload, "known") ?? "").split(separator: ",").compactMap { KnownCondition(rawValue: String($0)) }),
-            referredFor: referredFor)
     }
 }
