@@ -111,13 +111,11 @@ extension HubDatabase {
         var referredFor: [String: Set<String>] = [:]
         var referrals: [IndicatorCohort.Referral] = []
         let referralRows = try Row.fetchCursor(db, sql: """
-            SELECT screening_id, patient_id, conditions, referred_on, outcome, outcome_on FROM report_referral
+            SELECT \(StoredColumns.referralColumns) FROM report_referral
             WHERE facility_id = ? AND withdrawn_on IS NULL AND referred_on >= ? AND referred_on <= ?
             """, arguments: [facility, earliest, end])
         while let row = try referralRows.next() {
-            let topics = lists.topics(row[2])
-            if let screening = row[0] as String? { referredFor[screening, default: []].formUnion(topics) }
-            if let referral = StoredColumns.referral(patientId: row[1], topics: topics, referredOn: row[3], outcome: row[4], outcomeOn: row[5]) {
+            if let referral = StoredColumns.referral(StoredRowColumns(row: row), lists: &lists, referredFor: &referredFor) {
                 referrals.append(referral)
             }
         }
@@ -134,17 +132,10 @@ extension HubDatabase {
 
         var visits: [IndicatorCohort.Visit] = []
         let visitRows = try Row.fetchCursor(db, sql: """
-            SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter,
-                   cbac_score, oral_done, breast_done, cervical_done, known
-            FROM report_visit WHERE facility_id = ? AND screened_on >= ? AND screened_on <= ?
+            SELECT \(StoredColumns.visitColumns) FROM report_visit WHERE facility_id = ? AND screened_on >= ? AND screened_on <= ?
             """, arguments: [facility, earliest, end])
         while let row = try visitRows.next() {
-            let id: String = row[0]
-            if let visit = StoredColumns.visit(
-                patientId: row[1], kind: row[2], screenedOn: row[3], createdAt: row[4], bpSystolic: row[5], bpDiastolic: row[6],
-                glucoseType: row[7], glucoseMgDl: row[8], glucoseMeter: row[9], cbacScore: row[10], oralDone: row[11],
-                breastDone: row[12], cervicalDone: row[13], known: lists.knownConditions(row[14]), readings: typed[id] ?? [],
-                referredFor: referredFor[id] ?? []) {
+            if let visit = StoredColumns.visit(StoredRowColumns(row: row), lists: &lists, readings: typed, referredFor: referredFor) {
                 visits.append(visit)
             }
         }
@@ -174,6 +165,15 @@ extension HubDatabase {
         }
         return IndicatorCohort(population: population, persons: persons, visits: visits, referrals: referrals)
     }
+}
+
+/// A GRDB row read by position for `StoredColumns`.
+struct StoredRowColumns: StoredRow {
+    let row: Row
+
+    func text(_ index: Int) -> String? { row[index] }
+    func integer(_ index: Int) -> Int? { row[index] }
+    func real(_ index: Int) -> Double? { row[index] }
 }
 
 /// Results filled in from several threads at once, each into its own place.

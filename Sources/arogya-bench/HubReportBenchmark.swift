@@ -83,9 +83,9 @@ struct HubReportBenchmark: ParsableCommand {
             let looked = Set(cohort.persons.lazy.filter { $0.mobile == nil }.map(\.id)).sorted().map { "\"\($0)\"" }.joined(separator: ",")
             return [
                 "SELECT sex, birth_date, count(*) FROM report_patient INDEXED BY report_patient_population WHERE facility_id = '\(id)' AND status = 'active' AND created_at < \(after) GROUP BY sex, birth_date;",
-                "SELECT screening_id, patient_id, conditions, referred_on, outcome, outcome_on FROM report_referral WHERE facility_id = '\(id)' AND withdrawn_on IS NULL AND referred_on >= \(earliest) AND referred_on <= \(end);",
+                "SELECT \(StoredColumns.referralColumns) FROM report_referral WHERE facility_id = '\(id)' AND withdrawn_on IS NULL AND referred_on >= \(earliest) AND referred_on <= \(end);",
                 "SELECT v.id, json_extract(rv.payload, '$.input.bp') FROM report_visit v JOIN record r ON r.facility_id = v.facility_id AND r.type = 'screening' AND r.id = v.id JOIN record_version rv ON rv.seq = r.seq WHERE v.facility_id = '\(id)' AND v.screened_on >= '\(month.from.iso8601)' AND v.screened_on <= \(end);",
-                "SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter, cbac_score, oral_done, breast_done, cervical_done, known FROM report_visit WHERE facility_id = '\(id)' AND screened_on >= \(earliest) AND screened_on <= \(end);",
+                "SELECT \(StoredColumns.visitColumns) FROM report_visit WHERE facility_id = '\(id)' AND screened_on >= \(earliest) AND screened_on <= \(end);",
                 "SELECT p.id, p.sex, p.birth_date, p.created_at, p.status FROM json_each('[\(looked)]') j CROSS JOIN report_patient p ON p.facility_id = '\(id)' AND p.id = j.value;",
                 "SELECT id, sex, birth_date, created_at, status, mobile, name FROM report_patient INDEXED BY report_patient_mobile WHERE facility_id = '\(id)' AND status = 'active' AND mobile IS NOT NULL AND (mobile, sex) IN (SELECT mobile, sex FROM report_patient INDEXED BY report_patient_created WHERE facility_id = '\(id)' AND status = 'active' AND created_at >= '\(month.from.iso8601)' AND created_at < \(after) AND mobile IS NOT NULL);",
             ]

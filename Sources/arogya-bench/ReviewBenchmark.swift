@@ -80,9 +80,9 @@ struct ReviewBenchmark: ParsableCommand {
         let looked = Set(cohort.persons.lazy.filter { $0.mobile == nil }.map(\.id)).sorted().map { "\"\($0)\"" }.joined(separator: ",")
         let indicatorSQL = [
             "SELECT sex, birth_date, count(*) FROM patient INDEXED BY patient_registered WHERE status = 'active' AND created_at < \(after) GROUP BY sex, birth_date;",
-            "SELECT screening_id, patient_id, conditions, referred_on, outcome, outcome_on FROM referral WHERE withdrawn_on IS NULL AND referred_on >= \(earliest) AND referred_on <= \(end);",
+            "SELECT \(StoredColumns.referralColumns) FROM referral WHERE withdrawn_on IS NULL AND referred_on >= \(earliest) AND referred_on <= \(end);",
             "SELECT id, input FROM screening WHERE screened_on >= '\(month.from.iso8601)' AND screened_on <= \(end);",
-            "SELECT id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter, cbac_score, oral_done, breast_done, cervical_done, known FROM screening INDEXED BY screening_counted WHERE screened_on >= \(earliest) AND screened_on <= \(end);",
+            "SELECT \(StoredColumns.visitColumns) FROM screening INDEXED BY screening_counted WHERE screened_on >= \(earliest) AND screened_on <= \(end);",
             "SELECT p.id, p.sex, p.birth_date, p.created_at, p.status FROM json_each('[\(looked)]') j CROSS JOIN patient p ON p.id = j.value;",
             "SELECT id, sex, birth_date, created_at, status, mobile, name FROM patient INDEXED BY patient_mobile_reversed WHERE status = 'active' AND mobile_reversed IS NOT NULL AND (mobile_reversed, sex) IN (SELECT mobile_reversed, sex FROM patient INDEXED BY patient_created WHERE status = 'active' AND created_at >= '\(month.from.iso8601)' AND created_at < \(after) AND mobile_reversed IS NOT NULL);",
         ]

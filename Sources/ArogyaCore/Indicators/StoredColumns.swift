@@ -1,8 +1,15 @@
+/// A stored row's values by position, as each store's database library gives them.
+public protocol StoredRow {
+    func text(_ index: Int) -> String?
+    func integer(_ index: Int) -> Int?
+    func real(_ index: Int) -> Double?
+}
+
 /// The indicators' values read back from stored columns, as a terminal's tables and the hub's report
 /// tables both hold them (the same names and forms), so that both read a row the same way.
 public enum StoredColumns {
     /// A visit from its columns; nil when its day or save time cannot be read.
-    public static func visit(patientId: String, kind: String, screenedOn: String, createdAt: String, bpSystolic: Int?, bpDiastolic: Int?,
+    static func visit(patientId: String, kind: String, screenedOn: String, createdAt: String, bpSystolic: Int?, bpDiastolic: Int?,
                              glucoseType: String?, glucoseMgDl: Double?, glucoseMeter: String?, cbacScore: Int?, oralDone: Bool,
                              breastDone: Bool, cervicalDone: Bool, known: Set<KnownCondition>, readings: [PressurePair],
                              referredFor: Set<String>) -> IndicatorCohort.Visit? {
@@ -22,8 +29,36 @@ public enum StoredColumns {
             referredFor: referredFor)
     }
 
+    /// The columns of a visit row the indicators read, in the order `visit(_:lists:readings:referredFor:)`
+    /// takes them: a terminal's `screening` and the hub's `report_visit` both have them.
+    public static let visitColumns = """
+        id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic, glucose_type, glucose_mg_dl, glucose_meter, \
+        cbac_score, oral_done, breast_done, cervical_done, known
+        """
+
+    /// A visit from a row of `visitColumns`, with its typed readings and referral topics found by its id.
+    public static func visit(_ row: some StoredRow, lists: inout Lists, readings: [String: [PressurePair]],
+                             referredFor: [String: Set<String>]) -> IndicatorCohort.Visit? {
+        guard let id = row.text(0), let patient = row.text(1), let kind = row.text(2), let day = row.text(3), let created = row.text(4) else { return nil }
+        return visit(patientId: patient, kind: kind, screenedOn: day, createdAt: created, bpSystolic: row.integer(5), bpDiastolic: row.integer(6),
+                     glucoseType: row.text(7), glucoseMgDl: row.real(8), glucoseMeter: row.text(9), cbacScore: row.integer(10),
+                     oralDone: row.integer(11) == 1, breastDone: row.integer(12) == 1, cervicalDone: row.integer(13) == 1,
+                     known: lists.knownConditions(row.text(14) ?? ""), readings: readings[id] ?? [], referredFor: referredFor[id] ?? [])
+    }
+
+    /// The columns of a referral row the indicators read, in the order `referral(_:lists:referredFor:)` takes them.
+    public static let referralColumns = "screening_id, patient_id, conditions, referred_on, outcome, outcome_on"
+
+    /// A referral from a row of `referralColumns`; its topics are noted under its screening in `referredFor`.
+    public static func referral(_ row: some StoredRow, lists: inout Lists, referredFor: inout [String: Set<String>]) -> IndicatorCohort.Referral? {
+        let topics = lists.topics(row.text(2) ?? "")
+        if let screening = row.text(0) { referredFor[screening, default: []].formUnion(topics) }
+        guard let patient = row.text(1), let on = row.text(3) else { return nil }
+        return referral(patientId: patient, topics: topics, referredOn: on, outcome: row.text(4), outcomeOn: row.text(5))
+    }
+
     /// A referral from its columns; nil when the day it was made cannot be read.
-    public static func referral(patientId: String, topics: Set<String>, referredOn: String, outcome: String?,
+    static func referral(patientId: String, topics: Set<String>, referredOn: String, outcome: String?,
                                 outcomeOn: String?) -> IndicatorCohort.Referral? {
         guard let on = CivilDate(iso8601: referredOn) else { return nil }
         return IndicatorCohort.Referral(patientId: patientId, topics: topics, referredOn: on,
