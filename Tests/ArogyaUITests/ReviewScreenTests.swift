@@ -39,6 +39,29 @@ struct ReviewScreenTests {
         await harness.press(.enter)
     }
 
+    @Test("Given the register, when g is given a day that does not exist, then the whole message shows under the field at 80×24 and a right day opens that day's register")
+    func goToDayRefusesAWrongDay() async throws {
+        let (store, _) = try store()
+        let harness = try AppHarness(store: store)
+        await harness.start()
+        await signIn(harness, worker: false)
+        await harness.press(.char("4"), .char("g"))
+        #expect(harness.topScreenName == "TextPromptDialog")
+        await harness.type("2026-13-45")
+        await harness.press(.enter)
+        #expect(harness.topScreenName == "TextPromptDialog")
+        // The message is longer than a line: every word of it is on the screen, wrapped, none cut.
+        let shown = harness.screen.split(separator: " ").joined(separator: " ")
+        for word in ["DD-MM-YYYY", "20112026;", "YYYY-MM-DD", "works)."] { #expect(shown.contains(word), "\(harness.screen)") }
+        #expect(harness.canvas.cuts.isEmpty)
+        await harness.press(.home)
+        for _ in 0..<10 { await harness.press(.delete) }
+        await harness.type("21-11-2026")
+        await harness.press(.enter)
+        #expect(harness.topScreenName == "RegisterScreen")
+        #expect(harness.screen.contains("21 Nov 2026"), "\(harness.screen)")
+    }
+
     @Test("Given a worker's day, when her supervisor opens the register, then totals and a row per visit show at 80×24; f keeps the urgent; b sends one back with a reason and Enter shows the whole record with it")
     func registerAndSendBack() async throws {
         let (store, saved) = try store()

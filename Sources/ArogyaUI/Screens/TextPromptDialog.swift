@@ -69,9 +69,13 @@ final class TextPromptDialog: KeyedScreen, AnsweringScreen {
     func render(into canvas: inout Canvas, area: Rect) {
         let strings = context.strings
         let footer = strings[.promptKeys]
-        // The question, an empty row for the field, and a row for its message.
-        let box = DialogView.render(title: title, lines: [question, "", " "], footer: footer, into: &canvas, area: area)
-        let fieldRow = box.maxY - 4
+        // The question, an empty row, a row for the field, and its message under it, as many rows as it
+        // wraps to (the dialog draws it; it is drawn again below in the error's style).
+        let message = state.error.map { "! " + strings.text($0) }
+        let box = DialogView.render(title: title, lines: [question, "", " "] + (message.map { [$0] } ?? []), footer: footer,
+                                    into: &canvas, area: area)
+        let messageLines = message.map { wrap($0, width: box.width - 4) } ?? []
+        let fieldRow = box.maxY - 4 - messageLines.count
         let width = max(10, box.width - 7 - DisplayWidth.of(label))
         canvas.put(label, at: Point(x: box.x + 2, y: fieldRow), style: .labelFocused)
         let visible = state.input.visible(width: width)
@@ -80,8 +84,8 @@ final class TextPromptDialog: KeyedScreen, AnsweringScreen {
         canvas.put(DisplayWidth.pad(visible.text, to: width), at: Point(x: x, y: fieldRow), style: .fieldFocused)
         canvas.put("]", at: Point(x: x + width, y: fieldRow), style: .normal)
         canvas.cursor = Point(x: x + visible.cursorColumn, y: fieldRow)
-        if let error = state.error {
-            canvas.put("! " + strings.text(error), at: Point(x: box.x + 2, y: fieldRow + 1), style: .error, maxWidth: box.width - 4)
+        for (offset, line) in messageLines.enumerated() {
+            canvas.put(line, at: Point(x: box.x + 2, y: fieldRow + 1 + offset), style: .error, maxWidth: box.width - 4)
         }
     }
 }
