@@ -42,14 +42,33 @@ extension AppDatabase {
         let id = UUIDv7.string(at: time)
         try db.execute(
             sql: """
-                INSERT INTO account (id, username, full_name, role, pin_hash, must_change_pin, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO account (id, username, full_name, role, language, pin_hash, must_change_pin, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [id, new.username, new.fullName, new.role.rawValue, pinHash, mustChangePin, time, time])
+            arguments: [id, new.username, new.fullName, new.role.rawValue, new.language.rawValue, pinHash, mustChangePin, time, time])
         try db.appendAudit(.accountCreated, by: actor, at: time, subject: .account, recordId: id,
-                           detail: ["username": new.username, "full_name": new.fullName, "role": new.role.rawValue])
+                           detail: ["username": new.username, "full_name": new.fullName, "role": new.role.rawValue,
+                                    "language": new.language.rawValue])
         try db.enqueueForSync(.account, recordId: id, version: 1, at: time)
         return try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id])!)
+    }
+
+    /// Sets the language an account's screens are shown in. Her own choice (at sign-in) or a supervisor's
+    /// (Users screen, command line); a new version of the account, so that her other terminals follow.
+    @discardableResult
+    public func setAccountLanguage(username: String, language: Language, by actor: AuditActor) throws(StoreError) -> Account {
+        try write { db in
+            if case .account(let actorName) = actor, actorName != username.lowercased() { try requireSupervisor(db, actor) }
+            let account = try existingAccount(db, username: username)
+            guard account.language != language else { return account }
+            let time = now
+            try db.execute(sql: "UPDATE account SET language = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                           arguments: [language.rawValue, time, account.id])
+            try db.appendAudit(.accountLanguageChanged, by: actor, at: time, subject: .account, recordId: account.id,
+                               detail: ["username": account.username, "from": account.language.rawValue, "to": language.rawValue])
+            try db.enqueueForSync(.account, recordId: account.id, version: account.version + 1, at: time)
+            return try Self.account(from: Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [account.id])!)
+        }
     }
 
     /// Disables or re-enables an account. The last active supervisor cannot be disabled, or nobody could
@@ -221,7 +240,7 @@ extension AppDatabase {
             throw StoreError.unreadableRow(path: "", detail: "account \(row["username"] as String) has an unknown role \(roleText)")
         }
         return Account(id: row["id"], username: row["username"], fullName: row["full_name"], role: role,
-                       isActive: row["active"], mustChangePin: row["must_change_pin"], failedPinCount: row["failed_pin_count"],
+                       language: Language(rawValue: row["language"] as String) ?? .english, isActive: row["active"], mustChangePin: row["must_change_pin"], failedPinCount: row["failed_pin_count"],
                        lockedUntil: row["locked_until"], lastLoginAt: row["last_login_at"],
                        createdAt: row["created_at"], updatedAt: row["updated_at"], version: row["version"])
     }

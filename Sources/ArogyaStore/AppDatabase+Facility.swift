@@ -15,6 +15,8 @@ enum SettingKey: String {
     case syncIntervalMinutes = "sync_interval_minutes"
     /// When SQLite last found the file sound (`IntegrityState`).
     case integrityCheckedAt = "integrity_checked_at"
+    /// The facility's default language (`Language`): the sign-in screen's, and new accounts'.
+    case defaultLanguage = "default_language"
 }
 
 extension Database {
@@ -39,6 +41,11 @@ extension AppDatabase {
             return stored.flatMap(Int.init).flatMap { FacilityRules.idleLockMinutes.contains($0) ? $0 : nil }
                 ?? FacilityRules.defaultIdleLockMinutes
         }
+    }
+
+    /// The facility's default language: English until setup or Settings chose another.
+    public func defaultLanguage() throws(StoreError) -> Language {
+        try read { db in try db.setting(.defaultLanguage).flatMap(Language.init(rawValue:)) ?? .english }
     }
 
     /// Saves the Settings screen: facility details, villages and the idle lock, in one transaction.
@@ -67,6 +74,14 @@ extension AppDatabase {
                 try db.setSetting(.idleLockMinutes, to: String(details.idleLockMinutes), at: time)
                 try db.appendAudit(.settingChanged, by: actor, at: time, subject: .setting, recordId: SettingKey.idleLockMinutes.rawValue,
                                    detail: ["from": previousMinutes, "to": String(details.idleLockMinutes)])
+            }
+            if let language = details.defaultLanguage {
+                let previous = try db.setting(.defaultLanguage) ?? Language.english.rawValue
+                if previous != language.rawValue {
+                    try db.setSetting(.defaultLanguage, to: language.rawValue, at: time)
+                    try db.appendAudit(.settingChanged, by: actor, at: time, subject: .setting, recordId: SettingKey.defaultLanguage.rawValue,
+                                       detail: ["from": previous, "to": language.rawValue])
+                }
             }
             return try loadFacility(db)!
         }

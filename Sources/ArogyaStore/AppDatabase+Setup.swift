@@ -29,6 +29,7 @@ extension AppDatabase {
                                detail: ["name": setup.facilityName, "hfr_id": setup.hfrId ?? "", "state": setup.state?.code ?? ""])
             try db.enqueueForSync(.facility, recordId: facilityId, version: 1, at: time)
             try replaceVillages(db, with: setup.villages, by: actor, at: time)
+            try db.setSetting(.defaultLanguage, to: setup.language.rawValue, at: time)
             let account = try insertAccount(db, setup.supervisor, pinHash: pinHash, mustChangePin: false, by: actor, at: time)
             return (try loadFacility(db)!, account)
         }

@@ -24,6 +24,7 @@ enum AuditAction: String {
     case accountEnabled = "account.enable"
     case accountPinReset = "account.pin_reset"
     case accountPinChanged = "account.pin_change"
+    case accountLanguageChanged = "account.language"
     case loginSucceeded = "login.success"
     case loginFailed = "login.failure"
     case loginLockedOut = "login.lockout"

@@ -390,6 +390,12 @@ enum Migrations {
                     glucose_type, glucose_mg_dl, glucose_meter, cbac_score, oral_done, breast_done, cervical_done, created_at, id);
                 """)
         }
+        migrator.registerMigration("v10-account-language") { db in
+            try db.execute(sql: """
+                -- The language each account's screens are shown in; accounts made before there was a choice read English.
+                ALTER TABLE account ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (length(language) BETWEEN 2 AND 3);
+                """)
+        }
         return migrator
     }
 }

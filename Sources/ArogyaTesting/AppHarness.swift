@@ -20,11 +20,15 @@ public final class AppHarness {
                 sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0, abha: AbhaAccess = .none,
                 exportDirectory: String = NSTemporaryDirectory() + "arogya-exports") throws {
         self.store = store
-        let context = AppContext(store: store, strings: Fixtures.strings, protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
+        // As the program does: a terminal that is not UTF-8 gets English only.
+        let englishOnly = glyphs == .ascii
+        let catalog = englishOnly ? StringCatalog(englishOnly: Fixtures.strings) : Fixtures.catalog
+        let context = AppContext(store: store, strings: Fixtures.strings, catalog: catalog, englishOnlyTerminal: englishOnly,
+                                 protocols: Fixtures.protocolLibrary, clock: clock, localTime: Fixtures.utcLocalTime,
                                  buildDate: buildDate, sync: sync, syncIntervalMinutes: syncIntervalMinutes, abha: abha,
                                  exportDirectory: exportDirectory)
         app = AppModel(context: context, facility: try store.facility(), idleLockMinutes: try store.idleLockMinutes(),
-                       size: size, glyphs: glyphs)
+                       defaultLanguage: try store.defaultLanguage(), size: size, glyphs: glyphs)
     }
 
     /// Starts the first screen. With `settle: false` its loading work stays pending, so that keys can

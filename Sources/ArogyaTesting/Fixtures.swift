@@ -12,6 +12,17 @@ public enum Fixtures {
         return table
     }()
 
+    /// Every installed table (English and Hindi) from `assets/strings/`.
+    public static let catalog: StringCatalog = {
+        guard let assets = AssetDirectory.locate(), let catalog = try? StringCatalog.load(from: assets) else {
+            fatalError("assets/strings not found: tests run from the package")
+        }
+        return catalog
+    }()
+
+    /// The Hindi table.
+    public static let hindi: StringTable = catalog.table(for: .hindi)
+
     /// The protocol files from `assets/protocols/`.
     public static let protocolLibrary: ProtocolLibrary = {
         guard let assets = AssetDirectory.locate() else { fatalError("assets not found: tests run from the package") }

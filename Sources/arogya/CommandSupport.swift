@@ -16,7 +16,10 @@ enum Failure: Error {
 
 /// What every command needs: the text table, the database path, and a way to report failures.
 struct CommandEnvironment {
+    /// The command line's language: `AROGYA_LANG`, else the locale's (`Language.fromEnvironment`).
     let strings: StringTable
+    /// Every installed language, for the screens and for checking `--language`.
+    let catalog: StringCatalog
     let databasePath: String
 
     static func make(_ database: DatabaseOptions, root: Arogya) throws -> CommandEnvironment {
@@ -24,9 +27,24 @@ struct CommandEnvironment {
             try fail(code: 1, "arogya: cannot find the text files (strings/en.json); set AROGYA_ASSETS to the assets folder")
         }
         do {
-            return CommandEnvironment(strings: try StringTable.load(from: assets), databasePath: database.resolvedPath(root: root))
+            let catalog = try StringCatalog.load(from: assets)
+            let language = Language.fromEnvironment(ProcessInfo.processInfo.environment) ?? .english
+            return CommandEnvironment(strings: catalog.table(for: language), catalog: catalog,
+                                      databasePath: database.resolvedPath(root: root))
         } catch {
             try fail(code: 1, "arogya: \(error)")
+        }
+    }
+
+    /// A `--language` value: its form, and that its table is installed here.
+    func language(_ raw: String) throws -> Language {
+        try run { () throws -> Language in
+            let language = try AccountRules.language(raw)
+            guard catalog.has(language) else {
+                throw UserMessage(.errorLanguageNotInstalled, ["code": language.rawValue,
+                                                               "languages": catalog.languages.map(\.rawValue).joined(separator: ", ")])
+            }
+            return language
         }
     }
 

@@ -34,8 +34,13 @@ struct SetupCommand: ParsableCommand {
     @Option(help: "The first supervisor's full name (default: the login name).")
     var name: String?
 
+    @Option(help: ArgumentHelp("The facility's default language, en or hi: the sign-in screen's, the first supervisor's and new accounts'.",
+                               valueName: "code"))
+    var language: String = "en"
+
     func run() throws {
         let environment = try CommandEnvironment.make(database, root: root)
+        let chosenLanguage = try environment.language(language)
         // Check everything typed before touching the database, so bad input creates no file.
         let setup = try environment.run { () throws -> FacilitySetup in
             let username = try AccountRules.username(supervisor)
@@ -46,7 +51,9 @@ struct SetupCommand: ParsableCommand {
             let fullName = try AccountRules.fullName(name ?? username)
             let pin = try PinReader.read(strings: environment.strings)
             return FacilitySetup(facilityName: facilityName, hfrId: hfrId, state: stateCode, villages: villageNames,
-                                 supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin))
+                                 supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin,
+                                                        language: chosenLanguage),
+                                 language: chosenLanguage)
         }
         let store = try environment.openStore(.createIfMissing)
         let actor = AuditActor.commandLine(unixUser: CommandEnvironment.unixLoginName())

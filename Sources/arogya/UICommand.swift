@@ -28,9 +28,11 @@ struct UICommand: ParsableCommand {
         // Open and check the database before curses takes the screen, so that a refusal is one plain line.
         // The screen starts at once; a large file's integrity check runs behind it (AppModel).
         let store = try environment.openStore(.createIfMissing, integrityCheck: .inBackground)
-        let (facility, idleMinutes, syncMinutes) = try environment.run {
-            (try store.facility(), try store.idleLockMinutes(), try store.syncIntervalMinutes())
+        let (facility, idleMinutes, syncMinutes, storedLanguage) = try environment.run {
+            (try store.facility(), try store.idleLockMinutes(), try store.syncIntervalMinutes(), try store.defaultLanguage())
         }
+        // Before setup there is no facility default: the first screen speaks the terminal's locale.
+        let startLanguage = facility == nil ? (Language.fromEnvironment(ProcessInfo.processInfo.environment) ?? .english) : storedLanguage
         // Due dates waiting to be worked out (after an upgrade, or a new protocol for the state) are done now,
         // with a line saying so, rather than behind the first card she opens.
         let rules = protocols.protocolFor(state: facility?.state?.code)
@@ -54,10 +56,14 @@ struct UICommand: ParsableCommand {
             defer { terminal.restore() }
             let sync = SyncCoordinator(store: store, vocabulary: RecordVocabulary(strings: environment.strings, protocols: protocols),
                                        databasePath: environment.databasePath)
-            let context = AppContext(store: store, strings: environment.strings, protocols: protocols, sync: sync,
+            // A terminal that is not UTF-8 cannot draw Devanagari: English only, and a line says why.
+            let englishOnly = terminal.glyphs == .ascii
+            let catalog = englishOnly ? StringCatalog(englishOnly: environment.catalog.english) : environment.catalog
+            let context = AppContext(store: store, strings: catalog.english, catalog: catalog, englishOnlyTerminal: englishOnly,
+                                     protocols: protocols, sync: sync,
                                      syncIntervalMinutes: syncMinutes,
                                      abha: .hub(store: store, databasePath: environment.databasePath))
-            let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes,
+            let app = AppModel(context: context, facility: facility, idleLockMinutes: idleMinutes, defaultLanguage: startLanguage,
                                size: terminal.size, glyphs: terminal.glyphs)
             let runner = try TerminalRunner(app: app, terminal: terminal,
                                             benchmarkExitScreen: variables["AROGYA_BENCH_EXIT_AT"])

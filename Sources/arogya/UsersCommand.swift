@@ -8,7 +8,7 @@ struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Add, list, disable, enable and reset accounts.",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPin.self])
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPin.self, SetLanguage.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,14 +27,20 @@ struct UsersCommand: ParsableCommand {
         @Option(help: "The full name (default: the login name).")
         var name: String?
 
+        @Option(help: ArgumentHelp("The language of her screens: en or hi (default: the facility's).", valueName: "code"))
+        var language: String?
+
         func run() throws {
             let environment = try CommandEnvironment.make(database, root: root)
+            let chosen = try language.map(environment.language)
+            let store = try environment.openStore(.mustExist)
+            let facilityLanguage = try environment.run { try store.defaultLanguage() }
             let new = try environment.run { () throws -> NewAccount in
                 let login = try AccountRules.username(username)
                 let fullName = try AccountRules.fullName(name ?? login)
-                return NewAccount(username: login, fullName: fullName, role: role, pin: try PinReader.read(strings: environment.strings))
+                return NewAccount(username: login, fullName: fullName, role: role, pin: try PinReader.read(strings: environment.strings),
+                                  language: chosen ?? facilityLanguage)
             }
-            let store = try environment.openStore(.mustExist)
             let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
             let account = try environment.run {
                 guard try store.isSetUp() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
@@ -50,7 +56,7 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
 
-        @Flag(help: "Print JSON: a list of {id, username, full_name, role, active, must_change_pin, locked_until, last_login_at}.")
+        @Flag(help: "Print JSON: a list of {id, username, full_name, role, language, active, must_change_pin, locked_until, last_login_at}.")
         var json = false
 
         func run() throws {
@@ -61,7 +67,7 @@ struct UsersCommand: ParsableCommand {
                 let objects: [[String: Any]] = accounts.map { account in
                     [
                         "id": account.id, "username": account.username, "full_name": account.fullName,
-                        "role": account.role.rawValue, "active": account.isActive, "must_change_pin": account.mustChangePin,
+                        "role": account.role.rawValue, "language": account.language.rawValue, "active": account.isActive, "must_change_pin": account.mustChangePin,
                         "locked_until": { () -> Any in
                             if case .locked(let until) = account.status(now: store.clock.now(), lockout: store.lockout) { return until.iso8601 }
                             return NSNull()
@@ -75,12 +81,12 @@ struct UsersCommand: ParsableCommand {
             }
             let strings = environment.strings
             let header = [strings[.usersColumnUsername], strings[.usersColumnName], strings[.usersColumnRole],
-                          strings[.usersColumnStatus], strings[.usersColumnLastLogin]]
+                          strings[.usersColumnStatus], strings[.usersColumnLastLogin], strings[.usersColumnLanguage]]
             let now = store.clock.now()
             let rows = accounts.map { account -> [String] in
                 let status = account.status(now: now, lockout: store.lockout).text(strings) { $0.iso8601 }
                 return [account.username, account.fullName, strings[account.role.labelKey], status,
-                        account.lastLoginAt?.iso8601 ?? strings[.usersNever]]
+                        account.lastLoginAt?.iso8601 ?? strings[.usersNever], account.language.rawValue]
             }
             print(TextTable.render(header: header, rows: rows))
         }
@@ -129,6 +135,27 @@ struct UsersCommand: ParsableCommand {
             let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
             try environment.run { try store.resetPin(username: username, newPin: pin, by: actor) }
             environment.say(.cliPinReset, ["username": username.lowercased()])
+        }
+    }
+
+    struct SetLanguage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "language",
+            abstract: "Set the language an account's screens are shown in (en or hi), from her next sign-in.")
+
+        @OptionGroup var database: DatabaseOptions
+        @ParentCommand var root: Arogya
+        @OptionGroup var actorOptions: ActorOptions
+        @Argument(help: ArgumentHelp("The login name.", valueName: "user")) var username: String
+        @Argument(help: ArgumentHelp("The language code: en or hi.", valueName: "language")) var language: String
+
+        func run() throws {
+            let environment = try CommandEnvironment.make(database, root: root)
+            let chosen = try environment.language(language)
+            let store = try environment.openStore(.mustExist)
+            let actor = try environment.actor(actorOptions, store: store, supervisorOnly: true)
+            let account = try environment.run { try store.setAccountLanguage(username: username, language: chosen, by: actor) }
+            environment.say(.cliUserLanguageSet, ["username": account.username, "language": environment.catalog.name(of: chosen)])
         }
     }
 

@@ -157,7 +157,7 @@ final class AbhaScreenTests {
         await harness.type("512345678903")
         await harness.press(.enter, .enter)
         #expect(harness.topScreenName == "PatientCardScreen")
-        #expect(harness.screen.contains("pending since 22 Nov 2026"))
+        #expect(harness.screen.contains("pending since 22-11-2026"))
         let pending = try harness.store.pendingAbhaRequests()
         #expect(pending.count == 1 && pending.first?.request.mobile == "9900011122" && pending.first?.request.consent == "abha-enrollment 1.4")
         await harness.press(.escape, .escape, .escape, .char("7"))
@@ -208,7 +208,7 @@ final class AbhaScreenTests {
             await simulator.setFault(.slow)
             await harness.press(.enter)
             #expect(harness.topScreenName == "PatientCardScreen")
-            #expect(harness.screen.contains("pending since 22 Nov 2026"))
+            #expect(harness.screen.contains("pending since 22-11-2026"))
             #expect(try harness.store.pendingAbhaRequests().count == 1)
         }
     }

@@ -16,7 +16,7 @@ struct KeyTableTests {
         return [
             SetupScreen(context: context), LoginScreen(context: context), LockScreen(context: context, account: priya, reason: .idle),
             HomeScreen(context: context, account: priya), UsersScreen(context: context, account: priya),
-            AccountFormScreen(context: context, actor: priya), ResetPinScreen(context: context, actor: priya, target: asha),
+            AccountFormScreen(context: context, actor: priya, language: .english), ResetPinScreen(context: context, actor: priya, target: asha),
             ChangePinScreen(context: context, account: asha, isForced: true), ChangePinScreen(context: context, account: asha, isForced: false),
             SettingsScreen(context: context, account: priya), UploadScreen(context: context, account: priya),
             HelpScreen(context: context, screenTitle: "Home", hints: []),

@@ -175,7 +175,7 @@ struct PatientScreenTests {
         await harness.type("01-11-2026")
         await harness.press(.function(2))
         #expect(harness.topScreenName == "PatientCardScreen")
-        #expect(harness.screen.contains("(moved away 1 Nov 2026)"))
+        #expect(harness.screen.contains("(moved away 01-11-2026)"))
         await harness.press(.char("a"))
         await harness.press(.function(2))
         #expect(harness.screen.contains("! Reason: Give a reason."))

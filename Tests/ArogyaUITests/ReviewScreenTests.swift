@@ -59,7 +59,7 @@ struct ReviewScreenTests {
         await harness.type("21-11-2026")
         await harness.press(.enter)
         #expect(harness.topScreenName == "RegisterScreen")
-        #expect(harness.screen.contains("21 Nov 2026"), "\(harness.screen)")
+        #expect(harness.screen.contains("21-11-2026"), "\(harness.screen)")
     }
 
     @Test("Given a worker's day, when her supervisor opens the register, then totals and a row per visit show at 80×24; f keeps the urgent; b sends one back with a reason and Enter shows the whole record with it")
@@ -174,7 +174,7 @@ struct ReviewScreenTests {
         #expect(lines[0].hasPrefix("screening_id,patient_id,kind,date,time,worker,patient_name"))
         #expect(csv.contains("सुनीता देवी"))
         let printed = try String(contentsOfFile: folder.path + "/register-2026-11-22.txt", encoding: .utf8)
-        #expect(printed.contains("Daily register of screenings and follow-ups, 22 Nov 2026"))
+        #expect(printed.contains("Daily register of screenings and follow-ups, 22-11-2026"))
         let wide = printed.split(separator: "\n").filter { DisplayWidth.of(String($0)) > 80 }
         #expect(wide.isEmpty, "\(wide)")
         #expect(printed.contains("Where to: the Medical Officer at the PHC"))
@@ -215,8 +215,8 @@ struct ReviewScreenTests {
         let counts: [Int] = [summary.screenings, summary.followUps, summary.referred, summary.urgent, summary.sentBack, summary.corrected]
         #expect(counts == [3, 0, 2, 1, 1, 0])
         await harness.press(.char("p"))
-        #expect(harness.screen.contains("Work by worker, 7 days: 16 Nov 2026 – 22 Nov 2026"), "\(harness.screen)")
+        #expect(harness.screen.contains("Work by worker, 7 days: 16-11-2026 – 22-11-2026"), "\(harness.screen)")
         await harness.press(.char("p"))
-        #expect(harness.screen.contains("the month: 1 Nov 2026 – 22 Nov 2026"), "\(harness.screen)")
+        #expect(harness.screen.contains("the month: 01-11-2026 – 22-11-2026"), "\(harness.screen)")
     }
 }

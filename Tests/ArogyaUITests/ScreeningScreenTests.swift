@@ -168,7 +168,7 @@ struct ScreeningScreenTests {
         assertSnapshot(harness.screen, named: "referral-outcome")
         await harness.press(.char("c"), .enter)
         #expect(harness.screen.contains("Referral outcome saved: Confirmed."))
-        #expect(harness.screen.contains("Known: hypertension · BP NOT controlled (150/96 on 22 Nov 2026)"))
+        #expect(harness.screen.contains("Known: hypertension · BP NOT controlled (150/96 on 22-11-2026)"))
         await harness.press(.char("f"))
         #expect(harness.screen.contains("Follow-up: Sunita Devi"))
         await harness.press(.tab, .tab, .tab)
@@ -176,7 +176,7 @@ struct ScreeningScreenTests {
         await harness.press(.function(10))
         #expect(harness.screen.contains("Known hypertension, mean BP 132/84 < 140/90: controlled"))
         await harness.press(.enter)
-        #expect(harness.screen.contains("BP controlled (132/84 on 22 Nov 2026)"))
+        #expect(harness.screen.contains("BP controlled (132/84 on 22-11-2026)"))
     }
 
     @Test("Given the due list, when opened from home, then the never-screened adult is listed and opens her card")

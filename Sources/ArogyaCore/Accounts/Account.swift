@@ -4,6 +4,8 @@ public struct Account: Identifiable, Hashable, Sendable {
     public var username: String
     public var fullName: String
     public var role: Role
+    /// The language her screens are shown in after she signs in.
+    public var language: Language
     public var isActive: Bool
     /// Set when a supervisor (or an admin) chose the PIN: the owner must pick her own at next login.
     public var mustChangePin: Bool
@@ -14,13 +16,14 @@ public struct Account: Identifiable, Hashable, Sendable {
     public var updatedAt: Timestamp
     public var version: Int
 
-    public init(id: String, username: String, fullName: String, role: Role, isActive: Bool = true,
+    public init(id: String, username: String, fullName: String, role: Role, language: Language = .english, isActive: Bool = true,
                 mustChangePin: Bool = false, failedPinCount: Int = 0, lockedUntil: Timestamp? = nil,
                 lastLoginAt: Timestamp? = nil, createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1) {
         self.id = id
         self.username = username
         self.fullName = fullName
         self.role = role
+        self.language = language
         self.isActive = isActive
         self.mustChangePin = mustChangePin
         self.failedPinCount = failedPinCount
@@ -68,12 +71,14 @@ public struct NewAccount: Sendable, Equatable {
     public let fullName: String
     public let role: Role
     public let pin: String
+    public let language: Language
 
-    public init(username: String, fullName: String, role: Role, pin: String) {
+    public init(username: String, fullName: String, role: Role, pin: String, language: Language = .english) {
         self.username = username
         self.fullName = fullName
         self.role = role
         self.pin = pin
+        self.language = language
     }
 }
 

@@ -29,6 +29,14 @@ public enum AccountRules {
         return name
     }
 
+    /// A language code as typed or received: its form here; whether its table is installed is the
+    /// screen's and the command line's to check, since a hub or another terminal may have more.
+    public static func language(_ raw: String) throws(UserMessage) -> Language {
+        let code = TextSanitizer.singleLine(raw).lowercased()
+        guard let language = Language(rawValue: code) else { throw UserMessage(.errorLanguageUnknown, ["code": code]) }
+        return language
+    }
+
     /// A PIN is 4 to 6 digits and not one that anyone would guess first.
     public static func pin(_ raw: String) throws(UserMessage) -> String {
         let pin = raw.trimmingSpaces

@@ -36,8 +36,12 @@ public struct FacilitySetup: Sendable, Equatable {
     public let state: IndianState?
     public let villages: [String]
     public let supervisor: NewAccount
+    /// The facility's default language: the sign-in screen's, and new accounts' unless chosen otherwise.
+    public let language: Language
 
-    public init(facilityName: String, hfrId: String?, state: IndianState?, villages: [String], supervisor: NewAccount) {
+    public init(facilityName: String, hfrId: String?, state: IndianState?, villages: [String], supervisor: NewAccount,
+                language: Language = .english) {
+        self.language = language
         self.facilityName = facilityName
         self.hfrId = hfrId
         self.state = state
@@ -53,8 +57,12 @@ public struct FacilityDetails: Sendable, Equatable {
     public let state: IndianState?
     public let villages: [String]
     public let idleLockMinutes: Int
+    /// The facility's default language; nil keeps the one it has.
+    public let defaultLanguage: Language?
 
-    public init(name: String, hfrId: String?, state: IndianState?, villages: [String], idleLockMinutes: Int) {
+    public init(name: String, hfrId: String?, state: IndianState?, villages: [String], idleLockMinutes: Int,
+                defaultLanguage: Language? = nil) {
+        self.defaultLanguage = defaultLanguage
         self.name = name
         self.hfrId = hfrId
         self.state = state

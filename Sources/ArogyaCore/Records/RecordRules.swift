@@ -191,6 +191,7 @@ public struct RecordRules: Sendable {
         _ = try reader.rule("username", required: true) { text throws(UserMessage) -> String? in try AccountRules.username(text) }
         _ = try reader.rule("full_name", required: true) { text throws(UserMessage) -> String? in try AccountRules.fullName(text) }
         try reader.choice("role", Role.self, required: true)
+        _ = try reader.rule("language", required: false) { text throws(UserMessage) -> String? in try AccountRules.language(text).rawValue }
         try reader.bool("active", required: false)
     }
 

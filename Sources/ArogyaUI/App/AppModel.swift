@@ -24,8 +24,15 @@ public struct Job: Sendable {
 /// the terminal module owns the loop. Nothing here blocks: store work goes out as `Job`s.
 @MainActor
 public final class AppModel {
-    public let context: AppContext
+    /// The context as the program started, in English; `context` is it in the session's language.
+    private let baseContext: AppContext
+    /// In the language of whoever is signed in (the facility's default, or the one chosen, at sign-in).
+    public private(set) var context: AppContext
     var strings: StringTable { context.strings }
+    /// The facility's default language: the sign-in screen's.
+    private var defaultLanguage: Language
+    /// The language switched to on the sign-in screen, for the session it starts.
+    private var chosenAtSignIn: Language?
 
     public private(set) var size: Size
     public private(set) var glyphs: Glyphs
@@ -71,14 +78,17 @@ public final class AppModel {
 
     /// Starts on the first-run setup when there is no facility yet, else on the login screen.
     /// Background syncs follow `context.syncIntervalMinutes` when `context.sync` is there.
-    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, size: Size, glyphs: Glyphs) {
-        self.context = context
+    public init(context: AppContext, facility: Facility?, idleLockMinutes: Int, defaultLanguage: Language = .english,
+                size: Size, glyphs: Glyphs) {
+        self.baseContext = context
+        self.defaultLanguage = defaultLanguage
+        self.context = context.speaking(defaultLanguage)
         self.facility = facility
         self.idleLockSeconds = Double(idleLockMinutes * 60)
         self.syncIntervalSeconds = Double(context.syncIntervalMinutes * 60)
         self.size = size
         self.glyphs = glyphs
-        let first: any Screen = facility == nil ? SetupScreen(context: context) : LoginScreen(context: context)
+        let first: any Screen = facility == nil ? SetupScreen(context: self.context) : LoginScreen(context: self.context)
         stack = [first]
     }
 
@@ -205,15 +215,25 @@ public final class AppModel {
 
     private func applySession(_ change: SessionChange, from screen: any Screen) {
         switch change {
-        case .setupCompleted(let facility):
+        case .setupCompleted(let facility, let language):
             self.facility = facility
-            replaceStack(with: LoginScreen(context: context))
+            defaultLanguage = language
+            showSignIn()
+        case .languageChosen(let language):
+            chosenAtSignIn = language
+            context = baseContext.speaking(language)
         case .signedIn(let account):
             self.account = account
+            let language = chosenAtSignIn ?? account.language
+            context = baseContext.speaking(language)
             var screens = parkedStacks.removeValue(forKey: account.id) ?? [HomeScreen(context: context, account: account)]
             if account.mustChangePin {
                 screens.append(ChangePinScreen(context: context, account: account, isForced: true))
             }
+            if let chosen = chosenAtSignIn, chosen != account.language, context.catalog.has(chosen) {
+                screens.append(KeepLanguageDialog(context: context, account: account, chosen: chosen))
+            }
+            chosenAtSignIn = nil
             stack = screens
             if let top = stack.last { apply(top.appeared(), from: top) }
         case .switchUser:
@@ -221,23 +241,35 @@ public final class AppModel {
                 // The lock screen is not kept, nor a required PIN change (it comes back at her next
                 // sign-in if still required); the rest is exactly as she left it.
                 parkedStacks[account.id] = stack.filter { screen in
-                    !(screen is LockScreen) && (screen as? ChangePinScreen)?.isForced != true
+                    !(screen is LockScreen) && (screen as? ChangePinScreen)?.isForced != true && !(screen is KeepLanguageDialog)
                 }
             }
             account = nil
-            replaceStack(with: LoginScreen(context: context))
+            showSignIn()
         case .lock:
             lock(reason: .byHand)
         case .unlocked(let account):
             self.account = account
             pop(screen)
-        case .facilityChanged(let facility, let idleLockMinutes):
+        case .facilityChanged(let facility, let idleLockMinutes, let language):
             self.facility = facility
             self.idleLockSeconds = Double(idleLockMinutes * 60)
+            defaultLanguage = language
         case .accountChanged(let account):
             self.account = account
         }
     }
+
+    /// The sign-in screen, in the facility's default language.
+    private func showSignIn() {
+        chosenAtSignIn = nil
+        context = baseContext.speaking(defaultLanguage)
+        replaceStack(with: LoginScreen(context: context))
+    }
+
+    /// The language a person here wants the screens in (what she chose at sign-in, her account's, or the
+    /// facility's), for the line that says why a terminal that is not UTF-8 shows English instead.
+    private var wantedLanguage: Language { chosenAtSignIn ?? account?.language ?? defaultLanguage }
 
     private func replaceStack(with screen: any Screen) {
         stack = [screen]
@@ -367,6 +399,9 @@ public final class AppModel {
         var bodyTop = 1
         if let storeWarning = status.storeWarning {
             bodyTop += ChromeView.renderStoreWarning(storeWarning, path: context.store.path, strings: strings, into: &canvas, row: bodyTop)
+        }
+        if context.englishOnlyTerminal && wantedLanguage != .english {
+            bodyTop += ChromeView.renderLanguageNotice(strings: strings, into: &canvas, row: bodyTop)
         }
         if let clockWarning {
             bodyTop += ChromeView.renderClockWarning(clockWarning, now: local, strings: strings, into: &canvas, row: bodyTop)

@@ -23,7 +23,7 @@ enum ChromeView {
                                                     "build": formatDate(buildDate, strings: strings)])
         case .beforeNewestRecord(let newest):
             text = strings.text(.clockBeforeRecords, ["now": formatDate(now.date, strings: strings) + " " + now.hourMinute,
-                                                      "newest": newest.utcDay.iso8601])
+                                                      "newest": strings.date(newest.utcDay)])
         }
         return renderWarning(text, into: &canvas, row: row, maximumRows: 2)
     }
@@ -40,6 +40,11 @@ enum ChromeView {
                                                            "newest": String(problem.newestId)])
         }
         return renderWarning(text, into: &canvas, row: row, maximumRows: 3)
+    }
+
+    /// One line: the screens are in English because the terminal cannot draw the language wanted.
+    static func renderLanguageNotice(strings: StringTable, into canvas: inout Canvas, row: Int) -> Int {
+        renderWarning(strings[.uiLanguageNeedsUtf8], into: &canvas, row: row, maximumRows: 1)
     }
 
     /// "! text" on reversed rows, wrapped, continuation lines indented. Returns the rows used.
@@ -129,20 +134,14 @@ enum ChromeView {
         }
     }
 
-    /// "Sun 22 Nov 2026", from the string table's day and month names (no ICU).
+    /// "Sun 22-11-2026", in the table's language.
     static func formatDate(_ date: CivilDate, strings: StringTable) -> String {
-        let weekdayKeys: [StringKey] = [.weekdayThu, .weekdayFri, .weekdaySat, .weekdaySun, .weekdayMon, .weekdayTue, .weekdayWed]
-        // 1970-01-01 was a Thursday.
-        let weekday = ((date.daysSince1970 % 7) + 7) % 7
-        return strings.text(.dateFormat, ["weekday": strings[weekdayKeys[weekday]], "day": String(date.day),
-                                          "month": monthName(date.month, strings: strings), "year": String(date.year)])
+        strings.dateWithWeekday(date)
     }
 
     /// "Nov"
     static func monthName(_ month: Int, strings: StringTable) -> String {
-        let monthKeys: [StringKey] = [.monthJan, .monthFeb, .monthMar, .monthApr, .monthMay, .monthJun,
-                                      .monthJul, .monthAug, .monthSep, .monthOct, .monthNov, .monthDec]
-        return strings[monthKeys[max(1, min(12, month)) - 1]]
+        strings.monthName(month)
     }
 }
 

@@ -7,7 +7,13 @@ import ArogyaSync
 /// give each screen an in-memory store and a fixed clock.
 public struct AppContext: Sendable {
     public let store: AppDatabase
-    public let strings: StringTable
+    /// The text of this session's language (`speaking(_:)` gives a context in another).
+    public private(set) var strings: StringTable
+    /// Every installed language's table, loaded at start, so that switching language reads no file.
+    public let catalog: StringCatalog
+    /// The terminal cannot draw any script but Latin (its character set is not UTF-8): the catalog holds
+    /// English only, and the screens say so once where another language was wanted.
+    public let englishOnlyTerminal: Bool
     /// The protocol files, read and checked at start; the facility's state picks one for new screenings.
     public let protocols: ProtocolLibrary
     public let clock: WallClock
@@ -25,7 +31,8 @@ public struct AppContext: Sendable {
     /// Where the supervisor's exports (the register, the indicators) are written.
     public let exportDirectory: String
 
-    public init(store: AppDatabase, strings: StringTable, protocols: ProtocolLibrary, clock: WallClock = .system,
+    public init(store: AppDatabase, strings: StringTable, catalog: StringCatalog? = nil, englishOnlyTerminal: Bool = false,
+                protocols: ProtocolLibrary, clock: WallClock = .system,
                 localTime: @escaping @Sendable (Timestamp) -> LocalTime = LocalTime.init,
                 buildDate: CivilDate? = ClockCheck.buildDate, sync: SyncCoordinator? = nil, syncIntervalMinutes: Int = 0,
                 abha: AbhaAccess = .none, exportDirectory: String = AppContext.defaultExportDirectory) {
@@ -35,6 +42,8 @@ public struct AppContext: Sendable {
         self.syncIntervalMinutes = max(0, syncIntervalMinutes)
         self.store = store
         self.strings = strings
+        self.catalog = catalog ?? StringCatalog(englishOnly: strings)
+        self.englishOnlyTerminal = englishOnlyTerminal
         self.protocols = protocols
         self.clock = clock
         self.localTime = localTime
@@ -43,6 +52,15 @@ public struct AppContext: Sendable {
 }
 
 extension AppContext {
+    /// The same context with the text of another language (English where it is not installed).
+    public func speaking(_ language: Language) -> AppContext {
+        var copy = self
+        copy.strings = catalog.table(for: language)
+        return copy
+    }
+
+    public var language: Language { strings.languageValue }
+
     /// `~/arogya-exports`: the signed-in Unix user's, so that a shared terminal's exports stay apart.
     public static var defaultExportDirectory: String {
         (NSHomeDirectory() as NSString).appendingPathComponent("arogya-exports")
@@ -86,8 +104,11 @@ public enum Effect {
 
 public enum SessionChange {
     /// Setup finished: the facility exists and its first supervisor may sign in.
-    case setupCompleted(Facility)
+    case setupCompleted(Facility, language: Language)
     case signedIn(Account)
+    /// The sign-in screen's language switch: the frame follows, and she is asked after signing in whether
+    /// to keep it.
+    case languageChosen(Language)
     /// Back to the login screen; this user's screens are kept until she signs in again.
     case switchUser
     /// Lock now, as the idle timer would.
@@ -95,7 +116,7 @@ public enum SessionChange {
     /// The idle lock was lifted by the right PIN.
     case unlocked(Account)
     /// The facility's details or settings changed: the status line and idle timer follow.
-    case facilityChanged(Facility, idleLockMinutes: Int)
+    case facilityChanged(Facility, idleLockMinutes: Int, defaultLanguage: Language)
     /// The signed-in account changed (its own PIN, for instance).
     case accountChanged(Account)
 }

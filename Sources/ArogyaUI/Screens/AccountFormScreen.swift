@@ -5,14 +5,15 @@ import ArogyaStore
 /// replace it at her first login.
 @MainActor
 final class AccountFormScreen: FormScreen, AnsweringScreen {
-    enum Field: Hashable, Sendable { case username, fullName, role, pin, pinAgain }
+    enum Field: Hashable, Sendable { case username, fullName, role, language, pin, pinAgain }
 
     let context: AppContext
     let actor: Account
     var formState: FormScreenState<Field>
     let answerRoute = AnswerRoute<AccountSaved>()
 
-    init(context: AppContext, actor: Account) {
+    /// `language`: the facility's default, which the supervisor may change for this account.
+    init(context: AppContext, actor: Account, language: Language) {
         self.context = context
         self.actor = actor
         formState = FormScreenState(form: Form([
@@ -20,6 +21,8 @@ final class AccountFormScreen: FormScreen, AnsweringScreen {
                       content: .text(TextInput(kind: .username, maxLength: AccountRules.usernameLength.upperBound))),
             FormField(.fullName, label: .setupFullName, width: 30, content: .text(TextInput(maxLength: AccountRules.fullNameMaxLength))),
             FormField(.role, label: .usersRole, hint: .choiceHint, width: 16, content: .choice(Choices.roles())),
+            FormField(.language, label: .languageLabel, hint: .choiceHint, width: 16,
+                      content: .choice(Choices.languages(catalog: context.catalog, selected: language))),
             FormField(.pin, label: .usersFirstPin, hint: .usersFirstPinHint, width: 8, content: .text(PinInput.make())),
             FormField(.pinAgain, label: .setupPinAgain, width: 8, content: .text(PinInput.make())),
         ]))
@@ -36,10 +39,11 @@ final class AccountFormScreen: FormScreen, AnsweringScreen {
         let pin = form.checkNewPin(.pin, again: .pinAgain)
         formState.form = form
         guard let username, let fullName, let pin, let role = Role(rawValue: typed.choice(.role)) else { return nil }
+        let language = Language(rawValue: typed.choice(.language)) ?? .english
         let store = context.store
         let actor = AuditActor.account(self.actor.username)
         return {
-            let account = try store.addAccount(NewAccount(username: username, fullName: fullName, role: role, pin: pin),
+            let account = try store.addAccount(NewAccount(username: username, fullName: fullName, role: role, pin: pin, language: language),
                                                mustChangePin: true, by: actor)
             return AccountSaved(notice: UserMessage(.usersAdded, ["name": account.fullName, "username": account.username]))
         }

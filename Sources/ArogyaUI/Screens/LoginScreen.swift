@@ -4,7 +4,7 @@ import ArogyaStore
 /// Sign in: choose your name from the list (letters filter it), type your PIN (digits), press Enter.
 @MainActor
 final class LoginScreen: KeyedScreen, MessageScreen {
-    enum Action: Sendable { case up, down, signIn, clear, quit }
+    enum Action: Sendable { case up, down, signIn, clear, switchLanguage, quit }
 
     struct State: Equatable {
         var accounts: [Account] = []
@@ -30,7 +30,8 @@ final class LoginScreen: KeyedScreen, MessageScreen {
         }
     }
 
-    let context: AppContext
+    /// In the language shown: the switch (F2) gives it another.
+    private(set) var context: AppContext
     private(set) var state: State
 
     init(context: AppContext) {
@@ -46,6 +47,7 @@ final class LoginScreen: KeyedScreen, MessageScreen {
         KeyBinding(.down, keys: [.down, .tab], label: .actionMove, help: .helpLoginMove, inFooter: false),
         KeyBinding(.signIn, keys: [.enter], label: .actionSignIn, help: .helpLoginSignIn),
         KeyBinding(.clear, keys: [.escape], label: .actionClear, help: .helpLoginClear),
+        KeyBinding(.switchLanguage, keys: [.function(2), .ctrl("t")], label: .actionLanguage, help: .helpLoginLanguage),
         KeyBinding(.quit, keys: [.function(10), .ctrl("q")], label: .actionQuit, help: .helpQuit),
     ])
 
@@ -77,8 +79,25 @@ final class LoginScreen: KeyedScreen, MessageScreen {
             state.entry = PinEntry()
         case .quit: return .quit
         case .signIn: return signIn()
+        case .switchLanguage: return switchLanguage()
         }
         return .none
+    }
+
+    /// The language F2 switches to; nil when only one is installed (or the terminal draws only English).
+    var nextLanguage: Language? {
+        let catalog = context.catalog
+        return catalog.languages.count > 1 ? catalog.language(after: context.language) : nil
+    }
+
+    /// Shows this screen, the frame and (once she signs in) her session in the next language.
+    private func switchLanguage() -> Effect {
+        guard let next = nextLanguage else {
+            if context.englishOnlyTerminal { state.entry.message = UserMessage(.uiLanguageNeedsUtf8) }
+            return .none
+        }
+        context = context.speaking(next)
+        return .session(.languageChosen(next))
     }
 
     /// Digits go to the PIN, letters narrow the list of names.

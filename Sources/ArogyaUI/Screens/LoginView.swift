@@ -3,13 +3,13 @@ import ArogyaCore
 extension LoginScreen {
     func render(into canvas: inout Canvas, area: Rect) {
         LoginView.render(state, strings: context.strings, localTime: context.localTime, lockout: context.store.lockout,
-                         into: &canvas, area: area)
+                         nextLanguage: nextLanguage.map { context.catalog.name(of: $0) }, into: &canvas, area: area)
     }
 }
 
 enum LoginView {
     static func render(_ state: LoginScreen.State, strings: StringTable, localTime: (Timestamp) -> LocalTime,
-                       lockout: LockoutPolicy, into canvas: inout Canvas, area: Rect) {
+                       lockout: LockoutPolicy, nextLanguage: String?, into canvas: inout Canvas, area: Rect) {
         let content = area.inset(dx: 2, dy: 0)
         var y = content.y + 1
         canvas.put(strings[.loginWho], at: Point(x: content.x, y: y), style: .heading)
@@ -38,6 +38,11 @@ enum LoginView {
         canvas.put(strings[.loginFindHint], at: Point(x: content.x, y: y), style: .hint, maxWidth: content.width)
         y += 2
         FormView.renderLoneInput(label: strings[.loginPin], input: state.entry.pin, width: 8, at: Point(x: content.x, y: y), into: &canvas)
+        if let nextLanguage {
+            // The next language named in itself, so that she finds hers whatever the screen is in now.
+            let text = strings.text(.loginSwitchLanguage, ["key": "F2", "language": nextLanguage])
+            canvas.put(text, at: Point(x: content.maxX - DisplayWidth.of(text), y: y), style: .hint)
+        }
         y += 2
         StatusLineView.render(PinEntryView.message(state.entry, strings: strings), into: &canvas,
                               row: y, x: content.x, width: content.width, rows: 2)

@@ -1,10 +1,10 @@
 import ArogyaCore
 import ArogyaStore
 
-/// Supervisors edit the facility's details, the villages served and the idle lock here.
+/// Supervisors edit the facility's details, the villages served, the idle lock and the default language here.
 @MainActor
 final class SettingsScreen: FormScreen {
-    enum Field: Hashable, Sendable { case facilityName, facilityId, state, villages, idleMinutes }
+    enum Field: Hashable, Sendable { case facilityName, facilityId, state, villages, idleMinutes, language }
 
     let context: AppContext
     let account: Account
@@ -13,12 +13,14 @@ final class SettingsScreen: FormScreen {
     init(context: AppContext, account: Account) {
         self.context = context
         self.account = account
-        formState = FormScreenState(form: Self.form(strings: context.strings, facility: nil, idleMinutes: FacilityRules.defaultIdleLockMinutes),
+        formState = FormScreenState(form: Self.form(context: context, facility: nil, idleMinutes: FacilityRules.defaultIdleLockMinutes,
+                                                    language: .english),
                                     isLoading: true)
     }
 
-    static func form(strings: StringTable, facility: Facility?, idleMinutes: Int) -> Form<Field> {
-        Form([
+    static func form(context: AppContext, facility: Facility?, idleMinutes: Int, language: Language) -> Form<Field> {
+        let strings = context.strings
+        return Form([
             FormField(.facilityName, label: .setupFacilityName, width: 40,
                       content: .text(TextInput(maxLength: FacilityRules.nameMaxLength, text: facility?.name ?? ""))),
             FormField(.facilityId, label: .setupFacilityId, hint: .setupFacilityIdHint, width: 16,
@@ -30,6 +32,8 @@ final class SettingsScreen: FormScreen {
                                                validate: FacilityRules.village))),
             FormField(.idleMinutes, label: .settingsIdleMinutes, hint: .settingsIdleMinutesHint, width: 4,
                       content: .text(TextInput(kind: .digits, maxLength: 3, text: String(idleMinutes)))),
+            FormField(.language, label: .settingsLanguage, hint: .settingsLanguageHint, width: 16,
+                      content: .choice(Choices.languages(catalog: context.catalog, selected: language))),
         ])
     }
 
@@ -42,11 +46,13 @@ final class SettingsScreen: FormScreen {
     struct Loaded: Sendable {
         let facility: Facility
         let idleMinutes: Int
+        let language: Language
     }
 
     struct Saved: Sendable {
         let facility: Facility
         let idleMinutes: Int
+        let language: Language
     }
 
     func appeared() -> Effect {
@@ -55,7 +61,7 @@ final class SettingsScreen: FormScreen {
         let store = context.store
         return runStore {
             guard let facility = try store.facility() else { throw StoreError.refused(UserMessage(.errorNotSetUp)) }
-            return .other(Loaded(facility: facility, idleMinutes: try store.idleLockMinutes()))
+            return .other(Loaded(facility: facility, idleMinutes: try store.idleLockMinutes(), language: try store.defaultLanguage()))
         }
     }
 
@@ -66,25 +72,28 @@ final class SettingsScreen: FormScreen {
         let minutes = form.check(.idleMinutes) { () throws(UserMessage) in try FacilityRules.idleLockMinutes(typed.text(.idleMinutes)) }
         formState.form = form
         guard let facility, let minutes else { return nil }
+        let language = Language(rawValue: typed.choice(.language)) ?? .english
         let details = FacilityDetails(name: facility.name, hfrId: facility.hfrId, state: IndianState(code: typed.choice(.state)),
-                                      villages: facility.villages, idleLockMinutes: minutes)
+                                      villages: facility.villages, idleLockMinutes: minutes, defaultLanguage: language)
         let store = context.store
         let actor = AuditActor.account(account.username)
         return {
-            Saved(facility: try store.updateFacility(details, by: actor), idleMinutes: minutes)
+            Saved(facility: try store.updateFacility(details, by: actor), idleMinutes: minutes, language: language)
         }
     }
 
     func received(_ loaded: Loaded) -> Effect {
-        formState = FormScreenState(form: Self.form(strings: context.strings, facility: loaded.facility, idleMinutes: loaded.idleMinutes))
+        formState = FormScreenState(form: Self.form(context: context, facility: loaded.facility, idleMinutes: loaded.idleMinutes,
+                                                    language: loaded.language))
         return .none
     }
 
     func saved(_ saved: Saved) -> Effect {
         // Start again from what was stored, so that the form is clean and shows the saved values.
-        formState = FormScreenState(form: Self.form(strings: context.strings, facility: saved.facility, idleMinutes: saved.idleMinutes))
+        formState = FormScreenState(form: Self.form(context: context, facility: saved.facility, idleMinutes: saved.idleMinutes,
+                                                    language: saved.language))
         formState.notice = UserMessage(.settingsSaved)
-        return .session(.facilityChanged(saved.facility, idleLockMinutes: saved.idleMinutes))
+        return .session(.facilityChanged(saved.facility, idleLockMinutes: saved.idleMinutes, defaultLanguage: saved.language))
     }
 
     func render(into canvas: inout Canvas, area: Rect) {

@@ -4,14 +4,17 @@ import ArogyaStore
 /// First run: the facility, its villages and the first supervisor account, on one form.
 @MainActor
 final class SetupScreen: FormScreen {
-    enum Field: Hashable, Sendable { case facilityName, facilityId, state, villages, username, fullName, pin, pinAgain }
+    enum Field: Hashable, Sendable { case language, facilityName, facilityId, state, villages, username, fullName, pin, pinAgain }
 
-    let context: AppContext
+    /// In the language chosen on the form's first field, which the whole screen follows as it changes.
+    private(set) var context: AppContext
     var formState: FormScreenState<Field>
 
     init(context: AppContext) {
         self.context = context
         formState = FormScreenState(form: Form([
+            FormField(.language, label: .languageLabel, hint: .setupLanguageHint, width: 16,
+                      content: .choice(Choices.languages(catalog: context.catalog, selected: context.language))),
             FormField(.facilityName, label: .setupFacilityName, width: 40, content: .text(TextInput(maxLength: FacilityRules.nameMaxLength))),
             FormField(.facilityId, label: .setupFacilityId, hint: .setupFacilityIdHint, width: 16,
                       content: .text(TextInput(maxLength: 32))),
@@ -32,6 +35,18 @@ final class SetupScreen: FormScreen {
     let keyTable = SetupScreen.formKeyTable(cancelKeys: [.function(10), .ctrl("q")], cancelLabel: .actionQuit,
                                             cancelHelp: .helpQuit, saveHelp: .helpSetupSave)
 
+    /// As every form's typing, and then: a new language in the first field turns the screen (and the
+    /// frame) to it at once, so that she reads the rest of the setup in her language.
+    func typed(_ key: Key) -> Effect {
+        guard !formState.isSaving, !formState.isLoading else { return .none }
+        formState.form.edit(key, strings: context.strings)
+        formState.failure = nil
+        formState.notice = nil
+        guard chosenLanguage != context.language, context.catalog.has(chosenLanguage) else { return .none }
+        context = context.speaking(chosenLanguage)
+        return .session(.languageChosen(chosenLanguage))
+    }
+
     /// Leaving the first setup leaves the program (the application asks first if anything was typed).
     func cancel() -> Effect { .quit }
 
@@ -45,8 +60,10 @@ final class SetupScreen: FormScreen {
     }
 
     func saved(_ facility: Facility) -> Effect {
-        .session(.setupCompleted(facility))
+        .session(.setupCompleted(facility, language: chosenLanguage))
     }
+
+    private var chosenLanguage: Language { Language(rawValue: formState.form.choice(.language)) ?? .english }
 
     /// Checks every field, marking each problem at its field; the setup when all are right.
     func validatedSetup() -> FacilitySetup? {
@@ -60,11 +77,12 @@ final class SetupScreen: FormScreen {
         guard let facility, let username, let fullName, let pin else { return nil }
         return FacilitySetup(facilityName: facility.name, hfrId: facility.hfrId, state: IndianState(code: typed.choice(.state)),
                              villages: facility.villages,
-                             supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin))
+                             supervisor: NewAccount(username: username, fullName: fullName, role: .supervisor, pin: pin, language: chosenLanguage),
+                             language: chosenLanguage)
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
         renderForm(into: &canvas, area: area, intro: context.strings[.setupIntro],
-                   headings: [.facilityName: .setupSectionFacility, .username: .setupSectionSupervisor])
+                   headings: [.language: .setupSectionFacility, .username: .setupSectionSupervisor])
     }
 }

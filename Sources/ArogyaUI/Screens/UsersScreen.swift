@@ -4,10 +4,12 @@ import ArogyaStore
 /// Supervisors manage accounts here: add, disable or enable, and reset a forgotten PIN.
 @MainActor
 final class UsersScreen: KeyedScreen, MessageScreen {
-    enum Action: Sendable { case up, down, pageUp, pageDown, add, toggleActive, resetPin, back }
+    enum Action: Sendable { case up, down, pageUp, pageDown, add, toggleActive, resetPin, language, back }
 
     struct State: Equatable {
         var accounts: [Account] = []
+        /// The facility's default language, for new accounts.
+        var defaultLanguage: Language = .english
         var selected = 0
         var isLoading = true
         var isWorking = false
@@ -40,12 +42,16 @@ final class UsersScreen: KeyedScreen, MessageScreen {
         KeyBinding(.toggleActive, keys: [.char("d"), .function(8)], label: .actionDisableEnable, help: .helpUsersToggle),
         KeyBinding(.resetPin, keys: [.char("r"), .function(6)], label: .actionResetPin, help: .helpUsersReset),
         KeyBinding(.back, keys: [.escape, .char("q")], label: .actionBack, help: .helpBack),
+        // After Back: the footer keeps Back when it has room for only one of them; help lists this.
+        KeyBinding(.language, keys: [.char("l")], label: .actionLanguage, help: .helpUsersLanguage),
     ])
 
     enum Message: StoreFailureMessage {
-        case loaded([Account])
+        case loaded([Account], defaultLanguage: Language)
         /// An account was disabled or enabled.
         case changed(Account)
+        /// An account's language was changed.
+        case languageChanged(Account)
         /// The add or reset form saved and closed.
         case formSaved(AccountSaved)
         /// "Disable this account?" was answered, for this account.
@@ -57,7 +63,7 @@ final class UsersScreen: KeyedScreen, MessageScreen {
 
     private func reload() -> Effect {
         let store = context.store
-        return runStore { .loaded(try store.accounts()) }
+        return runStore { .loaded(try store.accounts(), defaultLanguage: try store.defaultLanguage()) }
     }
 
     func perform(_ action: Action) -> Effect {
@@ -72,7 +78,14 @@ final class UsersScreen: KeyedScreen, MessageScreen {
         case .back: return .pop
         case .add:
             state.notice = nil
-            return ask(AccountFormScreen(context: context, actor: account)) { .formSaved($0) }
+            return ask(AccountFormScreen(context: context, actor: account, language: state.defaultLanguage)) { .formSaved($0) }
+        case .language:
+            guard let target = state.selectedAccount, context.catalog.languages.count > 1 else { return .none }
+            state.notice = nil
+            state.isWorking = true
+            let (store, actor) = (context.store, AuditActor.account(account.username))
+            let next = context.catalog.language(after: target.language)
+            return runStore { .languageChanged(try store.setAccountLanguage(username: target.username, language: next, by: actor)) }
         case .resetPin:
             guard let target = state.selectedAccount else { return .none }
             state.notice = nil
@@ -116,8 +129,9 @@ final class UsersScreen: KeyedScreen, MessageScreen {
             state.isWorking = false
             state.message = failure
             return .none
-        case .loaded(let accounts):
+        case .loaded(let accounts, let defaultLanguage):
             state.isWorking = false
+            state.defaultLanguage = defaultLanguage
             let selectedId = state.selectedAccount?.id
             state.isLoading = false
             state.accounts = accounts
@@ -127,12 +141,17 @@ final class UsersScreen: KeyedScreen, MessageScreen {
             state.isWorking = false
             state.notice = UserMessage(changed.isActive ? .usersEnabled : .usersDisabled, ["name": changed.fullName])
             return reload()
+        case .languageChanged(let changed):
+            state.isWorking = false
+            state.notice = UserMessage(.usersLanguageChanged, ["name": changed.fullName, "language": context.catalog.name(of: changed.language)])
+            // Her own change shows at once on the frame the next time she signs in; the account is current now.
+            return changed.id == account.id ? .batch([reload(), .session(.accountChanged(changed))]) : reload()
         }
     }
 
     func render(into canvas: inout Canvas, area: Rect) {
-        UsersView.render(state, strings: context.strings, localTime: context.localTime, lockout: context.store.lockout,
-                         into: &canvas, area: area)
+        UsersView.render(state, strings: context.strings, catalog: context.catalog, localTime: context.localTime,
+                         lockout: context.store.lockout, into: &canvas, area: area)
     }
 }
 
@@ -142,12 +161,12 @@ struct AccountSaved: Sendable {
 }
 
 enum UsersView {
-    static func render(_ state: UsersScreen.State, strings: StringTable, localTime: (Timestamp) -> LocalTime,
+    static func render(_ state: UsersScreen.State, strings: StringTable, catalog: StringCatalog, localTime: (Timestamp) -> LocalTime,
                        lockout: LockoutPolicy, into canvas: inout Canvas, area: Rect) {
         let content = area.inset(dx: 1, dy: 0)
         var y = content.y + 1
         let header = "  " + columns(canvas, [strings[.usersColumnName], strings[.usersColumnUsername], strings[.usersColumnRole],
-                                     strings[.usersColumnStatus], strings[.usersColumnLastLogin]])
+                                     strings[.usersColumnStatus], strings[.usersColumnLastLogin], strings[.usersColumnLanguage]])
         canvas.put(header, at: Point(x: content.x, y: y), style: .heading, maxWidth: content.width)
         y += 1
         if state.isLoading {
@@ -156,7 +175,8 @@ enum UsersView {
         let rows = state.accounts.map { account -> String in
             columns(canvas, [account.fullName, account.username, strings[account.role.labelKey],
                      statusText(account, now: state.now, strings: strings, localTime: localTime, lockout: lockout),
-                     account.lastLoginAt.map { localTime($0).date.iso8601 } ?? strings[.usersNever]])
+                     account.lastLoginAt.map { strings.date(localTime($0).date) } ?? strings[.usersNever],
+                     catalog.name(of: account.language)])
         }
         let styles = state.accounts.map { $0.isActive ? Style.normal : Style.disabled }
         let listHeight = content.maxY - y - 2
@@ -168,8 +188,8 @@ enum UsersView {
         StatusLineView.render(message, into: &canvas, row: messageRow, x: content.x, width: content.width)
     }
 
-    /// Name, login, role, status and last sign-in, padded to fit 80 columns with the "> " marker.
-    static let columnWidths = [22, 12, 10, 15, 10]
+    /// Name, login, role, status, last sign-in and language, padded to fit 80 columns with the "> " marker.
+    static let columnWidths = [17, 12, 10, 15, 10, 7]
 
     static func columns(_ canvas: Canvas, _ values: [String]) -> String {
         zip(values, columnWidths).map { canvas.pad($0, to: $1) }.joined(separator: " ")

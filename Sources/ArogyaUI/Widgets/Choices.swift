@@ -10,6 +10,12 @@ enum Choices {
         return Choice(options: options, selectedValue: selected?.code ?? "")
     }
 
+    /// The installed languages, each named in itself ("English", "हिन्दी") with its code.
+    static func languages(catalog: StringCatalog, selected: Language) -> Choice {
+        Choice(options: catalog.languages.map { Choice.Option(value: $0.rawValue, fixedText: catalog.name(of: $0), detail: $0.rawValue) },
+               selectedValue: selected.rawValue)
+    }
+
     static func roles(selected: Role = .worker) -> Choice {
         Choice(options: Role.allCases.map { Choice.Option(value: $0.rawValue, label: $0.labelKey) }, selectedValue: selected.rawValue)
     }

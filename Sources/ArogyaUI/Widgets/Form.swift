@@ -7,12 +7,24 @@ public struct Choice: Equatable, Sendable {
         public let label: StringKey
         /// Shown after the label, e.g. a state's code.
         public let detail: String?
+        /// Text shown as it is instead of the label's: a language's name in itself, whatever the screen's.
+        public let fixedText: String?
 
         public init(value: String, label: StringKey, detail: String? = nil) {
             self.value = value
             self.label = label
             self.detail = detail
+            self.fixedText = nil
         }
+
+        public init(value: String, fixedText: String, detail: String? = nil) {
+            self.value = value
+            self.label = .languageName
+            self.detail = detail
+            self.fixedText = fixedText
+        }
+
+        public func text(_ strings: StringTable) -> String { fixedText ?? strings[label] }
     }
 
     public let options: [Option]
@@ -36,7 +48,7 @@ public struct Choice: Equatable, Sendable {
         let lower = String(letter).lowercased()
         for offset in 1...max(1, options.count) {
             let index = (selected + offset) % options.count
-            if strings[options[index].label].lowercased().hasPrefix(lower) || options[index].detail?.lowercased().hasPrefix(lower) == true {
+            if options[index].text(strings).lowercased().hasPrefix(lower) || options[index].detail?.lowercased().hasPrefix(lower) == true {
                 selected = index
                 return true
             }

@@ -37,7 +37,7 @@ enum FormView {
             afterField = renderInput(input, width: field.width, focused: focused, at: Point(x: fieldX, y: row), into: &canvas)
         case .choice(let choice):
             let option = choice.options.isEmpty ? nil : choice.options[choice.selected]
-            let label = option.map { strings[$0.label] + ($0.detail.map { " (\($0))" } ?? "") } ?? ""
+            let label = option.map { $0.text(strings) + ($0.detail.map { " (\($0))" } ?? "") } ?? ""
             let text = (focused ? glyphs.arrowLeft + " " : "  ") + DisplayWidth.pad(label, to: field.width - 4)
                 + (focused ? " " + glyphs.arrowRight : "  ")
             afterField = fieldX + canvas.put(text, at: Point(x: fieldX, y: row), style: focused ? .fieldFocused : .field)

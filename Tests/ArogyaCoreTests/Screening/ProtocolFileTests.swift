@@ -18,7 +18,7 @@ struct ProtocolFileTests {
         (#""refer_at": [140, 90]"#, #""refer_at": [190, 90]"#, "bp.urgent_at: 180/110 must be above refer_at 190/90"),
         (#""points": 1}, {"points": 2}],"#, #""points": "1"}, {"points": 2}],"#, #"cbac.waist_bands.female[1].points: expected a number, found "1""#),
         (#""refer_at": 126"#, #""refer_at": 99"#, "glucose.types.fasting: refer_at 99 must be above impaired_at 100"),
-        (#""refer_to": "chc_ncd", "sex": "female", "label": {"en": "Lump in the breast"}"#, #""refer_to": "chc", "sex": "female", "label": {"en": "Lump in the breast"}"#,
+        (#""refer_to": "chc_ncd", "sex": "female", "label": {"en": "Lump in the breast""#, #""refer_to": "chc", "sex": "female", "label": {"en": "Lump in the breast""#,
          #"symptoms[24].refer_to: "chc" is not one of the places (chc_ncd, emergency, mo_phc, obstetric)"#),
         (#"{"code": "chest_pain""#, #"{"code": "chestpain""#, #"symptoms: the symptom "chest_pain" is missing; it is part of the screening contract"#),
         (#""age_version": "A""#, #""age_version": "D""#, #"cbac.age_version: "D" is not one of the age_bands (A, B, C)"#),

@@ -12,9 +12,9 @@ enum PatientFormatting {
         patient.name + (patient.nameAlt.map { glyphs.separator + $0 } ?? "")
     }
 
-    /// "2 Nov 2026"
+    /// "02-11-2026"
     static func date(_ date: CivilDate, strings: StringTable) -> String {
-        strings.text(.dateShort, ["day": String(date.day), "month": ChromeView.monthName(date.month, strings: strings), "year": String(date.year)])
+        strings.date(date)
     }
 
     /// "(deceased 2 Nov 2026)", "(moved …)", "(merged)", or nothing for an active patient: in words, not colour.

@@ -123,7 +123,8 @@ final class WorkersScreen: KeyedScreen, MessageScreen {
             for worker in state.workers where y < content.maxY - 4 {
                 let last = worker.lastRecordAt.map { time -> String in
                     let local = context.localTime(time)
-                    return String(local.date.iso8601.suffix(5)) + " " + local.hourMinute
+                    // DD-MM, the year being this one or the last.
+                    return String(context.strings.date(local.date).prefix(5)) + " " + local.hourMinute
                 } ?? "-"
                 let sentBack = worker.corrected > 0 ? "\(worker.sentBack)/\(worker.corrected)" : String(worker.sentBack)
                 let cells = [worker.screenings, worker.followUps, worker.referred, worker.urgent, worker.outcomesRecorded].map(String.init) + [sentBack]
