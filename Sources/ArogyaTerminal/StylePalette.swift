@@ -36,43 +36,40 @@ struct StylePalette {
 
     /// Foreground, background (-1 for the terminal's own) and extra attributes of the coloured styles.
     private static func colors(for style: Style) -> (Int32, Int32, UInt32)? {
-        switch style {
-        case .title: return (COLOR_WHITE, COLOR_BLUE, nc_a_bold())
-        case .status: return (COLOR_WHITE, COLOR_BLUE, 0)
-        case .footerKey: return (COLOR_BLACK, COLOR_CYAN, 0)
-        case .heading: return (COLOR_CYAN, -1, nc_a_bold())
-        case .selected: return (COLOR_BLACK, COLOR_CYAN, 0)
-        case .warning: return (COLOR_BLACK, COLOR_YELLOW, 0)
-        case .error: return (COLOR_RED, -1, nc_a_bold())
-        case .success: return (COLOR_GREEN, -1, nc_a_bold())
-        case .fieldFocused: return (COLOR_BLACK, COLOR_WHITE, 0)
-        case .border: return (COLOR_BLUE, -1, 0)
-        case .code: return (COLOR_BLACK, COLOR_WHITE, 0)
-        case .normal, .footerLabel, .disabled, .field, .labelFocused, .hint: return nil
-        }
+        let look = StyleLook.of(style, mode: .color)
+        guard look.foreground != .terminal || look.background != .terminal else { return nil }
+        return (color(look.foreground), color(look.background), attributes(of: look))
     }
 
     /// Attributes of the styles that keep the terminal's own colours.
     private static func colorAttributes(for style: Style) -> UInt32 {
-        switch style {
-        case .disabled, .hint: return nc_a_dim()
-        case .field: return nc_a_underline()
-        case .labelFocused: return nc_a_bold()
-        default: return nc_a_normal()
-        }
+        attributes(of: StyleLook.of(style, mode: .color))
     }
 
     /// Without colour: every style that means something stays visible as an attribute.
     private static func monochrome(for style: Style) -> UInt32 {
-        switch style {
-        case .title: return nc_a_reverse() | nc_a_bold()
-        // A QR code reversed: dark glyphs on a light ground on the usual light-on-dark terminal.
-        case .status, .footerKey, .selected, .warning, .fieldFocused, .code: return nc_a_reverse()
-        case .heading: return nc_a_bold() | nc_a_underline()
-        case .error, .labelFocused, .success: return nc_a_bold()
-        case .field: return nc_a_underline()
-        case .disabled, .hint: return nc_a_dim()
-        case .normal, .footerLabel, .border: return nc_a_normal()
+        attributes(of: StyleLook.of(style, mode: .monochrome))
+    }
+
+    private static func attributes(of look: StyleLook) -> UInt32 {
+        var value = nc_a_normal()
+        if look.bold { value |= nc_a_bold() }
+        if look.underline { value |= nc_a_underline() }
+        if look.reverse { value |= nc_a_reverse() }
+        if look.dim { value |= nc_a_dim() }
+        return value
+    }
+
+    private static func color(_ color: StyleLook.Color) -> Int32 {
+        switch color {
+        case .black: return COLOR_BLACK
+        case .red: return COLOR_RED
+        case .green: return COLOR_GREEN
+        case .yellow: return COLOR_YELLOW
+        case .blue: return COLOR_BLUE
+        case .cyan: return COLOR_CYAN
+        case .white: return COLOR_WHITE
+        case .terminal: return -1
         }
     }
 }

@@ -2,6 +2,7 @@
 import ArogyaCore
 import ArogyaStore
 import ArogyaTesting
+import Foundation
 import Testing
 
 /// Every screen at 80×24 with the longest names, villages, referral places and messages a facility has:
@@ -36,9 +37,33 @@ struct NoCutLinesTests {
         return store
     }
 
-    func expectNoCuts(_ harness: AppHarness, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let canvas = harness.canvas
-        #expect(canvas.cuts.isEmpty, "\(step) (\(harness.topScreenName)): cut \(canvas.cuts)\n\(canvas.text)", sourceLocation: sourceLocation)
+    /// How the tour is drawn: the language of the accounts, and whether the terminal is UTF-8.
+    struct Variant: Sendable, CustomTestStringConvertible {
+        let language: Language
+        let glyphs: Glyphs
+        var name: String { language.rawValue + (glyphs == .unicode ? "" : "-ascii") }
+        var testDescription: String { name }
+    }
+
+    /// Every screen of the tour: no line cut, and its snapshot (`tour-<variant>-<step>`): the text, then
+    /// the looks of a colour terminal and of a monochrome one (TERM=vt100, NO_COLOR) cell run by cell run.
+    final class Tour {
+        let harness: AppHarness
+        let variant: Variant
+        private var step = 0
+        init(_ harness: AppHarness, _ variant: Variant) { self.harness = harness; self.variant = variant }
+
+        @MainActor
+        func visit(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let canvas = harness.canvas
+            #expect(canvas.cuts.isEmpty, "\(name) (\(harness.topScreenName)): cut \(canvas.cuts)\n\(canvas.text)", sourceLocation: sourceLocation)
+            step += 1
+            var snapshot = canvas.text
+            if variant.glyphs == .unicode { snapshot += "\n-- colour\n" + canvas.styleRuns(.color) }
+            snapshot += "\n-- monochrome\n" + canvas.styleRuns(.monochrome)
+            let slug = name.replacingOccurrences(of: ", ", with: "-").replacingOccurrences(of: " ", with: "-")
+            assertSnapshot(snapshot, named: "tour-\(variant.name)-" + (step < 10 ? "0" : "") + "\(step)-\(slug)", sourceLocation: sourceLocation)
+        }
     }
 
     /// Esc until the screen named is on top, discarding what a dialog asks about.
@@ -49,49 +74,68 @@ struct NoCutLinesTests {
         #expect(harness.topScreenName == screen, sourceLocation: sourceLocation)
     }
 
-    @Test("Given the longest names, villages, places and messages, when every screen is drawn at 80×24, then no line of text is cut")
-    func everyScreen() async throws {
-        let harness = try AppHarness(store: try store())
+    @Test("Given the longest names, villages, places and messages, when every screen is drawn at 80×24 in English, in Hindi, and in Hindi on a terminal that is not UTF-8, then no line of text is cut and each matches its snapshot in colour and monochrome",
+          arguments: [Variant(language: .english, glyphs: .unicode), Variant(language: .hindi, glyphs: .unicode),
+                      Variant(language: .hindi, glyphs: .ascii)])
+    func everyScreen(variant: Variant) async throws {
+        let store = try store()
+        // The facility's default (the sign-in screen's) and the supervisor's own language.
+        let facility = try #require(try store.facility())
+        try store.updateFacility(FacilityDetails(name: facility.name, hfrId: facility.hfrId, state: facility.state,
+                                                 villages: facility.villages.map(\.name), idleLockMinutes: 10,
+                                                 defaultLanguage: variant.language), by: .account("priya"))
+        try store.setAccountLanguage(username: "priya", language: variant.language, by: .account("priya"))
+        let harness = try AppHarness(store: store, glyphs: variant.glyphs)
+        let tour = Tour(harness, variant)
+        let language = variant.glyphs == .unicode ? variant.language : .english
         await harness.start()
-        expectNoCuts(harness, "login")
+        tour.visit("login")
         await harness.type(Fixtures.supervisorPin)
         await harness.press(.enter)
-        expectNoCuts(harness, "home")
+        tour.visit("home")
+        #expect(harness.screen.contains(language == .hindi ? "नमस्ते" : "Namaste"), "\(harness.screen)")
         await harness.press(.char("?"))
-        expectNoCuts(harness, "help")
+        tour.visit("help")
         await harness.press(.escape)
 
         await harness.press(.char("1"))
-        expectNoCuts(harness, "patients, recent")
+        tour.visit("patients, recent")
         await harness.type("venkata")
-        expectNoCuts(harness, "patients, found")
+        tour.visit("patients, found")
         await harness.type(" zzzzqqq")
-        expectNoCuts(harness, "patients, nothing found")
+        tour.visit("patients, nothing found")
         await harness.press(.ctrl("u"))
         await harness.type("venkata")
         await harness.press(.enter)
         #expect(harness.topScreenName == "PatientCardScreen")
-        expectNoCuts(harness, "card")
+        tour.visit("card")
         await harness.press(.char("r"))
         #expect(harness.topScreenName == "ReferralOutcomeScreen")
-        expectNoCuts(harness, "referral outcome")
+        tour.visit("referral outcome")
         await harness.press(.escape)
+        for (key, step, screen) in [("b", "abha card", "AbhaCardScreen"), ("f", "follow-up needs a known condition", "PatientCardScreen"),
+                                    ("d", "mark deceased", "MarkPatientScreen"), ("g", "merge pick", "PatientsScreen")] {
+            await harness.press(.char(Character(key)))
+            #expect(harness.topScreenName == screen, "\(step): \(harness.screen)")
+            tour.visit(step)
+            await backTo("PatientCardScreen", harness)
+        }
         await harness.press(.char("s"))
         for page in 0..<6 {
-            expectNoCuts(harness, "screening page \(page)")
+            tour.visit("screening page \(page)")
             await harness.press(.pageDown)
         }
         await harness.type("nnn15096")             // not known, not pregnant, BP 150/96, no glucose
         await harness.press(.function(10))
         #expect(harness.topScreenName == "ScreeningOutcomeScreen", "\(harness.screen)")
-        expectNoCuts(harness, "outcome")
+        tour.visit("outcome")
         await harness.press(.escape, .escape)
         #expect(harness.topScreenName == "ConfirmDialog")
-        expectNoCuts(harness, "discard dialog")
+        tour.visit("discard dialog")
         await harness.press(.char("y"))
         #expect(harness.topScreenName == "PatientCardScreen")
         await harness.press(.char("e"))
-        expectNoCuts(harness, "edit patient")
+        tour.visit("edit patient")
         await backTo("PatientsScreen", harness)
 
         // A registration that meets the same person: the duplicates screen with its reasons.
@@ -99,7 +143,7 @@ struct NoCutLinesTests {
         await harness.type("Venkata Laxmi Narasimha Subbalaxmi Ramanathan")
         await harness.press(.function(2))
         #expect(harness.topScreenName == "PatientFormScreen")
-        expectNoCuts(harness, "register")
+        tour.visit("register")
         await harness.press(.tab, .tab, .tab)           // the other script, sex (female), the birth date
         await harness.type("10-03-1966")
         await harness.press(.tab)
@@ -108,32 +152,75 @@ struct NoCutLinesTests {
         await harness.type(longVillage)
         await harness.press(.function(2))
         #expect(harness.topScreenName == "DuplicatesScreen", "\(harness.screen)")
-        expectNoCuts(harness, "duplicates")
+        tour.visit("duplicates")
         await backTo("HomeScreen", harness)
 
         for (key, step) in [("2", "due"), ("3", "upload"), ("5", "users"), ("6", "settings"), ("8", "sent back")] {
             await harness.press(.char(Character(key)))
-            expectNoCuts(harness, step)
+            tour.visit(step)
             await backTo("HomeScreen", harness)
         }
 
         // The register of the day of her incomplete screening, its record, and sending it back.
         await harness.press(.char("4"))
-        expectNoCuts(harness, "register, today")
+        tour.visit("register, today")
         await harness.press(.char("["), .char("["), .char("["))
         #expect(harness.screen.contains("Venkata"), "\(harness.screen)")
-        expectNoCuts(harness, "register")
+        tour.visit("register")
         await harness.press(.enter)
         #expect(harness.topScreenName == "RegisterRecordScreen")
-        expectNoCuts(harness, "register record")
+        tour.visit("register record")
         await harness.press(.char("b"))
         await harness.type(String(repeating: "Check the BP again and the breast exam; ", count: 3))
-        expectNoCuts(harness, "send back prompt")
+        tour.visit("send back prompt")
         await harness.press(.enter)
-        expectNoCuts(harness, "record sent back")
+        tour.visit("record sent back")
         await backTo("RegisterScreen", harness)
-        expectNoCuts(harness, "register after the send-back")
+        tour.visit("register after the send-back")
+        await harness.press(.char("i"))
+        #expect(harness.topScreenName == "IndicatorsScreen")
+        for page in 0..<4 {
+            tour.visit("indicators page \(page)")
+            await harness.press(.pageDown)
+        }
+        await backTo("RegisterScreen", harness)
+        await harness.press(.char("w"))
+        #expect(harness.topScreenName == "WorkersScreen")
+        tour.visit("workers")
         await backTo("HomeScreen", harness)
+
+        // Accounts: adding one, resetting a PIN, her own PIN; the lock; pending ABHA requests.
+        await harness.press(.char("5"), .char("a"))
+        tour.visit("users add")
+        await backTo("UsersScreen", harness)
+        await harness.press(.down, .char("r"))
+        tour.visit("users reset PIN")
+        await backTo("HomeScreen", harness)
+        await harness.press(.char("c"))
+        tour.visit("change PIN")
+        await backTo("HomeScreen", harness)
+        await harness.press(.char("7"))
+        tour.visit("pending ABHA")
+        await backTo("HomeScreen", harness)
+        await harness.press(.char("l"))
+        #expect(harness.topScreenName == "LockScreen")
+        tour.visit("lock")
+        await harness.type(Fixtures.supervisorPin)
+        await harness.press(.enter)
+        #expect(harness.topScreenName == "HomeScreen")
+
+        // Another user signs in: the sign-in screen in the facility's language, switched with F2; after
+        // signing in she is asked whether to keep the language she switched to.
+        await harness.press(.char("s"))
+        tour.visit("login after switch user")
+        await harness.press(.function(2))
+        tour.visit("login in the other language")
+        await harness.press(.down)
+        await harness.type(Fixtures.workerPin)
+        await harness.press(.enter)
+        // Asha's account is in English: signed in in Hindi, she is asked whether to keep it.
+        #expect(harness.topScreenName == (harness.app.context.language == .english ? "HomeScreen" : "KeepLanguageDialog"))
+        tour.visit("signed in in the other language")
     }
 }
 

@@ -67,7 +67,14 @@ public struct Canvas: Equatable, Sendable {
         guard point.y >= 0, point.y < size.height, point.x < size.width else { return 0 }
         let limit = min(size.width, point.x + (maxWidth ?? size.width))
         var x = max(0, point.x)
-        let text = shown(text)
+        let laidOut = text
+        var text = shown(laidOut)
+        // A screen lays its text out by the widths it has in Unicode. Read in Latin, Devanagari takes more
+        // columns ("क्ष" is 2, "ksh" 3): where the Unicode text fitted, its reading is shortened by rule to
+        // the same room, ending in the ellipsis, rather than cut.
+        if glyphs == .ascii, DisplayWidth.of(text) > limit - x, DisplayWidth.of(laidOut) <= limit - x {
+            text = DisplayWidth.truncate(text, to: limit - x, ellipsis: glyphs.ellipsis)
+        }
         for index in text.indices {
             let character = text[index]
             let width = DisplayWidth.of(character)

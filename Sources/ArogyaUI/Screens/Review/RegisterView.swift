@@ -128,7 +128,7 @@ enum RegisterView {
             case .sentBack?: mark = "B"
             case .corrected?: mark = "C"
             }
-            let sex = entry.patient.sex == .female ? "F" : (entry.patient.sex == .male ? "M" : "O")
+            let sex = strings[entry.patient.sex.shortKey]
             let bp = screening.bloodPressure.map { "\($0.systolic)/\($0.diastolic)" } ?? "-"
             let verdict = screening.urgent ? strings[.registerUrgent] : (screening.refer ? strings[.registerRefer] : "-")
             return mark + " " + localTime(screening.savedAt).hourMinute + " " + cell(screening.recordedBy, worker) + cell(entry.patient.name, name)

@@ -50,7 +50,8 @@ enum UploadView {
             if let failure = status.lastFailure {
                 line(.uploadLastFailure, clock(failure.at) + "  " + failure.message, style: .warning)
             }
-            let byType = status.pendingByType.sorted { $0.value > $1.value }
+            // The most waiting first; equal counts in the record types' order, so that the line never reorders itself.
+            let byType = status.pendingByType.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                 .map { strings[recordTypeKey($0.key)] + " " + String($0.value) }.joined(separator: ", ")
             line(.uploadWaiting, status.pending == 0 ? strings[.uploadNothingWaiting]
                     : strings.text(.uploadWaitingCounts, ["count": String(status.pending), "types": byType]),
