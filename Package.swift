@@ -171,7 +171,7 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "ArogyaTerminalTests", dependencies: ["ArogyaTerminal", "CNcursesw", "ArogyaTesting"]),
-        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "arogya", "arogya-hub", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ArogyaEndToEndTests", dependencies: ["ArogyaTesting", "ArogyaCore", "arogya", "arogya-hub", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ArogyaHubTests",
             dependencies: [

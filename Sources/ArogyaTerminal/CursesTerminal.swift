@@ -197,6 +197,19 @@ public final class CursesTerminal {
         return String(String.UnicodeScalarView(buffer.prefix(Int(count)).compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }))
     }
 
+    /// Where curses holds the cursor, and the text of its row from there on: what the terminal shows
+    /// under the cursor (for tests on a virtual terminal). Reading moves curses' cursor, so it is
+    /// taken first and put back.
+    func cursorAndTextAfter() -> (point: Point, text: String) {
+        let point = Point(x: Int(nc_cursor_x(window)), y: Int(nc_cursor_y(window)))
+        let capacity = Int(nc_cols()) * 6
+        var buffer = [wchar_t](repeating: 0, count: capacity + 1)
+        let count = nc_read_from(window, Int32(point.y), Int32(point.x), &buffer, Int32(capacity))
+        nc_move(window, Int32(point.y), Int32(point.x))
+        let text = count > 0 ? String(String.UnicodeScalarView(buffer.prefix(Int(count)).compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) })) : ""
+        return (point, text)
+    }
+
     /// Pushes a character back for the next read (for tests).
     func inject(_ character: UInt32) { unget_wch(wchar_t(bitPattern: character)) }
 

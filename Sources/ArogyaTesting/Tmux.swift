@@ -45,6 +45,14 @@ public final class TmuxSession {
         try Self.tmux(["capture-pane", "-p", "-t", name])
     }
 
+    /// Where the terminal shows the cursor, as tmux itself placed it from the program's output.
+    public func cursor() throws -> (x: Int, y: Int) {
+        let answer = try Self.tmux(["display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y}"])
+        let parts = answer.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        guard parts.count == 2 else { throw TmuxError.failed("cursor position: \(answer)") }
+        return (parts[0], parts[1])
+    }
+
     public func resize(width: Int, height: Int) throws {
         try Self.tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
     }

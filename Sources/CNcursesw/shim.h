@@ -47,6 +47,13 @@ static inline int nc_read_row(WINDOW *win, int y, wchar_t *buffer, int length) {
     return mvwinnwstr(win, y, 0, buffer, length);
 }
 static inline int nc_move(WINDOW *win, int y, int x) { return wmove(win, y, x); }
+/* Where curses holds the cursor (for tests on a virtual terminal). */
+static inline int nc_cursor_x(WINDOW *win) { return getcurx(win); }
+static inline int nc_cursor_y(WINDOW *win) { return getcury(win); }
+/* The text of a row from column x, as curses holds it (moves the cursor there). */
+static inline int nc_read_from(WINDOW *win, int y, int x, wchar_t *buffer, int length) {
+    return mvwinnwstr(win, y, x, buffer, length);
+}
 static inline int nc_key_resize(void) { return KEY_RESIZE; }
 static inline int nc_key_min(void) { return KEY_MIN; }
 static inline int nc_key_max(void) { return KEY_MAX; }

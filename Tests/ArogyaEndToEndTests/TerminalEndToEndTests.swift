@@ -1,3 +1,4 @@
+import ArogyaCore
 import ArogyaTesting
 import Foundation
 import Testing
@@ -20,7 +21,8 @@ struct TerminalEndToEndTests {
         defer { withExtendedLifetime(folder) {} }
 
         var screen = try session.waitFor("First-run setup")
-        #expect(screen.contains("> Facility name   ["))
+        #expect(screen.contains("> Language        ← English (en) →"))
+        try session.keys("Tab")
         try session.type("AAM Rampur")
         try session.keys("Tab", "Tab", "Right")
         try session.keys("Tab")
@@ -58,6 +60,73 @@ struct TerminalEndToEndTests {
         try session.keys("q")
         screen = try session.waitFor("[exited with 0]")
         #expect(!screen.contains("Namaste"), "the alternate screen was left")
+    }
+
+    @Test("Given setup done in Hindi, when she signs in and edits Devanagari with conjuncts and a nukta in the search field, then every screen is Hindi and the cursor moves and deletes by whole letters where the terminal draws them")
+    func hindiSetupAndDevanagariEditing() throws {
+        let (session, folder) = try startArogya(named: "hindi")
+        defer { withExtendedLifetime(folder) {} }
+
+        // The first field chooses the language, and the whole form turns to it at once.
+        try session.waitFor("First-run setup")
+        try session.keys("Right")
+        var screen = try session.waitFor("पहली बार का सेटअप")
+        #expect(screen.contains("हिन्दी (hi)"))
+        try session.keys("Tab")
+        try session.type("AAM Rampur")
+        try session.keys("Tab", "Tab", "Tab")
+        try session.type("सीतापुर")
+        try session.keys("Enter", "Tab")
+        try session.type("priya")
+        try session.keys("Tab")
+        try session.type("प्रिया शर्मा")
+        try session.keys("Tab")
+        try session.type("4826")
+        try session.keys("Tab")
+        try session.type("4826")
+        try session.keys("F2")
+        try session.waitFor("कौन साइन इन कर रहा है?")
+        try session.type("4826")
+        try session.keys("Enter")
+        screen = try session.waitFor("नमस्ते, प्रिया शर्मा।")
+        #expect(screen.contains("मुख्य पन्ना") && screen.contains("F1 ? मदद"))
+
+        // क्ष and श्र are conjuncts (a consonant, a halant, a consonant), ज़ a letter with a nukta: each one
+        // letter for the cursor. The field starts at column 20 (" > खोजें" and the bracket).
+        try session.keys("1")
+        try session.waitFor("> खोजें")
+        let start = try session.cursor()
+        try session.type("क्षमा श्रीज़")
+        screen = try session.waitFor("[क्षमा श्रीज़")
+        let end = try session.cursor()
+        #expect(end.y == start.y)
+        #expect(end.x - start.x == DisplayWidth.of("क्षमा श्रीज़"), "the cursor after what the terminal drew: \(start) → \(end)")
+        try session.keys("Left")
+        try waitForCursor(session, x: end.x - DisplayWidth.of("ज़"))
+        try session.keys("Left")
+        try waitForCursor(session, x: end.x - DisplayWidth.of("श्रीज़"))
+        // Backspace takes the space before श्री, then मा whole.
+        try session.keys("BSpace", "BSpace")
+        screen = try session.waitFor("[क्षश्रीज़")
+        try waitForCursor(session, x: start.x + DisplayWidth.of("क्ष"))
+        try session.keys("Home", "Delete")
+        screen = try session.waitFor("[श्रीज़")
+        try waitForCursor(session, x: start.x)
+        try session.keys("End")
+        try waitForCursor(session, x: start.x + DisplayWidth.of("श्रीज़"))
+        try session.keys("C-c")
+        try session.waitFor("[exited with 0]")
+    }
+
+    /// Waits for the program to move the terminal's cursor to column `x`.
+    func waitForCursor(_ session: TmuxSession, x: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var position = try session.cursor()
+        for _ in 0..<50 where position.x != x {
+            Thread.sleep(forTimeInterval: 0.1)
+            position = try session.cursor()
+        }
+        let screen = try session.screen()
+        #expect(position.x == x, "cursor at \(position.x), expected \(x)\n\(screen)", sourceLocation: sourceLocation)
     }
 
     @Test("Given a vt100, which has no alternate screen, when the program ends, then the screen is cleared and nothing of it stays")

@@ -7,7 +7,8 @@ import Foundation
 import Testing
 
 /// Real ncursesw with no tty: output to /dev/null, the screen read back from curses' own memory (tig's
-/// technique). Curses has one global screen, so these tests run one at a time.
+/// technique). Curses has one global screen, so these tests run one at a time, the key-sequence suite
+/// nested here with them (`.serialized` reaches nested suites, not sibling ones).
 @Suite("Real curses on a virtual terminal", .serialized)
 @MainActor
 struct VirtualTerminalTests {
@@ -73,6 +74,57 @@ struct VirtualTerminalTests {
         }
     }
 
+    /// Devanagari typed through real curses into a real field, the frame drawn back through curses: the
+    /// cursor moves and deletes by whole letters (a consonant with its halant, matra or nukta), and curses
+    /// holds at the cursor's column the letter the field's cursor is before.
+    @Test("Given क्ष, श्र and ज़ typed as UTF-8 bytes, when moved over and deleted with the terminal's keys, then each goes by whole letters and curses draws the cursor before the letter it is before")
+    func editing() async throws {
+        let harness = try AppHarness(store: try Fixtures.setUpStore())
+        await harness.start()
+        await harness.type(Fixtures.supervisorPin)
+        await harness.press(.enter, .char("1"))
+        #expect(harness.topScreenName == "PatientsScreen")
+        setlocale(LC_ALL, "C.UTF-8")
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let output = fopen("/dev/null", "w+")
+        let input = fdopen(ends[0], "r")
+        defer { fclose(output); fclose(input); close(ends[1]) }
+        let terminal = try CursesTerminal(termName: "xterm-256color", output: output, input: input, environment: ["LANG": "C.UTF-8"])
+        defer { terminal.restore() }
+        terminal.simulateResize(to: .minimum)
+        _ = terminal.readEvents()
+
+        /// Sends bytes as the terminal would, gives curses' events to the application, draws its frame
+        /// through curses, and returns what curses holds at its cursor.
+        func send(_ bytes: String) async -> (point: Point, text: String) {
+            _ = bytes.withCString { write(ends[1], $0, strlen($0)) }
+            for event in terminal.readEvents() { await harness.send(event) }
+            let canvas = harness.canvas
+            terminal.draw(canvas)
+            let atCursor = terminal.cursorAndTextAfter()
+            #expect(canvas.cursor == atCursor.point, "the field's cursor is where curses put it")
+            return atCursor
+        }
+
+        let typed = await send("क्षमा श्रीज़")     // ज़ as ज and the nukta, two scalars
+        let fieldStart = typed.point.x - DisplayWidth.of("क्षमा श्रीज़")
+        #expect(typed.text.hasPrefix(" "), "after the text: \(typed.text)")
+        var here = await send("\u{1B}[D")          // Left
+        #expect(here.text.hasPrefix("ज़"), "\(here.text)")
+        here = await send("\u{1B}[D")
+        #expect(here.text.hasPrefix("श्रीज़"), "\(here.text)")
+        #expect(here.point.x == fieldStart + DisplayWidth.of("क्षमा "))
+        here = await send("\u{7F}\u{7F}")        // Backspace twice: the space, then मा whole
+        #expect(here.text.hasPrefix("श्रीज़"), "\(here.text)")
+        #expect(here.point.x == fieldStart + DisplayWidth.of("क्ष"))
+        here = await send("\u{1B}[H\u{1B}[3~")    // Home, Delete: क्ष whole
+        #expect(here.text.hasPrefix("श्रीज़"), "\(here.text)")
+        #expect(here.point.x == fieldStart)
+        here = await send("\u{1B}[F")              // End
+        #expect(here.point.x == fieldStart + DisplayWidth.of("श्रीज़"))
+    }
+
     @Test("Given a whole application frame, when drawn through curses at 80×24, then every row matches the canvas")
     func applicationFrame() async throws {
         let harness = try AppHarness(store: try Fixtures.setUpStore())
@@ -87,6 +139,7 @@ struct VirtualTerminalTests {
 
 /// The bytes a terminal sends, read by real curses from a pipe under each terminal type, as from a
 /// PuTTY, tmux, screen or console session whose `TERM` may be another terminal's.
+extension VirtualTerminalTests {
 @Suite("Key sequences under every terminal type", .serialized)
 @MainActor
 struct KeySequenceTests {
@@ -143,6 +196,7 @@ struct KeySequenceTests {
             #expect(terminal.readEvents() == [.input(.key(.escape)), .input(.key(.char("q")))])
         }
     }
+}
 }
 
 @Suite("Key decoding")
