@@ -21,6 +21,8 @@ public enum BuiltProduct {
     /// Runs `arogya` with arguments and standard input; waits for it.
     public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Result {
         var variables = ProcessInfo.processInfo.environment
+        // Messages in English whatever the locale of whoever runs the tests, unless a test asks for another.
+        variables["AROGYA_LANG"] = "en"
         variables.merge(environment) { _, new in new }
         variables["AROGYA_DB"] = environment["AROGYA_DB"]
         let result = try ChildProcess.run(arogya, arguments, environment: variables, stdin: stdin)

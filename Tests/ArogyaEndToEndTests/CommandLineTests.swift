@@ -43,6 +43,43 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
+    @Test("Given --language and AROGYA_LANG, when accounts are made and changed, then each has its language, the messages follow the locale, and JSON keys and exit codes do not")
+    func languages() throws {
+        let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", "priya", "--language", "hi"],
+                                         stdin: "4826\n", environment: ["AROGYA_LANG": "", "LANG": "hi_IN.UTF-8"])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        #expect(setup.stdout.hasPrefix("\(database) में AAM Rampur का सेटअप पर्यवेक्षक priya के साथ हुआ।"), "\(setup.stdout)")
+        let pin = ["AROGYA_PIN": "4826"]
+        // A new account takes the facility's language unless one is given.
+        #expect(try BuiltProduct.run(["users", "add", "asha", "--role", "worker", "--db", database, "--as", "priya"],
+                                     stdin: "1590\n", environment: pin).status == 0)
+        #expect(try BuiltProduct.run(["users", "add", "ravi", "--role", "worker", "--language", "en", "--db", database, "--as", "priya"],
+                                     stdin: "1590\n", environment: pin).status == 0)
+        let changed = try BuiltProduct.run(["users", "language", "asha", "en", "--db", database, "--as", "priya"],
+                                           environment: pin.merging(["AROGYA_LANG": "hi"]) { a, _ in a })
+        #expect(changed.status == 0 && changed.stdout == "asha को अगले साइन इन से आरोग्य English में दिखेगा।\n", "\(changed.stdout)\(changed.stderr)")
+        let english = try BuiltProduct.run(["users", "language", "ravi", "hi", "--db", database, "--as", "priya"], environment: pin)
+        #expect(english.stdout == "ravi sees Arogya in हिन्दी from the next sign-in.\n")
+
+        // The same JSON in either language.
+        let listed = try BuiltProduct.run(["users", "list", "--json", "--db", database])
+        let listedInHindi = try BuiltProduct.run(["users", "list", "--json", "--db", database], environment: ["AROGYA_LANG": "hi"])
+        #expect(listed.stdout == listedInHindi.stdout)
+        let accounts = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let languages = Dictionary(uniqueKeysWithValues: accounts.map { ($0["username"] as? String ?? "", $0["language"] as? String ?? "") })
+        #expect(languages == ["priya": "hi", "asha": "en", "ravi": "hi"])
+
+        // A language not installed, or not a code: exit 2 with the reason, in the locale's language.
+        let missing = try BuiltProduct.run(["users", "language", "asha", "ta", "--db", database, "--as", "priya"], environment: pin)
+        #expect(missing.status == 2 && missing.stderr == "arogya: Language 'ta' is not installed here; installed: en, hi.\n", "\(missing.stderr)")
+        let malformed = try BuiltProduct.run(["users", "language", "asha", "Hindi", "--db", database, "--as", "priya"],
+                                             environment: pin.merging(["AROGYA_LANG": "hi"]) { a, _ in a })
+        #expect(malformed.status == 2 && malformed.stderr == "arogya: अनजान भाषा 'hindi'।\n", "\(malformed.stderr)")
+        let refused = try BuiltProduct.run(["users", "disable", "priya", "--db", database, "--as", "priya"],
+                                           environment: pin.merging(["AROGYA_LANG": "", "LC_ALL": "hi_IN.UTF-8"]) { a, _ in a })
+        #expect(refused.status == 1 && refused.stderr == "arogya: आप अपना खाता बंद नहीं कर सकते।\n", "\(refused.stderr)")
+    }
+
     @Test("Given wrong usage, when run, then swift-argument-parser's exit 64 comes back")
     func usage() throws {
         #expect(try BuiltProduct.run(["users", "add", "ravi"]).status == 64)
