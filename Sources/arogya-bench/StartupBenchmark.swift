@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArogyaCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -49,6 +50,7 @@ struct StartupBenchmark: ParsableCommand {
 
         let login = try measure(exitAt: "LoginScreen", typeAhead: "")
         let home = try measure(exitAt: "HomeScreen", typeAhead: "4826\r")
+        let languages = try compareLanguages(arogya: arogya, folder: folder, environment: environment)
         let size = (try? FileManager.default.attributesOfItem(atPath: arogya)[.size] as? Int) ?? 0
 
         let loginTimes = Summary(login.map { $0.wallSeconds * 1000 })
@@ -63,12 +65,83 @@ struct StartupBenchmark: ParsableCommand {
         print("  start, PIN, home screen drawn: median \(formatted(homeTimes.median)) ms, p95 \(formatted(homeTimes.p95)) ms (includes the PIN check)")
         print("  peak memory at home screen:   median \(formatted(homeMemory.median)) MB, max \(formatted(homeMemory.maximum)) MB   (target ≤ 35 MB)")
         print("  binary size: \(formatted(Double(size) / 1_048_576)) MB")
+        languages.print()
     }
 
-    static func setUp(arogya: String, database: String) throws {
+    /// The cost of Hindi: start to the login screen drawn in Hindi with every table installed, against the
+    /// floor of the same start with English alone installed (no hi.json, no Hindi in the protocol file),
+    /// runs alternating so that both see the same machine.
+    struct LanguageComparison {
+        let englishTimes: Summary, hindiTimes: Summary, englishMemory: Summary, hindiMemory: Summary
+
+        func print() {
+            let ratio = hindiTimes.median / englishTimes.median
+            let extra = hindiMemory.median - englishMemory.median
+            Swift.print("  languages: start to the login screen, English alone installed (floor) against Hindi installed and shown")
+            Swift.print("    English alone: median \(formatted(englishTimes.median)) ms, peak memory median \(formatted(englishMemory.median)) MB")
+            Swift.print("    Hindi:         median \(formatted(hindiTimes.median)) ms, peak memory median \(formatted(hindiMemory.median)) MB")
+            Swift.print("    Hindi / floor: time \(formatted(ratio))× (target ≤ 1.05×: \(ratio <= 1.05 ? "met" : "MISSED")), memory +\(formatted(extra)) MB (target ≤ 1 MB: \(extra <= 1 ? "met" : "MISSED"))")
+        }
+    }
+
+    func compareLanguages(arogya: String, folder: String, environment: [String: String]) throws -> LanguageComparison {
+        guard let assets = AssetDirectory.locate() else { throw ValidationError("the assets folder is not found; set AROGYA_ASSETS") }
+        let englishOnly = folder + "/assets-en"
+        try Self.copyEnglishOnly(from: assets.root, to: englishOnly)
+        let englishDatabase = folder + "/en.sqlite", hindiDatabase = folder + "/hi.sqlite"
+        try Self.setUp(arogya: arogya, database: englishDatabase, language: "en", assets: englishOnly)
+        try Self.setUp(arogya: arogya, database: hindiDatabase, language: "hi", assets: assets.root)
+        func run(_ database: String, _ assetsRoot: String) -> PseudoTerminalRun {
+            var variables = environment
+            variables["AROGYA_BENCH_EXIT_AT"] = "LoginScreen"
+            variables["AROGYA_ASSETS"] = assetsRoot
+            return PseudoTerminalRun(executable: arogya, arguments: ["--db", database], environment: variables, typeAhead: "")
+        }
+        let english = run(englishDatabase, englishOnly), hindi = run(hindiDatabase, assets.root)
+        _ = try english.run()
+        _ = try hindi.run()
+        var englishRuns: [PseudoTerminalRun.Outcome] = [], hindiRuns: [PseudoTerminalRun.Outcome] = []
+        for _ in 0..<runs {
+            englishRuns.append(try english.run())
+            hindiRuns.append(try hindi.run())
+        }
+        guard (englishRuns + hindiRuns).allSatisfy({ $0.exitStatus == 0 }) else { throw ValidationError("arogya did not reach the login screen") }
+        return LanguageComparison(englishTimes: Summary(englishRuns.map { $0.wallSeconds * 1000 }),
+                                  hindiTimes: Summary(hindiRuns.map { $0.wallSeconds * 1000 }),
+                                  englishMemory: Summary(englishRuns.map { Double($0.peakResidentBytes) / 1_048_576 }),
+                                  hindiMemory: Summary(hindiRuns.map { Double($0.peakResidentBytes) / 1_048_576 }))
+    }
+
+    /// The asset folder as a facility without Hindi has it: the other tables left out, and the protocol
+    /// files' labels in English alone.
+    static func copyEnglishOnly(from source: String, to destination: String) throws {
+        let files = FileManager.default
+        try files.copyItem(atPath: source, toPath: destination)
+        for table in try files.contentsOfDirectory(atPath: destination + "/strings") where table != "en.json" {
+            try files.removeItem(atPath: destination + "/strings/" + table)
+        }
+        func englishOnly(_ value: Any) -> Any {
+            if let object = value as? [String: Any] {
+                if let english = object["en"] as? String, object.values.allSatisfy({ $0 is String }) { return ["en": english] }
+                return object.mapValues(englishOnly)
+            }
+            if let array = value as? [Any] { return array.map(englishOnly) }
+            return value
+        }
+        let protocols = destination + "/protocols"
+        for file in try files.contentsOfDirectory(atPath: protocols) where file.hasSuffix(".json") {
+            let path = protocols + "/" + file
+            let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path)))
+            try JSONSerialization.data(withJSONObject: englishOnly(object)).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    static func setUp(arogya: String, database: String, language: String = "en", assets: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arogya)
-        process.arguments = ["setup", "--db", database, "--facility", "Benchmark AAM", "--supervisor", "bench", "--village", "Rampur"]
+        process.arguments = ["setup", "--db", database, "--facility", "Benchmark AAM", "--supervisor", "bench", "--village", "Rampur",
+                             "--language", language]
+        if let assets { process.environment = ProcessInfo.processInfo.environment.merging(["AROGYA_ASSETS": assets]) { _, new in new } }
         let input = Pipe()
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice

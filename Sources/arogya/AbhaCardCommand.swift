@@ -11,8 +11,8 @@ extension AbhaCommand {
     /// ABHA number as a QR code, in Unicode half blocks, or `#` where the locale is not UTF-8.
     struct Card: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the patient's ABHA card: her details, the ABHA number and address, and the number as a QR code.",
-            discussion: "Exit codes: 0 printed; 2 she has no ABHA linked. Half blocks where the locale is UTF-8, else '#' (or --ascii).")
+            abstract: CommandHelp.text(.helpCliAbhaCard1),
+            discussion: CommandHelp.discussion(.helpCliAbhaCard1More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

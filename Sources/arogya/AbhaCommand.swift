@@ -12,12 +12,8 @@ import Glibc
 struct AbhaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abha",
-        abstract: "ABHA (Ayushman Bharat Health Account) enrolment through the facility's hub.",
-        discussion: """
-            Exit codes: 0 linked; 2 bad input (an Aadhaar number that fails its check: nothing is sent); 4 the hub or \
-            ABDM could not be reached; 5 ABDM refused (its reason in words). The Aadhaar number and OTPs are read from \
-            standard input, never from an argument, and are kept nowhere: they are encrypted under ABDM's key here.
-            """,
+        abstract: CommandHelp.text(.helpCliAbha1),
+        discussion: CommandHelp.discussion(.helpCliAbha1More),
         subcommands: [Enrol.self, Verify.self, Pending.self, Card.self])
 
     /// The exit codes of the ABHA commands, a contract with scripts.
@@ -30,12 +26,8 @@ struct AbhaCommand: ParsableCommand {
 
     struct Enrol: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create (or find) the patient's ABHA with her Aadhaar OTP and link it to her record.",
-            discussion: """
-                Standard input: line 1 the Aadhaar number, line 2 the OTP sent to her Aadhaar-linked mobile, and line 3 the \
-                OTP sent to --mobile when that is not the Aadhaar-linked one (ABDM verifies it). At a terminal each is asked \
-                for without echo.
-                """)
+            abstract: CommandHelp.text(.helpCliAbha2),
+            discussion: CommandHelp.discussion(.helpCliAbha2More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -213,7 +205,7 @@ extension AbhaCommand {
 
     struct Pending: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The ABHA requests saved while the hub or ABDM could not be reached, oldest first, to resume with the patient present.")
+            abstract: CommandHelp.text(.helpCliAbha3))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

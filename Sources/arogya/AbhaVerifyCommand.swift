@@ -9,13 +9,8 @@ extension AbhaCommand {
     /// `arogya abha verify`: an ABHA she already has, proven with an OTP and linked to her record.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify an ABHA the patient already has (by its number, its address or her mobile) and link it to her record.",
-            discussion: """
-                Standard input: line 1 the OTP. For --mobile with more than one ABHA on that mobile, line 2 chooses the account: \
-                its place in the list printed on standard error (1, 2, ...) or its ABHA number. At a terminal each is asked for, \
-                the OTP without echo. --otp-via (for an ABHA number or address): aadhaar sends the OTP to her Aadhaar-linked \
-                mobile, mobile to the mobile on her ABHA; a --mobile login's OTP always goes to that mobile.
-                """)
+            abstract: CommandHelp.text(.helpCliAbhaVerify1),
+            discussion: CommandHelp.discussion(.helpCliAbhaVerify1More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

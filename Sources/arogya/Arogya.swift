@@ -5,17 +5,8 @@ import ArogyaStore
 struct Arogya: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arogya",
-        abstract: "Patient lookup, NCD screening and record upload for Ayushman Arogya Mandirs.",
-        discussion: """
-            Without a command, opens the full-screen terminal application.
-
-            Exit codes: 0 ok; 1 runtime error (database locked, damaged or missing, a refusal, the hub not \
-            reached, a failing protocol case, a check that found damage); 2 invalid input data; 3 likely \
-            duplicate patients (patients add); 4 records rejected by the hub or in conflict (sync); 64 wrong \
-            usage, such as an unknown command.
-            Environment: AROGYA_DB (the database, like --db), AROGYA_ASSETS (the folder of text and protocol \
-            files), NO_COLOR (no colours), TERM, LANG.
-            """,
+        abstract: CommandHelp.text(.helpCliArogya1),
+        discussion: CommandHelp.discussion(.helpCliArogya1More),
         version: ArogyaVersion.current,
         subcommands: [UICommand.self, SetupCommand.self, UsersCommand.self, PatientsCommand.self, ScreeningsCommand.self, DueCommand.self, ProtocolCommand.self, DemoCommand.self, AuditCommand.self, CheckCommand.self, HubCommandGroup.self, SyncCommand.self, AbhaCommand.self, ReviewCommand.self, ReportCommand.self],
         defaultSubcommand: UICommand.self

@@ -7,11 +7,11 @@ import Foundation
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Read and check the audit log.",
+        abstract: CommandHelp.text(.helpCliAudit1),
         subcommands: [List.self, Verify.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the newest audit rows, newest first.")
+        static let configuration = CommandConfiguration(abstract: CommandHelp.text(.helpCliAudit2))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -48,7 +48,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the audit log's hash chain; exit 1 naming the first row that was changed or removed.")
+            abstract: CommandHelp.text(.helpCliAudit3))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

@@ -8,12 +8,8 @@ import Foundation
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the database file: SQLite's integrity check, the audit log's chain, and that no saved change is missing.",
-        discussion: """
-            Exit 0 when all is sound, 1 when anything is wrong (each problem is printed). A file SQLite finds sound \
-            again (after a repair) may be written to again. After restoring a backup on purpose, \
-            --accept-restore makes the restored file the one this terminal expects.
-            """)
+        abstract: CommandHelp.text(.helpCliCheck1),
+        discussion: CommandHelp.discussion(.helpCliCheck1More))
 
     @OptionGroup var database: DatabaseOptions
     @ParentCommand var root: Arogya

@@ -10,16 +10,8 @@ import Glibc
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Fill a set-up database with a synthetic but realistic population.",
-        discussion: """
-            Households in the facility's villages (and, with --neighbouring-villages, about 15% in villages it \
-            does not serve, which are added to its list as not its own), names in Devanagari and Latin with the \
-            spellings people really use, ages following India's age pyramid, mobiles, about half with ABHA \
-            numbers. The same seed makes the same people. Each is registered as a worker would (audited and \
-            queued for upload), without the duplicate check. Unless --no-history, about 40% of those aged 30 or \
-            more have been screened in the last two years by the facility's protocol, with hypertension in about \
-            a quarter and diabetes in about a tenth, monthly follow-ups for the known cases, and referrals.
-            """)
+        abstract: CommandHelp.text(.helpCliDemo1),
+        discussion: CommandHelp.discussion(.helpCliDemo1More))
 
     @OptionGroup var database: DatabaseOptions
     @ParentCommand var root: Arogya

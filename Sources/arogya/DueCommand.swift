@@ -7,12 +7,8 @@ import Foundation
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
-        abstract: "List the patients due or overdue today: urgent first, then follow-ups and referrals, then screenings.",
-        discussion: """
-            Due: a screening whose interval has passed (BP and sugar yearly, oral, breast and VIA every 5 years by \
-            default; people aged 30 or more never screened), a missed follow-up date, or a referral with no \
-            outcome. Within each tier the longest overdue come first.
-            """)
+        abstract: CommandHelp.text(.helpCliDue1),
+        discussion: CommandHelp.discussion(.helpCliDue1More))
 
     @OptionGroup var database: DatabaseOptions
     @ParentCommand var root: Arogya

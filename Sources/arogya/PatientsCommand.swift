@@ -7,7 +7,7 @@ import Foundation
 struct PatientsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patients",
-        abstract: "Register, find, show, merge and mark patients.",
+        abstract: CommandHelp.text(.helpCliPatients1),
         subcommands: [Add.self, Search.self, Show.self, Merge.self, Mark.self])
 
     /// Exit 3: likely duplicates, or an ABHA number or address that belongs to someone else.
@@ -15,11 +15,8 @@ struct PatientsCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a patient after the duplicate check.",
-            discussion: """
-                When a likely duplicate exists it prints the candidates and exits 3, unless --new confirms a new \
-                patient. The same ABHA number or address as another patient is refused even with --new (exit 3).
-                """)
+            abstract: CommandHelp.text(.helpCliPatients2),
+            discussion: CommandHelp.discussion(.helpCliPatients2More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -111,7 +108,7 @@ struct PatientsCommand: ParsableCommand {
 
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find patients by name (either script, spelling variants), mobile, ABHA number or address, household or MRN.")
+            abstract: CommandHelp.text(.helpCliPatients3))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -142,7 +139,7 @@ struct PatientsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one patient.")
+        static let configuration = CommandConfiguration(abstract: CommandHelp.text(.helpCliPatients4))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -168,7 +165,7 @@ struct PatientsCommand: ParsableCommand {
 
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Merge two records of one person: the first is kept and takes what it lacks; the second points to it.")
+            abstract: CommandHelp.text(.helpCliPatients5))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -190,7 +187,7 @@ struct PatientsCommand: ParsableCommand {
 
     struct Mark: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark a patient deceased or moved away on a date (or active again): she leaves due lists but stays findable.")
+            abstract: CommandHelp.text(.helpCliPatients6))
 
         enum Status: String, ExpressibleByArgument, CaseIterable { case deceased, moved, active }
 

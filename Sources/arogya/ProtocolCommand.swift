@@ -7,18 +7,13 @@ import Foundation
 struct ProtocolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol",
-        abstract: "Apply and check the NCD screening protocol.",
+        abstract: CommandHelp.text(.helpCliProtocol1),
         subcommands: [Evaluate.self, Test.self, Check.self])
 
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Judge one screening read as JSON on stdin; print the decisions as JSON.",
-            discussion: """
-                Input keys (all optional except sex and age): sex, age, pregnant, known, cbac {tobacco, \
-                alcohol_daily, waist_cm, activity_150, family_history}, symptoms, phq2, bp, glucose {type, mg_dl}, \
-                oral, breast, via; also skip_reasons, exams (for sex "other"), height_cm, weight_kg, pulse_per_min. \
-                See the README. A value out of range, an unknown key or code, or malformed JSON: exit 2 naming the field.
-                """)
+            abstract: CommandHelp.text(.helpCliProtocol2),
+            discussion: CommandHelp.discussion(.helpCliProtocol2More))
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var choice: ProtocolChoice
@@ -48,11 +43,8 @@ struct ProtocolCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a file of {input, expected} cases against the protocol; exit 0 when all pass, 1 when any fails.",
-            discussion: """
-                CASES.json is a list of {"name", "input", "expected"}; expected is any part of the output of \
-                `protocol evaluate`. A case may give "expected_error" (text the input's error must contain) instead.
-                """)
+            abstract: CommandHelp.text(.helpCliProtocol3),
+            discussion: CommandHelp.discussion(.helpCliProtocol3More))
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var choice: ProtocolChoice
@@ -97,7 +89,7 @@ struct ProtocolCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read and check protocol files; print each one's id, version and states, or exit 2 naming the place of the first problem.")
+            abstract: CommandHelp.text(.helpCliProtocol4))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

@@ -7,20 +7,14 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Programme indicators of this facility.",
+        abstract: CommandHelp.text(.helpCliReport1),
         subcommands: [IndicatorsReport.self])
 
     struct IndicatorsReport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "indicators",
-            abstract: "The screening cascade, hypertension and diabetes control, a 12-month trend and data quality, for a month (default this one) or a period.",
-            discussion: """
-                Counted from what this terminal holds (its records and those pulled from the facility's other terminals). \\
-                text: each figure with its denominator and percent, its definition under it, and the trend as bar charts. \\
-                csv: section, indicator, label, count, of, percent, definition (a row per figure, then the trend). \\
-                json: {period: {from, to, counted_to}, figures: [{id, count, of, percent}], trend: [{month, controlled, of, screenings}], \\
-                clock_offsets}. Exit 0; 2 for a period that cannot be read.
-                """)
+            abstract: CommandHelp.text(.helpCliReport2),
+            discussion: CommandHelp.discussion(.helpCliReport2More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

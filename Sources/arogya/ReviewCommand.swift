@@ -7,7 +7,7 @@ import Foundation
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "The day's register of screenings and follow-up visits, and the supervisor's review of each.",
+        abstract: CommandHelp.text(.helpCliReview1),
         subcommands: [Daily.self, Mark.self])
 
     /// Which rows of the register to keep.
@@ -22,15 +22,8 @@ struct ReviewCommand: ParsableCommand {
 
     struct Daily: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every screening and follow-up visit saved at this facility on a day (today by default), from all its terminals once synced.",
-            discussion: """
-                text: totals, then one line a visit (time, worker, patient, age and sex, village, BP mean, glucose, CBAC \
-                score, the verdict and where to). csv: a header row and one visit a row (UTF-8). json: [{screening_id, \
-                patient_id, kind, worker, time, patient_name, sex, age, village, bp: [systolic, diastolic] or null, \
-                glucose: {type, mg_dl, meter} or null, cbac_score, urgent, refer, places, review, review_note}]; review is \
-                null until the visit is reviewed, then "reviewed", "sent_back" or "corrected"; review_note is the last \
-                reason or comment.
-                """)
+            abstract: CommandHelp.text(.helpCliReview2),
+            discussion: CommandHelp.discussion(.helpCliReview2More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -81,12 +74,8 @@ extension ReviewCommand {
     /// `arogya review mark`: a supervisor's review of one screening, proven by her PIN.
     struct Mark: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark a screening reviewed, or send it back to the worker who saved it, with a reason (--as a supervisor, with her PIN).",
-            discussion: """
-                --comment alone saves a comment. A worker cannot review her own screening. The review is a record of its \
-                own: it is audited and uploaded like any other. Exit 0 saved; 1 refused (not a supervisor, her own \
-                screening, no such screening, a wrong PIN); 2 invalid (a reason or comment empty or too long, no --as).
-                """)
+            abstract: CommandHelp.text(.helpCliReview3),
+            discussion: CommandHelp.discussion(.helpCliReview3More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

@@ -8,18 +8,13 @@ import Foundation
 struct ScreeningsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screenings",
-        abstract: "Record screenings and follow-up visits.",
+        abstract: CommandHelp.text(.helpCliScreenings1),
         subcommands: [Add.self, Record.self, Import.self, Correct.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Save a screening (or, with --follow-up, a follow-up visit) read as JSON on standard input.",
-            discussion: """
-                The input is what `arogya protocol evaluate` reads; "sex" and "age" may be left out, and are then \
-                the patient's (when given they must be hers). The facility's protocol judges it, and it is saved \
-                with its referrals, audited and queued for upload, as from the screen. Prints the decision; with \
-                --json {id, patient_id, kind, screened_on, decision}.
-                """)
+            abstract: CommandHelp.text(.helpCliScreenings2),
+            discussion: CommandHelp.discussion(.helpCliScreenings2More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -105,12 +100,8 @@ struct ScreeningsCommand: ParsableCommand {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Save one screening read as JSON on standard input, in the name of the worker who did it (--as, with her PIN).",
-            discussion: """
-                The shape `arogya protocol evaluate` reads. It is judged and saved exactly as the screening screen saves \
-                one (due dates, referrals, outbox, audit). Exit 0 saved; 2 invalid, naming the field, and nothing saved. \
-                For a backlog of paper CBAC forms, with --date the day each was done.
-                """)
+            abstract: CommandHelp.text(.helpCliScreenings3),
+            discussion: CommandHelp.discussion(.helpCliScreenings3More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -134,12 +125,8 @@ struct ScreeningsCommand: ParsableCommand {
 
     struct Correct: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Correct a screening a supervisor sent back: its readings again as JSON on standard input (--as, with her PIN).",
-            discussion: """
-                The same shape as `screenings record`, for the same patient and day. It is judged again and becomes the \
-                screening's next version (the earlier one kept), answering the send-back; referrals follow the new \
-                decision. Exit 0 saved; 1 refused (not sent back, no such screening); 2 invalid.
-                """)
+            abstract: CommandHelp.text(.helpCliScreenings4),
+            discussion: CommandHelp.discussion(.helpCliScreenings4More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -169,13 +156,8 @@ struct ScreeningsCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Save many screenings from a JSON Lines file, one per line, each saved whole or refused whole.",
-            discussion: """
-                Each line is what `screenings record` reads, with "patient_id" and, optionally, "date" (YYYY-MM-DD) \
-                beside the answers. Lines that are blank or start with # are skipped. A refused line is reported \
-                (its number and why) and the rest go on. Prints the count saved and the refusals; with --json \
-                {saved, refused: [{line, reason}]}. Exit 0 when every line was saved, 2 when any was refused.
-                """)
+            abstract: CommandHelp.text(.helpCliScreenings5),
+            discussion: CommandHelp.discussion(.helpCliScreenings5More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

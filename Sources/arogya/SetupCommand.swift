@@ -6,12 +6,8 @@ import ArogyaStore
 struct SetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup",
-        abstract: "Set up a new database: the facility, its villages and the first supervisor.",
-        discussion: """
-            The supervisor's PIN (4 to 6 digits) is read from standard input: one line, and a second line, \
-            when given, must repeat it. At a terminal it is asked for twice without echo.
-            Refuses with exit 1 when the database is already set up.
-            """)
+        abstract: CommandHelp.text(.helpCliSetup1),
+        discussion: CommandHelp.discussion(.helpCliSetup1More))
 
     @OptionGroup var database: DatabaseOptions
     @ParentCommand var root: Arogya

@@ -10,13 +10,13 @@ import Glibc
 
 /// `arogya hub connect`: where this terminal uploads to, and its device token.
 struct HubCommandGroup: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hub", abstract: "The facility's sync server.",
+    static let configuration = CommandConfiguration(commandName: "hub", abstract: CommandHelp.text(.helpCliSync1),
                                                     subcommands: [Connect.self])
 
     struct Connect: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Store the hub's address and this terminal's token (from `arogya-hub devices add`).",
-            discussion: "The token is kept in a file only its owner can read (the database path + \".hub-token\") and never printed again.")
+            abstract: CommandHelp.text(.helpCliSync2),
+            discussion: CommandHelp.discussion(.helpCliSync2More))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -80,11 +80,8 @@ struct HubCommandGroup: ParsableCommand {
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Upload everything waiting to the hub, oldest first, then download what the facility's other terminals wrote.",
-        discussion: """
-            Exit 0 when everything waiting was accepted; 1 when the hub could not be reached or failed (nothing is \
-            lost: it is sent next time); 4 when the hub rejected some records or found them in conflict (listed).
-            """,
+        abstract: CommandHelp.text(.helpCliSync3),
+        discussion: CommandHelp.discussion(.helpCliSync3More),
         subcommands: [Status.self])
 
     @OptionGroup var database: DatabaseOptions
@@ -148,7 +145,7 @@ struct SyncCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "What is waiting for upload, the last successful sync and the hub's clock.")
+        static let configuration = CommandConfiguration(abstract: CommandHelp.text(.helpCliSync4))
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
         /// `sync` has a `--json` of its own, which takes the flag when it is written after `status`.

@@ -10,7 +10,7 @@ import Foundation
 struct UICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
-        abstract: "Open the full-screen application (what plain `arogya` does).")
+        abstract: CommandHelp.text(.helpCliUi1))
 
     @OptionGroup var database: DatabaseOptions
     @ParentCommand var root: Arogya

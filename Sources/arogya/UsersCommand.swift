@@ -7,12 +7,12 @@ import Foundation
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Add, list, disable, enable and reset accounts.",
+        abstract: CommandHelp.text(.helpCliUsers1),
         subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPin.self, SetLanguage.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add an account. Its first PIN is read from standard input; the user must change it at first sign-in.")
+            abstract: CommandHelp.text(.helpCliUsers2))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -51,7 +51,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the accounts.")
+        static let configuration = CommandConfiguration(abstract: CommandHelp.text(.helpCliUsers3))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -93,7 +93,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer sign in. Its records stay.")
+        static let configuration = CommandConfiguration(abstract: CommandHelp.text(.helpCliUsers4))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -106,7 +106,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
+        static let configuration = CommandConfiguration(abstract: CommandHelp.text(.helpCliUsers5))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -121,7 +121,7 @@ struct UsersCommand: ParsableCommand {
     struct ResetPin: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-pin",
-            abstract: "Set a new PIN (read from standard input) and lift a wrong-PIN lock; the user must change it at next sign-in.")
+            abstract: CommandHelp.text(.helpCliUsers6))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya
@@ -141,7 +141,7 @@ struct UsersCommand: ParsableCommand {
     struct SetLanguage: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "language",
-            abstract: "Set the language an account's screens are shown in (en or hi), from her next sign-in.")
+            abstract: CommandHelp.text(.helpCliUsers7))
 
         @OptionGroup var database: DatabaseOptions
         @ParentCommand var root: Arogya

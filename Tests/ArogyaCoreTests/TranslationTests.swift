@@ -6,14 +6,12 @@ import Testing
 /// Hindi is complete, and the mechanism reads a language from the environment as POSIX does.
 @Suite("Translations")
 struct TranslationTests {
-    /// Every {name} of a template, in order of first appearance.
-    static func placeholders(_ template: String) -> Set<String> {
-        var names = Set<String>()
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            names.insert(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
+    /// Every {name} of a template (braces round anything but a name, as in a JSON shape of `--help`,
+    /// are text).
+    static func placeholders(_ template: String) -> [String: Int] {
+        let pattern = try! Regex(#"\{[a-z_]+\}"#)
+        var names: [String: Int] = [:]
+        for match in template.matches(of: pattern) { names[String(template[match.range]), default: 0] += 1 }
         return names
     }
 
