@@ -23,15 +23,12 @@ struct CommandEnvironment {
     let databasePath: String
 
     static func make(_ database: DatabaseOptions, root: Arogya) throws -> CommandEnvironment {
-        guard let assets = AssetDirectory.locate() else {
+        switch CommandText.loaded {
+        case .success(let text):
+            return CommandEnvironment(strings: text.strings, catalog: text.catalog, databasePath: database.resolvedPath(root: root))
+        case .failure(CommandText.Missing.noAssets):
             try fail(code: 1, "arogya: cannot find the text files (strings/en.json); set AROGYA_ASSETS to the assets folder")
-        }
-        do {
-            let catalog = try StringCatalog.load(from: assets)
-            let language = Language.fromEnvironment(ProcessInfo.processInfo.environment) ?? .english
-            return CommandEnvironment(strings: catalog.table(for: language), catalog: catalog,
-                                      databasePath: database.resolvedPath(root: root))
-        } catch {
+        case .failure(let error):
             try fail(code: 1, "arogya: \(error)")
         }
     }

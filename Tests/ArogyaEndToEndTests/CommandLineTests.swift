@@ -75,6 +75,12 @@ struct CommandLineTests {
         let malformed = try BuiltProduct.run(["users", "language", "asha", "Hindi", "--db", database, "--as", "priya"],
                                              environment: pin.merging(["AROGYA_LANG": "hi"]) { a, _ in a })
         #expect(malformed.status == 2 && malformed.stderr == "arogya: अनजान भाषा 'hindi'।\n", "\(malformed.stderr)")
+        // --help: the abstract and discussion in Hindi, the options in English with a note saying so.
+        let help = try BuiltProduct.run(["users", "add", "--help"], environment: ["AROGYA_LANG": "hi"])
+        #expect(help.status == 0 && help.stdout.contains("OVERVIEW: खाता जोड़ें।") && help.stdout.contains("--language <code>"), "\(help.stdout)")
+        let rootHelp = try BuiltProduct.run(["--help"], environment: ["AROGYA_LANG": "hi"])
+        #expect(rootHelp.stdout.contains("निकास कोड: 0 ठीक") && rootHelp.stdout.contains("विकल्पों (--…) का विवरण अंग्रेज़ी में है।"))
+        #expect(try BuiltProduct.run(["--help"]).stdout.contains("Exit codes: 0 ok"))
         let refused = try BuiltProduct.run(["users", "disable", "priya", "--db", database, "--as", "priya"],
                                            environment: pin.merging(["AROGYA_LANG": "", "LC_ALL": "hi_IN.UTF-8"]) { a, _ in a })
         #expect(refused.status == 1 && refused.stderr == "arogya: आप अपना खाता बंद नहीं कर सकते।\n", "\(refused.stderr)")

@@ -51,11 +51,18 @@ struct NoCutLinesTests {
         let harness: AppHarness
         let variant: Variant
         private var step = 0
+        /// Each kind of screen met, in the order met, with its title and keys: the README's list of them.
+        private(set) var screens: [(type: String, title: String, hints: [KeyHint])] = []
         init(_ harness: AppHarness, _ variant: Variant) { self.harness = harness; self.variant = variant }
 
         @MainActor
         func visit(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
             let canvas = harness.canvas
+            if let top = harness.app.topScreen, !screens.contains(where: { $0.type == harness.topScreenName }) {
+                // "स्क्रीनिंग: Venkata …" is the screening screen whoever it is for.
+                let title = top.title.components(separatedBy: ": ").first ?? top.title
+                screens.append((harness.topScreenName, title, top.keyHints))
+            }
             #expect(canvas.cuts.isEmpty, "\(name) (\(harness.topScreenName)): cut \(canvas.cuts)\n\(canvas.text)", sourceLocation: sourceLocation)
             step += 1
             var snapshot = canvas.text
@@ -221,6 +228,31 @@ struct NoCutLinesTests {
         // Asha's account is in English: signed in in Hindi, she is asked whether to keep it.
         #expect(harness.topScreenName == (harness.app.context.language == .english ? "HomeScreen" : "KeepLanguageDialog"))
         tour.visit("signed in in the other language")
+        if variant.language == .hindi && variant.glyphs == .unicode { try Self.expectReadmeList(tour) }
+    }
+
+    /// The README's list of screens and keys in Hindi is made from the screens themselves (their key
+    /// tables, in Hindi), so that it cannot drift from them; `RECORD_SNAPSHOTS=1` writes it again.
+    static func expectReadmeList(_ tour: Tour, filePath: String = #filePath) throws {
+        let strings = Fixtures.hindi
+        func keys(_ hint: KeyHint) -> String { "`" + hint.keysText(strings, glyphs: .unicode) + "`" }
+        var lines = ["| स्क्रीन | कुंजियाँ |", "|---|---|"]
+        lines.append("| हर स्क्रीन पर | " + GlobalKeys.hints.map { keys($0) + " " + strings[$0.help] }.joined(separator: " ") + " |")
+        for screen in tour.screens where !(screen.type == "HelpScreen") {
+            let hints = screen.hints.map { keys($0) + " " + strings[$0.help] }.joined(separator: " ")
+            lines.append("| " + screen.title + " | " + hints.replacingOccurrences(of: "|", with: "\\|") + " |")
+        }
+        let list = lines.joined(separator: "\n") + "\n"
+        let readmePath = ((filePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("../../README.md")
+        let readme = try String(contentsOfFile: readmePath, encoding: .utf8)
+        let start = "<!-- screens-and-keys:hi -->\n", end = "<!-- /screens-and-keys:hi -->"
+        let open = try #require(readme.range(of: start), "the README has no \(start)")
+        let close = try #require(readme.range(of: end, range: open.upperBound..<readme.endIndex))
+        let written = String(readme[open.upperBound..<close.lowerBound])
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try readme.replacingCharacters(in: open.upperBound..<close.lowerBound, with: list).write(toFile: readmePath, atomically: true, encoding: .utf8)
+        }
+        #expect(written == list, "the README's Hindi list of screens and keys differs from the screens (RECORD_SNAPSHOTS=1 writes it):\n\(lineDiff(written, list))")
     }
 }
 

@@ -96,15 +96,19 @@ public struct JSONParser {
         // Collected as UTF-8 and decoded once; runs without escapes are copied whole.
         var text: [UInt8] = []
         var runStart = position
+        var escaped = false
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                text += bytes[runStart..<position]
+                // Most text has no escape: decoded straight from the input, with no copy in between.
+                let result = escaped ? String(decoding: text + bytes[runStart..<position], as: UTF8.self)
+                    : String(decoding: bytes[runStart..<position], as: UTF8.self)
                 position += 1
-                return String(decoding: text, as: UTF8.self)
+                return result
             }
             if byte < 0x20 { throw error("a control character inside text; write it as an escape such as \\n") }
             if byte == UInt8(ascii: "\\") {
+                escaped = true
                 text += bytes[runStart..<position]
                 position += 1
                 guard position < bytes.count else { break }

@@ -72,11 +72,12 @@ public struct StringCatalog: Sendable {
     public static func load(from assets: AssetDirectory) throws -> StringCatalog {
         let folder = assets.path(for: "strings")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        var tables = [try StringTable.load(language: "en", from: assets)]
+        let english = try StringTable.load(language: "en", from: assets)
+        var tables = [english]
         for file in files.sorted() where file.hasSuffix(".json") {
             let code = String(file.dropLast(5))
             guard code != "en", Language(rawValue: code) != nil else { continue }
-            tables.append(try StringTable.load(language: code, from: assets))
+            tables.append(try StringTable.load(language: code, over: english.allEntries, from: assets))
         }
         return StringCatalog(tables: tables)
     }
