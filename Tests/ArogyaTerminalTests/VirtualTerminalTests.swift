@@ -84,21 +84,16 @@ struct VirtualTerminalTests {
         await harness.type(Fixtures.supervisorPin)
         await harness.press(.enter, .char("1"))
         #expect(harness.topScreenName == "PatientsScreen")
-        setlocale(LC_ALL, "C.UTF-8")
-        var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
-        let output = fopen("/dev/null", "w+")
-        let input = fdopen(ends[0], "r")
-        defer { fclose(output); fclose(input); close(ends[1]) }
-        let terminal = try CursesTerminal(termName: "xterm-256color", output: output, input: input, environment: ["LANG": "C.UTF-8"])
-        defer { terminal.restore() }
+        let piped = try PipedTerminal("xterm-256color")
+        defer { piped.close() }
+        let terminal = piped.terminal
         terminal.simulateResize(to: .minimum)
         _ = terminal.readEvents()
 
         /// Sends bytes as the terminal would, gives curses' events to the application, draws its frame
         /// through curses, and returns what curses holds at its cursor.
         func send(_ bytes: String) async -> (point: Point, text: String) {
-            _ = bytes.withCString { write(ends[1], $0, strlen($0)) }
+            piped.send(bytes)
             for event in terminal.readEvents() { await harness.send(event) }
             let canvas = harness.canvas
             terminal.draw(canvas)
@@ -137,6 +132,36 @@ struct VirtualTerminalTests {
     }
 }
 
+/// Real curses reading its keys from a pipe, as from a terminal: the test writes the bytes a terminal sends.
+@MainActor
+final class PipedTerminal {
+    let terminal: CursesTerminal
+    let writeEnd: Int32
+    private let output: UnsafeMutablePointer<FILE>?
+    private let input: UnsafeMutablePointer<FILE>?
+
+    init(_ term: String) throws {
+        setlocale(LC_ALL, "C.UTF-8")
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        output = fopen("/dev/null", "w+")
+        input = fdopen(ends[0], "r")
+        writeEnd = ends[1]
+        terminal = try CursesTerminal(termName: term, output: output, input: input, environment: ["LANG": "C.UTF-8"])
+    }
+
+    func send(_ bytes: String) {
+        _ = bytes.withCString { write(writeEnd, $0, strlen($0)) }
+    }
+
+    func close() {
+        terminal.restore()
+        fclose(output)
+        fclose(input)
+        Glibc.close(writeEnd)
+    }
+}
+
 /// The bytes a terminal sends, read by real curses from a pipe under each terminal type, as from a
 /// PuTTY, tmux, screen or console session whose `TERM` may be another terminal's.
 extension VirtualTerminalTests {
@@ -148,15 +173,9 @@ struct KeySequenceTests {
 
     /// Curses reading from a pipe that the test writes the keys into.
     func withPipeTerminal(_ term: String, _ body: (CursesTerminal, Int32) throws -> Void) throws {
-        setlocale(LC_ALL, "C.UTF-8")
-        var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
-        let output = fopen("/dev/null", "w+")
-        let input = fdopen(ends[0], "r")
-        defer { fclose(output); fclose(input); close(ends[1]) }
-        let terminal = try CursesTerminal(termName: term, output: output, input: input, environment: ["LANG": "C.UTF-8"])
-        defer { terminal.restore() }
-        try body(terminal, ends[1])
+        let piped = try PipedTerminal(term)
+        defer { piped.close() }
+        try body(piped.terminal, piped.writeEnd)
     }
 
     func send(_ bytes: String, to pipe: Int32) {

@@ -22,6 +22,7 @@ struct KeyTableTests {
             HelpScreen(context: context, screenTitle: "Home", hints: []),
             ConfirmDialog(context: context, title: "t", message: "m", confirmLabel: "y"),
             QuitConfirmation(context: context, screenTitles: ["Add user"]),
+            KeepLanguageDialog(context: context, account: asha, chosen: .hindi),
         ] + (try screeningScreens(store: store, context: context, account: priya))
     }
 
@@ -73,6 +74,13 @@ struct KeyTableTests {
         for dialog in dialogs {
             for binding in dialog.keyTable.bindings where binding.label == .actionYes {
                 #expect(saving.isDisjoint(with: binding.keys), "\(dialog.title): yes on \(binding.keys)")
+            }
+        }
+        let keepLanguage = try Self.everyScreen().compactMap { $0 as? KeepLanguageDialog }
+        #expect(!keepLanguage.isEmpty)
+        for dialog in keepLanguage {
+            for binding in dialog.keyTable.bindings where binding.label == .actionYes {
+                #expect(saving.isDisjoint(with: binding.keys), "keep the language: yes on \(binding.keys)")
             }
         }
         let quit = try Self.everyScreen().compactMap { $0 as? QuitConfirmation }
