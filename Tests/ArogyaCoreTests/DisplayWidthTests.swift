@@ -30,6 +30,18 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.truncate("Rampur", to: 10) == "Rampur")
     }
 
+    @Test("Given Hindi labels with conjuncts, a nukta and matras, when shortened to a column's room, then each letter is kept whole or left out whole", arguments: [
+        ("कार्यकर्ता", 6, "कार्यक…"), ("क्षत्रिय", 3, "क्ष…"), ("ज़्यादा", 4, "ज़्या…"), ("श्री", 2, "…"),
+    ])
+    func hindiShortening(label: String, columns: Int, expected: String) {
+        let cut = DisplayWidth.truncate(label, to: columns)
+        #expect(cut == expected)
+        #expect(DisplayWidth.of(cut) <= columns)
+        // Every letter of the cut is a whole letter of the label.
+        let letters = Array(label)
+        #expect(Array(cut.dropLast()) == Array(letters.prefix(cut.count - 1)))
+    }
+
     @Test("Given the generated table, when compared with glibc's wcwidth under C.UTF-8, then every code point agrees")
     func tableMatchesGlibc() throws {
         guard setlocale(LC_CTYPE, "C.UTF-8") != nil else { return }
