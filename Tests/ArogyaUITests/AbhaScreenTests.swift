@@ -127,6 +127,64 @@ final class AbhaScreenTests {
         }
     }
 
+    @Test("Given the ABHA screens, when each step of making one and of verifying one by mobile is drawn at 80×24 in English, in Hindi and in Hindi on a terminal that is not UTF-8, then no line is cut and each matches its snapshot in colour and monochrome",
+          arguments: NoCutLinesTests.variants)
+    func tour(variant: NoCutLinesTests.Variant) async throws {
+        try await Self.withHub { access, _ in
+            let store = try Fixtures.setUpStore()
+            try store.setAccountLanguage(username: "priya", language: variant.language, by: .account("priya"))
+            for details in [person("सीता देवी", other: "Sita Devi", born: CivilDate(year: 1976, month: 3, day: 11)!, mobile: "9123400055"),
+                            person("Gopal Bai", sex: .male, born: CivilDate(year: 1968, month: 1, day: 5)!, mobile: "9845012345")] {
+                _ = try store.registerPatient(details, confirmedNew: true, today: today, by: .account("asha"))
+            }
+            let harness = try AppHarness(store: store, glyphs: variant.glyphs, abha: access)
+            let tour = NoCutLinesTests.Tour(harness, variant, prefix: "tour-abha")
+            await harness.start()
+            await harness.type(Fixtures.supervisorPin)
+            await harness.press(.enter, .char("1"))
+            await harness.type("0055")
+            await harness.press(.enter, .char("b"))
+            tour.visit("choose")
+            await harness.press(.char("1"))
+            tour.visit("consent")
+            await harness.press(.char("y"))
+            await harness.type("234567890123")
+            tour.visit("aadhaar check digit wrong")
+            await harness.press(.backspace)
+            await harness.type("4")
+            tour.visit("aadhaar")
+            await harness.press(.enter, .enter)
+            tour.visit("otp")
+            await harness.type("000000")
+            await harness.press(.enter)
+            tour.visit("otp wrong")
+            await harness.type("123456")
+            await harness.press(.enter)
+            tour.visit("mobile otp")
+            await harness.type("123456")
+            await harness.press(.enter)
+            tour.visit("address")
+            await harness.press(.enter)
+            tour.visit("review")
+            await harness.press(.enter)
+            tour.visit("card linked")
+            await harness.press(.char("b"))
+            #expect(harness.topScreenName == "AbhaCardScreen")
+            tour.visit("abha card")
+            await harness.press(.escape, .escape, .ctrl("u"))
+            await harness.type("2345")
+            await harness.press(.enter, .char("b"), .char("2"))
+            await harness.type("9845012345")
+            tour.visit("verify")
+            await harness.press(.enter, .enter)
+            await harness.type("123456")
+            await harness.press(.enter)
+            tour.visit("accounts")
+            await harness.press(.enter)
+            tour.visit("verify review")
+        }
+    }
+
     @Test("Given a mobile with two ABHAs on it, when one is verified from the card, then both are listed with hers chosen, and F6 takes the ABHA's details where they differ")
     func verifyByMobile() async throws {
         try await Self.withHub { access, _ in

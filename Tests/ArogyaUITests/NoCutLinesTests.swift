@@ -38,6 +38,9 @@ struct NoCutLinesTests {
     }
 
     /// How the tour is drawn: the language of the accounts, and whether the terminal is UTF-8.
+    nonisolated static let variants = [Variant(language: .english, glyphs: .unicode), Variant(language: .hindi, glyphs: .unicode),
+                           Variant(language: .hindi, glyphs: .ascii)]
+
     struct Variant: Sendable, CustomTestStringConvertible {
         let language: Language
         let glyphs: Glyphs
@@ -53,7 +56,13 @@ struct NoCutLinesTests {
         private var step = 0
         /// Each kind of screen met, in the order met, with its title and keys: the README's list of them.
         private(set) var screens: [(type: String, title: String, hints: [KeyHint])] = []
-        init(_ harness: AppHarness, _ variant: Variant) { self.harness = harness; self.variant = variant }
+        /// The snapshots' names begin with it: "tour", or "tour-abha" for the ABHA screens' own tour.
+        let prefix: String
+        init(_ harness: AppHarness, _ variant: Variant, prefix: String = "tour") {
+            self.harness = harness
+            self.variant = variant
+            self.prefix = prefix
+        }
 
         @MainActor
         func visit(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -69,7 +78,7 @@ struct NoCutLinesTests {
             if variant.glyphs == .unicode { snapshot += "\n-- colour\n" + canvas.styleRuns(.color) }
             snapshot += "\n-- monochrome\n" + canvas.styleRuns(.monochrome)
             let slug = name.replacingOccurrences(of: ", ", with: "-").replacingOccurrences(of: " ", with: "-")
-            assertSnapshot(snapshot, named: "tour-\(variant.name)-" + (step < 10 ? "0" : "") + "\(step)-\(slug)", sourceLocation: sourceLocation)
+            assertSnapshot(snapshot, named: "\(prefix)-\(variant.name)-" + (step < 10 ? "0" : "") + "\(step)-\(slug)", sourceLocation: sourceLocation)
         }
     }
 
@@ -82,8 +91,7 @@ struct NoCutLinesTests {
     }
 
     @Test("Given the longest names, villages, places and messages, when every screen is drawn at 80×24 in English, in Hindi, and in Hindi on a terminal that is not UTF-8, then no line of text is cut and each matches its snapshot in colour and monochrome",
-          arguments: [Variant(language: .english, glyphs: .unicode), Variant(language: .hindi, glyphs: .unicode),
-                      Variant(language: .hindi, glyphs: .ascii)])
+          arguments: variants)
     func everyScreen(variant: Variant) async throws {
         let store = try store()
         // The facility's default (the sign-in screen's) and the supervisor's own language.
