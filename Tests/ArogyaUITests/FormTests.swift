@@ -77,4 +77,20 @@ struct FormTests {
         form.focusPrevious()
         #expect(form.focusedId == .role)
     }
+
+    @Test("Given a form taller than its area, when the focus moves down past the last row, then the form starts lower so the focused field shows, with arrows saying fields are hidden")
+    func focusStaysInView() {
+        var form = makeForm()
+        var canvas = Canvas(size: Size(width: 60, height: 4))
+        let area = Rect(x: 0, y: 0, width: 60, height: 2)
+        FormView.render(form, strings: Fixtures.strings, into: &canvas, area: area)
+        #expect(canvas.rowText(0).hasPrefix("> Full name") && canvas.rowText(1).hasPrefix("  Villages/wards"))
+        #expect(canvas.rowText(1).hasSuffix("↓"), "a field below is hidden: \(canvas.rowText(1))")
+        form.focus(on: .role)
+        canvas = Canvas(size: Size(width: 60, height: 4))
+        FormView.render(form, strings: Fixtures.strings, into: &canvas, area: area)
+        // The villages take their row and the row of their items: the focused role is the only one that fits.
+        #expect(canvas.rowText(0).hasPrefix("> Role"), "\(canvas.text)")
+        #expect(canvas.rowText(0).hasSuffix("↑"))
+    }
 }

@@ -239,6 +239,39 @@ struct NoCutLinesTests {
         if variant.language == .hindi && variant.glyphs == .unicode { try Self.expectReadmeList(tour) }
     }
 
+    @Test("Given a new terminal, when first-run setup is drawn empty, with its mistakes and filled in, at 80×24 in English, in Hindi and in Hindi on a terminal that is not UTF-8, then no line is cut and each matches its snapshot",
+          arguments: variants)
+    func setup(variant: Variant) async throws {
+        let store = try AppDatabase.inMemory(clock: .fixed(Fixtures.now))
+        let harness = try AppHarness(store: store, glyphs: variant.glyphs)
+        let tour = Tour(harness, variant, prefix: "tour-setup")
+        await harness.start()
+        // Hindi is the language field's second option; a terminal that is not UTF-8 offers English alone.
+        if variant.language == .hindi { await harness.press(.right) }
+        tour.visit("empty")
+        await harness.press(.tab)
+        await harness.type(longVillage)
+        await harness.press(.tab, .tab, .tab, .tab)
+        await harness.type("9priya")
+        await harness.press(.function(2))
+        tour.visit("mistakes")
+        await harness.press(.ctrl("u"))
+        await harness.type("priya")
+        await harness.press(.tab)
+        await harness.type(longName)
+        await harness.press(.tab)
+        await harness.type(Fixtures.supervisorPin)
+        await harness.press(.tab)
+        await harness.type(Fixtures.supervisorPin)
+        await harness.press(.backTab, .backTab, .backTab, .backTab)
+        await harness.type(longVillage)
+        await harness.press(.enter)
+        tour.visit("filled")
+        await harness.press(.function(2))
+        #expect(harness.topScreenName == "LoginScreen", "\(harness.screen)")
+        tour.visit("signing in")
+    }
+
     /// The README's list of screens and keys in Hindi is made from the screens themselves (their key
     /// tables, in Hindi), so that it cannot drift from them; `RECORD_SNAPSHOTS=1` writes it again.
     static func expectReadmeList(_ tour: Tour, filePath: String = #filePath) throws {

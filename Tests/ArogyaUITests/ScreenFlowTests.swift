@@ -45,7 +45,7 @@ struct ScreenFlowTests {
         await harness.press(.function(2))
         assertSnapshot(harness.screen, named: "setup-errors")
         #expect(try store.isSetUp() == false)
-        #expect(harness.canvas.cursor == Point(x: 21, y: 8), "the focus moves to the first field with a mistake")
+        #expect(harness.canvas.cursor == Point(x: 21, y: 7), "the focus moves to the first field with a mistake")
     }
 
     @Test("Given a complete setup with Devanagari, when saved, then the login screen lists the new supervisor")

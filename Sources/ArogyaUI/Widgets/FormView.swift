@@ -5,21 +5,57 @@ import ArogyaCore
 enum FormView {
     static let labelWidth = 18
 
-    /// Draws from the top of `area` and returns the first row left free.
+    /// Draws from the top of `area` and returns the first row left free. When the fields need more rows
+    /// than the area has (a longer intro, a language whose hints wrap), the form starts further down so
+    /// that the focused field is always in view, and "↑"/"↓" at the right edge say that fields are hidden.
     @discardableResult
     static func render<ID>(_ form: Form<ID>, strings: StringTable, into canvas: inout Canvas, area: Rect,
                            headings: [ID: StringKey] = [:], showsFocus: Bool = true) -> Int {
+        let first = firstShown(form, strings: strings, canvas: canvas, area: area, headings: headings, showsFocus: showsFocus)
         var y = area.y
-        for (index, field) in form.fields.enumerated() where y < area.maxY {
-            if let heading = headings[field.id] {
-                if y > area.y { y += 1 }
-                canvas.put(strings[heading], at: Point(x: area.x, y: y), style: .heading)
-                y += 1
-            }
-            let focused = showsFocus && index == form.focus
-            y = renderField(field, focused: focused, strings: strings, into: &canvas, area: area, row: y)
+        var next = first
+        for (index, field) in form.fields.enumerated() where index >= first && y < area.maxY {
+            y = renderBlock(field, heading: headings[field.id], isFirstShown: index == first, focused: showsFocus && index == form.focus,
+                            strings: strings, into: &canvas, area: area, row: y)
+            next = index + 1
         }
+        if first > 0 { canvas.put(canvas.glyphs.arrowUp, at: Point(x: area.maxX - 1, y: area.y), style: .hint) }
+        if next < form.fields.count { canvas.put(canvas.glyphs.arrowDown, at: Point(x: area.maxX - 1, y: area.maxY - 1), style: .hint) }
         return y
+    }
+
+    /// A field with the heading of its section above it (after a blank row, unless it is the first shown).
+    private static func renderBlock<ID>(_ field: FormField<ID>, heading: StringKey?, isFirstShown: Bool, focused: Bool,
+                                        strings: StringTable, into canvas: inout Canvas, area: Rect, row: Int) -> Int {
+        var y = row
+        if let heading {
+            if !isFirstShown { y += 1 }
+            canvas.put(strings[heading], at: Point(x: area.x, y: y), style: .heading)
+            y += 1
+        }
+        return renderField(field, focused: focused, strings: strings, into: &canvas, area: area, row: y)
+    }
+
+    /// The first field to draw: the first of all when the focused one fits below it, else the nearest to
+    /// the focus from which the focused field ends inside the area. Rows are measured by drawing each field
+    /// on a scratch canvas, so that wrapped list items count as they will be drawn.
+    private static func firstShown<ID>(_ form: Form<ID>, strings: StringTable, canvas: Canvas, area: Rect,
+                                       headings: [ID: StringKey], showsFocus: Bool) -> Int {
+        guard showsFocus, form.fields.indices.contains(form.focus) else { return 0 }
+        // Tall enough to tell "fits" from "does not": measuring stops being exact only past that.
+        let tall = Rect(x: area.x, y: 0, width: area.width, height: area.height + 40)
+        var scratch = Canvas(size: Size(width: canvas.size.width, height: tall.height), glyphs: canvas.glyphs)
+        func rows(from first: Int) -> Int {
+            var y = 0
+            for index in first...form.focus where y < tall.maxY {
+                y = renderBlock(form.fields[index], heading: headings[form.fields[index].id], isFirstShown: index == first,
+                                focused: index == form.focus, strings: strings, into: &scratch, area: tall, row: y)
+            }
+            return y
+        }
+        var first = 0
+        while first < form.focus && rows(from: first) > area.height { first += 1 }
+        return first
     }
 
     private static func renderField<ID>(_ field: FormField<ID>, focused: Bool, strings: StringTable,
