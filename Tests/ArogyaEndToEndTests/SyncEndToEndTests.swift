@@ -134,6 +134,9 @@ struct SyncEndToEndTests {
 
         // The hub killed at its worst moment: it has committed the third batch of the next sync and not
         // answered; a new hub process on the same database. The resent second batch is found identical.
+        // (The first hub goes first: the `defer` above stops only the last one.)
+        hub.signal(SIGKILL)
+        hub.wait()
         (hub, address) = try restartHub(folder, environment: ["AROGYA_FAULT_STOP": "hub.push_committed:2:" + folder.file("hub-stopped")])
         let token = try String(contentsOfFile: database + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try BuiltProduct.run(["hub", "connect", address, "--token", token, "--db", database]).status == 0)
