@@ -30,13 +30,7 @@ struct TerminalEndToEndTests {
         try session.keys("Enter")
         try session.type("Ward 4")
         try session.keys("Enter", "Tab")
-        try session.type("priya")
-        try session.keys("Tab")
-        try session.type("प्रिया शर्मा")
-        try session.keys("Tab")
-        try session.type("4826")
-        try session.keys("Tab")
-        try session.type("4862")
+        try fillSupervisor(session, again: "4862")
         try session.keys("F2")
         screen = try session.waitFor("The two PINs are not the same")
         try session.keys("C-u")
@@ -77,13 +71,7 @@ struct TerminalEndToEndTests {
         try session.keys("Tab", "Tab", "Tab")
         try session.type("सीतापुर")
         try session.keys("Enter", "Tab")
-        try session.type("priya")
-        try session.keys("Tab")
-        try session.type("प्रिया शर्मा")
-        try session.keys("Tab")
-        try session.type("4826")
-        try session.keys("Tab")
-        try session.type("4826")
+        try fillSupervisor(session, again: "4826")
         try session.keys("F2")
         try session.waitFor("कौन साइन इन कर रहा है?")
         try session.type("4826")
@@ -116,6 +104,17 @@ struct TerminalEndToEndTests {
         try waitForCursor(session, x: start.x + DisplayWidth.of("श्रीज़"))
         try session.keys("C-c")
         try session.waitFor("[exited with 0]")
+    }
+
+    /// Setup's supervisor section, from its login name: priya, प्रिया शर्मा, PIN 4826 and `again` to repeat it.
+    func fillSupervisor(_ session: TmuxSession, again: String) throws {
+        try session.type("priya")
+        try session.keys("Tab")
+        try session.type("प्रिया शर्मा")
+        try session.keys("Tab")
+        try session.type("4826")
+        try session.keys("Tab")
+        try session.type(again)
     }
 
     /// Waits for the program to move the terminal's cursor to column `x`.
