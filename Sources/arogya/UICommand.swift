@@ -32,7 +32,7 @@ struct UICommand: ParsableCommand {
             (try store.facility(), try store.idleLockMinutes(), try store.syncIntervalMinutes(), try store.defaultLanguage())
         }
         // Before setup there is no facility default: the first screen speaks the terminal's locale.
-        let startLanguage = facility == nil ? (Language.fromEnvironment(ProcessInfo.processInfo.environment) ?? .english) : storedLanguage
+        let startLanguage = facility == nil ? environment.strings.languageValue : storedLanguage
         // Due dates waiting to be worked out (after an upgrade, or a new protocol for the state) are done now,
         // with a line saying so, rather than behind the first card she opens.
         let rules = protocols.protocolFor(state: facility?.state?.code)

@@ -6,7 +6,7 @@ enum ChromeView {
     static func renderTitleBar(title: String, date: CivilDate, strings: StringTable, into canvas: inout Canvas) {
         let width = canvas.size.width
         canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .title)
-        let dateText = formatDate(date, strings: strings)
+        let dateText = strings.dateWithWeekday(date)
         let left = " " + strings[.appName] + canvas.glyphs.separator + title
         canvas.put(canvas.truncate(left, to: width - DisplayWidth.of(dateText) - 3),
                    at: Point(x: 0, y: 0), style: .title)
@@ -19,10 +19,10 @@ enum ChromeView {
         let text: String
         switch warning {
         case .beforeBuildDate(let buildDate):
-            text = strings.text(.clockBeforeBuild, ["now": formatDate(now.date, strings: strings),
-                                                    "build": formatDate(buildDate, strings: strings)])
+            text = strings.text(.clockBeforeBuild, ["now": strings.dateWithWeekday(now.date),
+                                                    "build": strings.dateWithWeekday(buildDate)])
         case .beforeNewestRecord(let newest):
-            text = strings.text(.clockBeforeRecords, ["now": formatDate(now.date, strings: strings) + " " + now.hourMinute,
+            text = strings.text(.clockBeforeRecords, ["now": strings.dateWithWeekday(now.date) + " " + now.hourMinute,
                                                       "newest": strings.date(newest.utcDay)])
         }
         return renderWarning(text, into: &canvas, row: row, maximumRows: 2)
@@ -132,16 +132,6 @@ enum ChromeView {
         case .status: return .statusSyncHubError
         case .invalidAnswer: return .statusSyncBadAnswer
         }
-    }
-
-    /// "Sun 22-11-2026", in the table's language.
-    static func formatDate(_ date: CivilDate, strings: StringTable) -> String {
-        strings.dateWithWeekday(date)
-    }
-
-    /// "Nov"
-    static func monthName(_ month: Int, strings: StringTable) -> String {
-        strings.monthName(month)
     }
 }
 

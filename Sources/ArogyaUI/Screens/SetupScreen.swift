@@ -35,13 +35,9 @@ final class SetupScreen: FormScreen {
     let keyTable = SetupScreen.formKeyTable(cancelKeys: [.function(10), .ctrl("q")], cancelLabel: .actionQuit,
                                             cancelHelp: .helpQuit, saveHelp: .helpSetupSave)
 
-    /// As every form's typing, and then: a new language in the first field turns the screen (and the
-    /// frame) to it at once, so that she reads the rest of the setup in her language.
-    func typed(_ key: Key) -> Effect {
-        guard !formState.isSaving, !formState.isLoading else { return .none }
-        formState.form.edit(key, strings: context.strings)
-        formState.failure = nil
-        formState.notice = nil
+    /// A new language in the first field turns the screen (and the frame) to it at once, so that she
+    /// reads the rest of the setup in her language.
+    func edited() -> Effect {
         guard chosenLanguage != context.language, context.catalog.has(chosenLanguage) else { return .none }
         context = context.speaking(chosenLanguage)
         return .session(.languageChosen(chosenLanguage))

@@ -53,6 +53,8 @@ protocol FormScreen: KeyedScreen, MessageScreen where Action == FormAction, Mess
     func cancel() -> Effect
     /// The field a refusal from the store is about, so that it is shown there ("login name taken").
     func field(for failure: UserMessage) -> Field?
+    /// After a key changed the form: what the screen does about the new values (nothing by default).
+    func edited() -> Effect
 }
 
 extension FormScreen {
@@ -92,8 +94,10 @@ extension FormScreen {
         formState.form.edit(key, strings: context.strings)
         formState.failure = nil
         formState.notice = nil
-        return .none
+        return edited()
     }
+
+    func edited() -> Effect { .none }
 
     func pasted(_ text: String) -> Effect {
         guard !formState.isSaving, !formState.isLoading else { return .none }

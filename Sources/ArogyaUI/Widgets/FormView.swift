@@ -6,22 +6,44 @@ enum FormView {
     static let labelWidth = 18
 
     /// Draws from the top of `area` and returns the first row left free. When the fields need more rows
-    /// than the area has (a longer intro, a language whose hints wrap), the form starts further down so
-    /// that the focused field is always in view, and "↑"/"↓" at the right edge say that fields are hidden.
+    /// than the area has (a longer intro, a language whose hints wrap) and the focused one would be below
+    /// it, the form is drawn again starting further down so that the focused field is in view, and
+    /// "↑"/"↓" at the right edge say that fields are hidden.
     @discardableResult
     static func render<ID>(_ form: Form<ID>, strings: StringTable, into canvas: inout Canvas, area: Rect,
                            headings: [ID: StringKey] = [:], showsFocus: Bool = true) -> Int {
-        let first = firstShown(form, strings: strings, canvas: canvas, area: area, headings: headings, showsFocus: showsFocus)
+        let focus = showsFocus ? form.focus : -1
+        var drawn = draw(form, from: 0, focus: focus, strings: strings, into: &canvas, area: area, headings: headings)
+        if drawn.focusFits == false {
+            // Rare (a form taller than its room): find the first field from which the focus fits, and draw again.
+            // The first pass may have put a field's row just below the area (after a heading): cleared too.
+            let drawnRows = Rect(x: area.x, y: area.y, width: area.width, height: max(area.height, drawn.y - area.y))
+            var first = 0
+            repeat {
+                first += 1
+                canvas.fill(drawnRows)
+                drawn = draw(form, from: first, focus: focus, strings: strings, into: &canvas, area: area, headings: headings)
+            } while drawn.focusFits == false && first < focus
+            canvas.put(canvas.glyphs.arrowUp, at: Point(x: area.maxX - 1, y: area.y), style: .hint)
+        }
+        if drawn.next < form.fields.count { canvas.put(canvas.glyphs.arrowDown, at: Point(x: area.maxX - 1, y: area.maxY - 1), style: .hint) }
+        return drawn.y
+    }
+
+    /// The fields from `first` while rows are left: the row after them, the first field not drawn, and
+    /// whether the focused one ended inside the area (nil when it is not among those from `first`).
+    private static func draw<ID>(_ form: Form<ID>, from first: Int, focus: Int, strings: StringTable, into canvas: inout Canvas,
+                                 area: Rect, headings: [ID: StringKey]) -> (y: Int, next: Int, focusFits: Bool?) {
         var y = area.y
         var next = first
+        var focusFits: Bool? = focus >= first ? false : nil
         for (index, field) in form.fields.enumerated() where index >= first && y < area.maxY {
-            y = renderBlock(field, heading: headings[field.id], isFirstShown: index == first, focused: showsFocus && index == form.focus,
+            y = renderBlock(field, heading: headings[field.id], isFirstShown: index == first, focused: index == focus,
                             strings: strings, into: &canvas, area: area, row: y)
+            if index == focus { focusFits = y <= area.maxY }
             next = index + 1
         }
-        if first > 0 { canvas.put(canvas.glyphs.arrowUp, at: Point(x: area.maxX - 1, y: area.y), style: .hint) }
-        if next < form.fields.count { canvas.put(canvas.glyphs.arrowDown, at: Point(x: area.maxX - 1, y: area.maxY - 1), style: .hint) }
-        return y
+        return (y, next, focusFits)
     }
 
     /// A field with the heading of its section above it (after a blank row, unless it is the first shown).
@@ -34,28 +56,6 @@ enum FormView {
             y += 1
         }
         return renderField(field, focused: focused, strings: strings, into: &canvas, area: area, row: y)
-    }
-
-    /// The first field to draw: the first of all when the focused one fits below it, else the nearest to
-    /// the focus from which the focused field ends inside the area. Rows are measured by drawing each field
-    /// on a scratch canvas, so that wrapped list items count as they will be drawn.
-    private static func firstShown<ID>(_ form: Form<ID>, strings: StringTable, canvas: Canvas, area: Rect,
-                                       headings: [ID: StringKey], showsFocus: Bool) -> Int {
-        guard showsFocus, form.fields.indices.contains(form.focus) else { return 0 }
-        // Tall enough to tell "fits" from "does not": measuring stops being exact only past that.
-        let tall = Rect(x: area.x, y: 0, width: area.width, height: area.height + 40)
-        var scratch = Canvas(size: Size(width: canvas.size.width, height: tall.height), glyphs: canvas.glyphs)
-        func rows(from first: Int) -> Int {
-            var y = 0
-            for index in first...form.focus where y < tall.maxY {
-                y = renderBlock(form.fields[index], heading: headings[form.fields[index].id], isFirstShown: index == first,
-                                focused: index == form.focus, strings: strings, into: &scratch, area: tall, row: y)
-            }
-            return y
-        }
-        var first = 0
-        while first < form.focus && rows(from: first) > area.height { first += 1 }
-        return first
     }
 
     private static func renderField<ID>(_ field: FormField<ID>, focused: Bool, strings: StringTable,

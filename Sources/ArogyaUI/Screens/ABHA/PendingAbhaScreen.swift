@@ -101,7 +101,7 @@ final class PendingAbhaScreen: KeyedScreen, MessageScreen {
             let rows = state.listed.map { item -> String in
                 let local = context.localTime(item.request.createdAt)
                 let flow = strings[item.request.flow == .enrol ? .pendingAbhaFlowEnrol : .pendingAbhaFlowVerify]
-                return PatientFormatting.date(local.date, strings: strings) + " " + local.hourMinute + "  "
+                return strings.date(local.date) + " " + local.hourMinute + "  "
                     + DisplayWidth.pad(DisplayWidth.truncate(item.patientName, to: 20, ellipsis: canvas.glyphs.ellipsis), to: 21)
                     + DisplayWidth.pad(flow, to: 8) + item.request.reason
             }

@@ -23,7 +23,7 @@ enum CareSectionView {
             return y
         }
         let today = state.today
-        func date(_ day: CivilDate) -> String { PatientFormatting.date(day, strings: strings) }
+        func date(_ day: CivilDate) -> String { strings.date(day) }
 
         if !care.known.isEmpty {
             var text = strings.text(.cardKnown, ["conditions": KnownCondition.allCases.filter(care.known.contains)

@@ -217,7 +217,7 @@ enum PatientCardView {
         }
         y += 1
         let born = patient.birthDateEstimated ? strings[.patientBornEstimated]
-            : strings.text(.patientBorn, ["date": PatientFormatting.date(patient.birthDate, strings: strings)])
+            : strings.text(.patientBorn, ["date": strings.date(patient.birthDate)])
         canvas.put(strings[patient.sex.labelKey].capitalizedFirst + ", " + PatientFormatting.age(patient, today: state.today, strings: strings)
                    + " (" + born + ")", at: Point(x: content.x, y: y))
         y += 2
@@ -226,13 +226,13 @@ enum PatientCardView {
             (.patientVillage, patient.village?.name ?? "-"), (.patientHousehold, patient.household ?? "-"),
             (.patientMobile, patient.mobile ?? "-"), (.patientMrn, patient.mrn ?? "-"),
             (.patientAbhaNumber, patient.abhaNumber.map(Identifiers.formattedAbhaNumber)
-                ?? state.pendingAbha.map { strings.text(.cardAbhaPending, ["date": PatientFormatting.date(localTime($0.createdAt).date, strings: strings)]) }
+                ?? state.pendingAbha.map { strings.text(.cardAbhaPending, ["date": strings.date(localTime($0.createdAt).date)]) }
                 ?? (patient.status == .active ? strings[.cardAbhaNone] : "-")),
             (.patientAbhaAddress, patient.abhaAddress ?? "-"),
             (.patientConsent, strings[consent.given ? .consentYes : .consentNo] + ", " + strings[consent.method.labelKey] + ", "
-                + PatientFormatting.date(consent.date, strings: strings)),
-            (.patientRegistered, PatientFormatting.date(localTime(patient.createdAt).date, strings: strings)
-                + (patient.lastSeenAt.map { glyphs.separator + strings.text(.patientSeen, ["date": PatientFormatting.date(localTime($0).date, strings: strings)]) } ?? "")
+                + strings.date(consent.date)),
+            (.patientRegistered, strings.date(localTime(patient.createdAt).date)
+                + (patient.lastSeenAt.map { glyphs.separator + strings.text(.patientSeen, ["date": strings.date(localTime($0).date)]) } ?? "")
                 + glyphs.separator + strings.text(.patientVersion, ["version": String(patient.version)])),
         ]
         // Two columns of label and value where they fit, else one.

@@ -12,17 +12,12 @@ enum PatientFormatting {
         patient.name + (patient.nameAlt.map { glyphs.separator + $0 } ?? "")
     }
 
-    /// "02-11-2026"
-    static func date(_ date: CivilDate, strings: StringTable) -> String {
-        strings.date(date)
-    }
-
     /// "(deceased 2 Nov 2026)", "(moved …)", "(merged)", or nothing for an active patient: in words, not colour.
     static func statusTag(_ patient: Patient, strings: StringTable) -> String? {
         switch patient.status {
         case .active: return nil
-        case .deceased(let day): return strings.text(.patientTagDeceased, ["date": date(day, strings: strings)])
-        case .moved(let day): return strings.text(.patientTagMoved, ["date": date(day, strings: strings)])
+        case .deceased(let day): return strings.text(.patientTagDeceased, ["date": strings.date(day)])
+        case .moved(let day): return strings.text(.patientTagMoved, ["date": strings.date(day)])
         case .merged: return strings[.patientTagMerged]
         }
     }

@@ -53,7 +53,7 @@ enum PatientsView {
             details.append(strings[.patientMobileShort] + " " + (patient.mobile.map(Identifiers.maskedMobile) ?? "-"))
             details.append(strings[.patientAbhaShort] + " " + (patient.abhaNumber.map(Identifiers.maskedAbhaNumber) ?? "-"))
             if let seen = patient.lastSeenAt {
-                details.append(strings.text(.patientSeen, ["date": PatientFormatting.date(localTime(seen).date, strings: strings)]))
+                details.append(strings.text(.patientSeen, ["date": strings.date(localTime(seen).date)]))
             }
             if let tag = PatientFormatting.statusTag(patient, strings: strings) { details.append(tag) }
             canvas.put("    " + details.joined(separator: "   "), at: Point(x: listArea.x, y: top + 1), style: dim, maxWidth: listArea.width)

@@ -100,7 +100,7 @@ final class IndicatorsScreen: KeyedScreen, MessageScreen {
     }
 
     var reportTitle: String {
-        context.strings.text(.indicatorsScreenHeading, ["period": ChromeView.monthName(state.month.from.month, strings: context.strings) + " " + String(state.month.from.year)])
+        context.strings.text(.indicatorsScreenHeading, ["period": context.strings.monthName(state.month.from.month) + " " + String(state.month.from.year)])
     }
 
     func receive(_ message: Message) -> Effect {
@@ -126,7 +126,7 @@ final class IndicatorsScreen: KeyedScreen, MessageScreen {
             return
         }
         let lines = IndicatorsView.lines(report, strings: strings, width: content.width, unicode: canvas.glyphs == .unicode,
-                                         countedTo: report.countedTo == report.period.to ? nil : PatientFormatting.date(report.countedTo, strings: strings))
+                                         countedTo: report.countedTo == report.period.to ? nil : strings.date(report.countedTo))
         let message: StatusLineView.Message? = state.message.map { .problem(strings.text($0)) } ?? state.notice.map { .done(strings.text($0)) }
         let statusRows = message == nil ? 1 : 2
         let height = content.height - 1 - statusRows

@@ -101,7 +101,7 @@ final class RegisterRecordScreen: KeyedScreen, MessageScreen, AnsweringScreen {
         lines.append((who.joined(separator: ", "), .heading))
         let when = context.localTime(screening.savedAt)
         lines.append((strings.text(.registerRecordWhen, ["kind": strings[screening.kind == .screening ? .cardKindScreening : .cardKindFollowUp],
-                                                         "date": PatientFormatting.date(screening.day, strings: strings),
+                                                         "date": strings.date(screening.day),
                                                          "time": when.hourMinute, "worker": screening.recordedBy]), .normal))
         var readings: [String] = []
         if let bp = screening.bloodPressure { readings.append(strings.text(.cardBp, ["bp": bp.text])) }
@@ -133,7 +133,7 @@ final class RegisterRecordScreen: KeyedScreen, MessageScreen, AnsweringScreen {
             case .comment: what = strings[.registerActionComment]
             case .sentBack: what = strings[.registerActionSentBack]
             }
-            var line = PatientFormatting.date(local.date, strings: strings) + " " + local.hourMinute + " " + review.reviewedBy + ": " + what
+            var line = strings.date(local.date) + " " + local.hourMinute + " " + review.reviewedBy + ": " + what
             if let reason = review.reason { line += ": " + reason }
             if let comment = review.comment { line += (review.reason == nil ? ": " : "; ") + comment }
             lines.append((line, review.action == .sentBack ? .warning : .normal))

@@ -299,7 +299,7 @@ enum RegisterFiles {
     /// The text register: a title, the totals, a line a visit, and under it where she was sent and
     /// what the supervisor wrote, each wrapped to 80 columns.
     static func printable(_ rows: [RegisterRow], day: CivilDate, strings: StringTable) -> String {
-        var lines = wrap(strings.text(.registerPrintTitle, ["date": PatientFormatting.date(day, strings: strings)]), width: 80)
+        var lines = wrap(strings.text(.registerPrintTitle, ["date": strings.date(day)]), width: 80)
             + wrap(RegisterTotals(rows.map(\.entry)).text(strings), width: 80) + [""]
         for row in rows {
             lines.append(row.textLine)

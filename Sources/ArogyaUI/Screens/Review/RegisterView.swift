@@ -14,7 +14,7 @@ enum RegisterView {
                 y += 1
             }
         }
-        let heading = strings.text(.registerHeading, ["date": PatientFormatting.date(state.day, strings: strings)])
+        let heading = strings.text(.registerHeading, ["date": strings.date(state.day)])
             + (state.day == state.today ? " " + strings[.registerToday] : "")
         canvas.put(heading, at: Point(x: content.x, y: y), style: .heading, maxWidth: content.width)
         let filter = strings.text(.registerShowing, ["filter": filterName(state.filter, strings: strings)])

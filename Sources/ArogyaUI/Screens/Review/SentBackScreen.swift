@@ -111,7 +111,7 @@ final class SentBackScreen: KeyedScreen, MessageScreen {
             for (index, item) in state.listed.enumerated() {
                 guard y + 1 < content.maxY - 2 else { break }
                 let selected = index == state.selected
-                let head = PatientFormatting.date(item.screening.day, strings: strings) + "  "
+                let head = strings.date(item.screening.day) + "  "
                     + DisplayWidth.truncate(item.patient.name, to: content.width - 14, ellipsis: ellipsis)
                 canvas.put((selected ? "> " : "  ") + head, at: Point(x: content.x, y: y), style: selected ? .selected : .normal,
                            maxWidth: content.width)

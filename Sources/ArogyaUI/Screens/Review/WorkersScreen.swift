@@ -92,8 +92,8 @@ final class WorkersScreen: KeyedScreen, MessageScreen {
         let content = area.inset(dx: 2, dy: 0)
         var y = content.y + 1
         let (from, to) = state.period.range(ending: state.day)
-        let span = from == to ? PatientFormatting.date(to, strings: strings)
-            : PatientFormatting.date(from, strings: strings) + " – " + PatientFormatting.date(to, strings: strings)
+        let span = from == to ? strings.date(to)
+            : strings.date(from) + " – " + strings.date(to)
         let periodName = strings[state.period == .day ? .workersDay : (state.period == .week ? .workersWeek : .workersMonth)]
         canvas.put(strings.text(.workersHeading, ["period": periodName, "span": span]), at: Point(x: content.x, y: y), style: .heading,
                    maxWidth: content.width)

@@ -133,7 +133,7 @@ final class ReferralOutcomeScreen: KeyedScreen, MessageScreen, AnsweringScreen {
             let selected = index == state.selected
             let place = rules.placeName(referral.place, language: strings.language)
             let line = (selected ? "> " : "  ") + (referral.urgent ? "! " : "") + place + glyphs.separator
-                + PatientFormatting.date(referral.referredOn, strings: strings)
+                + strings.date(referral.referredOn)
                 + (referral.outcome == .notReached ? glyphs.separator + strings[.referralOutcomeNotReached] : "")
             for (row, part) in wrap(line, first: content.width, rest: content.width - 4).enumerated() where y < content.maxY - 8 {
                 canvas.put((row == 0 ? "" : "    ") + part, at: Point(x: content.x, y: y),

@@ -180,7 +180,7 @@ enum ScreeningOutcomeView {
         if !readings.isEmpty { lines.append((readings.joined(separator: glyphs.separator), .normal)) }
         let next = screen.day.adding(days: decision.followUpDays)
         lines.append((decision.followUpDays == 0 ? strings[.outcomeNextVisitToday]
-                       : strings.text(.outcomeNextVisit, ["date": PatientFormatting.date(next, strings: strings), "days": String(decision.followUpDays)]),
+                       : strings.text(.outcomeNextVisit, ["date": strings.date(next), "days": String(decision.followUpDays)]),
                       .normal))
         var footnote = strings.text(.outcomeProtocol, ["id": rules.id, "version": rules.version])
         let unanswered = screen.draft.parts.filter(\.isYesNoList).flatMap { screen.draft.unanswered(in: $0) }.count

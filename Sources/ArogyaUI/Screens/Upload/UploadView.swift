@@ -29,7 +29,7 @@ enum UploadView {
         }
         func clock(_ time: Timestamp) -> String {
             let local = localTime(time)
-            return ChromeView.formatDate(local.date, strings: strings) + " " + local.hourMinute
+            return strings.dateWithWeekday(local.date) + " " + local.hourMinute
         }
 
         // The hub: where, and whether it answers now.
