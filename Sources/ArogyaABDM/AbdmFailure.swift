@@ -81,6 +81,7 @@ public struct AbdmFailure: Error, Sendable, Equatable, CustomStringConvertible {
         let raw: String
         switch value {
         case .string(let text)?: raw = text
+        case .integer(let number)?: raw = String(number)
         case .number(let number)?: raw = JSONValue.format(number)
         default: return nil
         }

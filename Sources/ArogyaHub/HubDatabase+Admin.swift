@@ -4,14 +4,14 @@ import Foundation
 import GRDB
 
 extension HubDatabase {
-    public func addFacility(id: String, name: String) throws {
+    public func addFacility(id: String, name: String) async throws {
         let trimmedID = id.trimmingCharacters(in: .whitespaces)
         let trimmedName = name.trimmingCharacters(in: .whitespaces)
         guard !trimmedID.isEmpty, trimmedID.count <= 64, !trimmedID.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw HubError.invalid("a facility ID is 1 to 64 characters without spaces, such as its HFR ID")
         }
         guard !trimmedName.isEmpty else { throw HubError.invalid("the facility needs a name") }
-        try writer.write { db in
+        try await writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [trimmedID]) == true {
                 throw HubError.facilityExists(trimmedID)
             }
@@ -20,9 +20,10 @@ extension HubDatabase {
         }
     }
 
-    public func addDevice(facilities given: [String], role: DeviceRole, label: String?) throws -> (device: HubDevice, token: String) {
-        var facilities: [String] = []
-        for facility in given where !facilities.contains(facility) { facilities.append(facility) }
+    public func addDevice(facilities given: [String], role: DeviceRole, label: String?) async throws -> (device: HubDevice, token: String) {
+        var unique: [String] = []
+        for facility in given where !unique.contains(facility) { unique.append(facility) }
+        let facilities = unique
         guard let first = facilities.first else { throw HubError.invalid("name the device's facility with --facility") }
         guard role == .supervisor || facilities.count == 1 else {
             throw HubError.invalid("a terminal belongs to one facility; a device covering several is a supervisor's (--role supervisor)")
@@ -30,7 +31,7 @@ extension HubDatabase {
         let token = DeviceToken.generate()
         let now = clock.now()
         let device = HubDevice(id: UUIDv7.string(at: now), facilityID: first, label: label, role: role, facilities: facilities)
-        try writer.write { db in
+        try await writer.write { db in
             for facility in facilities {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [facility]) == true else {
                     throw HubError.unknownFacility(facility)
@@ -45,15 +46,15 @@ extension HubDatabase {
         return (device, token)
     }
 
-    public func revokeDevice(_ id: String) throws {
-        try writer.write { db in
+    public func revokeDevice(_ id: String) async throws {
+        try await writer.write { db in
             try db.execute(sql: "UPDATE device SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [clock.now().iso8601, id])
             guard db.changesCount == 1 else { throw HubError.unknownDevice(id) }
         }
     }
 
-    public func device(forToken token: String) throws -> HubDevice? {
-        try writer.read { db in
+    public func device(forToken token: String) async throws -> HubDevice? {
+        try await writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, facility_id, label, role FROM device WHERE token_hash = ? AND revoked_at IS NULL",
                                              arguments: [DeviceToken.hash(token)]) else { return nil }
             let id: String = row["id"]
@@ -66,12 +67,12 @@ extension HubDatabase {
         }
     }
 
-    public func facilityName(_ id: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT name FROM facility WHERE id = ?", arguments: [id]) }
+    public func facilityName(_ id: String) async throws -> String? {
+        try await writer.read { db in try String.fetchOne(db, sql: "SELECT name FROM facility WHERE id = ?", arguments: [id]) }
     }
 
-    public func stats() throws -> HubStats {
-        try writer.read { db in
+    public func stats() async throws -> HubStats {
+        try await writer.read { db in
             let counts = try Row.fetchAll(db, sql: """
                 SELECT facility_id, type, count(*) AS n FROM record GROUP BY facility_id, type ORDER BY facility_id, type
                 """).map { HubStats.Count(facility: $0["facility_id"], type: $0["type"], records: $0["n"]) }
@@ -89,8 +90,8 @@ extension HubDatabase {
         }
     }
 
-    public func conflicts() throws -> [HubConflict] {
-        try writer.read { db in
+    public func conflicts() async throws -> [HubConflict] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.facility_id, c.type, c.record_id, c.found_at,
                        cur.hub_version AS current_version, cur.device_id AS current_device,
@@ -107,8 +108,8 @@ extension HubDatabase {
         }
     }
 
-    public func duplicates() throws -> [HubDuplicate] {
-        try writer.read { db in
+    public func duplicates() async throws -> [HubDuplicate] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM duplicate_pair ORDER BY found_at, patient_a").map { row in
                 HubDuplicate(facility: row["facility_id"], patientA: row["patient_a"], patientB: row["patient_b"], reason: row["reason"],
                              foundAt: row.storedTime("found_at"))

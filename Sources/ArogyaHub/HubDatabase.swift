@@ -9,6 +9,7 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
     let clock: WallClock
     /// Every pushed record is judged by the rules a terminal applies (`RecordRules`).
     public let vocabulary: RecordVocabulary
+    public let hooks = HubStoreHooks()
 
     /// Opens (creating when missing) the hub database at `path`; ":memory:" for tests. The record rules'
     /// vocabulary is read from the assets unless given.

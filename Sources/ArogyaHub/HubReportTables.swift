@@ -101,7 +101,7 @@ enum HubReportTables {
     static func note(_ record: SyncWire.Record, facility: String, patient: String?, parent: String?, in db: Database) throws {
         let payload = record.payload
         let text = { (key: String) in RecordPayloads.text(payload, key) }
-        let number = { (key: String) -> Double? in if case .number(let value)? = payload[key] { return value } else { return nil } }
+        let number = { (key: String) -> Double? in payload[key]?.double }
         let flag = { (key: String) in payload[key] == .bool(true) }
         switch record.type {
         case .patient:

@@ -5,28 +5,31 @@ import Logging
 
 /// The hub's HTTP API: health, the sync API for devices, FHIR documents of what they uploaded, and the
 /// ABHA relay (`AbhaRoutes`).
-/// Every route but `/health` needs a device's Bearer token and sees only that device's facility.
+/// Every route but `/health` needs a device's Bearer token (`DeviceAuthentication`) and sees only that
+/// device's facility.
 public enum HubRoutes {
     /// Largest request body: a full batch of 500 records with room to spare.
     static let maximumBody = 16 * 1024 * 1024
 
     /// `abdm`: the gateway for the ABHA routes, from `--abdm-config`; without it they answer 503.
-    public static func router(storage: any HubStorage, clock: WallClock = .system, abdm: AbdmGateway? = nil) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public static func router(storage: any HubStorage, clock: WallClock = .system, abdm: AbdmGateway? = nil) -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
         // Middleware first: it applies only to routes added after it.
         router.add(middleware: LogRequestsMiddleware(.info))
         router.get("/health") { _, _ in
             json(.object([("status", .string("ok")), ("server_time", .string(clock.now().iso8601))]))
         }
+        // Every other route is a device's: added to this group, a route cannot be reached without a valid
+        // token, and its context carries the device.
+        let devices = router.group().add(middleware: DeviceAuthentication(storage: storage)).group(context: DeviceRequestContext.self)
         // Which device a token belongs to: `arogya hub connect` checks the address and the token with it.
-        router.get("/v1/device") { request, _ in
-            let device = try authenticate(request, storage)
+        devices.get("/v1/device") { _, context in
+            let device = context.device
             return json(.object([("device", .string(device.id)), ("facility", .string(device.facilityID)),
                                  ("label", device.label.map(JSONValue.string) ?? .null), ("role", .string(device.role.rawValue)),
                                  ("facilities", .array(device.facilities.map(JSONValue.string)))]))
         }
-        router.post("/v1/sync/push") { request, _ in
-            let device = try authenticate(request, storage)
+        devices.post("/v1/sync/push") { request, context in
             try requireJSON(request)
             let body = try await request.body.collect(upTo: maximumBody)
             let document: JSONValue
@@ -41,12 +44,11 @@ public enum HubRoutes {
             } catch {
                 throw HTTPError(.badRequest, message: "\(error)")
             }
-            let outcome = try storage.push(items, from: device)
+            let outcome = try await storage.push(items, from: context.device)
             FaultPoint.hubPushCommitted.reached()
             return json(outcome.json)
         }
-        router.get("/v1/sync/pull") { request, _ in
-            let device = try authenticate(request, storage)
+        devices.get("/v1/sync/pull") { request, context in
             let parameters = request.uri.queryParameters
             let after = try parameters["after"].map { text -> Int64 in
                 guard let value = Int64(text), value >= 0 else { throw HTTPError(.badRequest, message: "after: expected a whole number ≥ 0") }
@@ -58,42 +60,27 @@ public enum HubRoutes {
                 }
                 return value
             } ?? 500
-            return json(try storage.pull(for: device, after: after, limit: limit).json)
+            return json(try await storage.pull(for: context.device, after: after, limit: limit).json)
         }
-        router.get("/fhir/Patient/{id}") { request, context in
-            let device = try authenticate(request, storage)
+        devices.get("/fhir/Patient/{id}") { _, context in
             let id = try context.parameters.require("id")
-            let patient = try found(storage.record(type: "patient", id: id, facility: device.facilityID), "Patient", id)
+            let patient = try found(await storage.record(type: "patient", id: id, facility: context.device.facilityID), "Patient", id)
             return fhir(FHIRDocument.patient(patient))
         }
-        router.get("/fhir/Bundle/{id}") { request, context in
-            let device = try authenticate(request, storage)
+        devices.get("/fhir/Bundle/{id}") { _, context in
             let id = try context.parameters.require("id")
-            let builder = FHIRDocumentSource(storage: storage, facility: device.facilityID)
-            return fhir(try builder.screeningBundle(screeningID: id))
+            let builder = FHIRDocumentSource(storage: storage, facility: context.device.facilityID)
+            return fhir(try await builder.screeningBundle(screeningID: id))
         }
-        router.get("/fhir/Bundle") { request, _ in
-            let device = try authenticate(request, storage)
+        devices.get("/fhir/Bundle") { request, context in
             guard let patient = request.uri.queryParameters["patient"].map(String.init), !patient.isEmpty else {
                 throw HTTPError(.badRequest, message: "patient: give the patient's id, as /fhir/Bundle?patient=ID")
             }
-            let builder = FHIRDocumentSource(storage: storage, facility: device.facilityID)
-            return fhir(try builder.searchset(patientID: patient, now: clock.now()))
+            let builder = FHIRDocumentSource(storage: storage, facility: context.device.facilityID)
+            return fhir(try await builder.searchset(patientID: patient, now: clock.now()))
         }
-        AbhaRoutes.add(to: router, storage: storage, gateway: abdm)
+        AbhaRoutes.add(to: devices, gateway: abdm)
         return router
-    }
-
-    /// The device whose Bearer token the request carries; 401 when there is none or it is not valid. The
-    /// scheme is read without regard to case, as HTTP says (RFC 9110, 11.1).
-    static func authenticate(_ request: Request, _ storage: any HubStorage) throws -> HubDevice {
-        guard let token = bearerToken(request.headers[.authorization]) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "a device token is needed: Authorization: Bearer TOKEN")
-        }
-        guard let device = try storage.device(forToken: token) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "this device token is not valid or was revoked")
-        }
-        return device
     }
 
     /// "Bearer TOKEN", "bearer TOKEN", "BEARER  TOKEN": the token; nil for any other scheme or none.

@@ -1,35 +1,74 @@
 import ArogyaCore
+import Dispatch
+import Synchronization
 
-/// What the hub needs of its storage. SQLite (`HubDatabase`) implements it; a PostgreSQL store can
-/// follow without touching the routes.
+/// What the hub needs of its storage: SQLite (`HubDatabase`, embedded, for a PHC) and PostgreSQL
+/// (`PostgresHubStore`, for a block or district, behind several hub processes). Every call is asynchronous:
+/// none blocks the server's threads. Both are held to one suite of tests.
 public protocol HubStorage: Sendable {
-    func addFacility(id: String, name: String) throws
+    func addFacility(id: String, name: String) async throws
     /// Adds a device and returns it with its token, which is not kept and cannot be shown again: a terminal
     /// of one facility, or a supervisor's device covering one or more.
-    func addDevice(facilities: [String], role: DeviceRole, label: String?) throws -> (device: HubDevice, token: String)
-    func revokeDevice(_ id: String) throws
+    func addDevice(facilities: [String], role: DeviceRole, label: String?) async throws -> (device: HubDevice, token: String)
+    func revokeDevice(_ id: String) async throws
     /// The device a bearer token belongs to, when it is known and not revoked.
-    func device(forToken token: String) throws -> HubDevice?
+    func device(forToken token: String) async throws -> HubDevice?
 
     /// Applies a batch in one transaction and answers for each record, in order.
-    func push(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)], from device: HubDevice) throws -> SyncWire.PushResponse
-    /// Records written by the device's facility's other devices after `after`, in sequence order.
-    func pull(for device: HubDevice, after: Int64, limit: Int) throws -> SyncWire.PullResponse
+    func push(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)], from device: HubDevice) async throws -> SyncWire.PushResponse
+    /// Records written by the device's facility's other devices after `after`, in sequence order. The
+    /// cursor it returns never passes a version that is still to be committed.
+    func pull(for device: HubDevice, after: Int64, limit: Int) async throws -> SyncWire.PullResponse
 
     /// The current version of a record of the facility, or nil.
-    func record(type: String, id: String, facility: String) throws -> StoredRecord?
+    func record(type: String, id: String, facility: String) async throws -> StoredRecord?
     /// Current records of a type about a patient (screenings, referrals), oldest first.
-    func records(type: String, patient: String, facility: String) throws -> [StoredRecord]
+    func records(type: String, patient: String, facility: String) async throws -> [StoredRecord]
     /// Current referrals made at a screening.
-    func records(type: String, parent: String, facility: String) throws -> [StoredRecord]
+    func records(type: String, parent: String, facility: String) async throws -> [StoredRecord]
     /// The most recently written record of a type (the facility's own description).
-    func latestRecord(type: String, facility: String) throws -> StoredRecord?
+    func latestRecord(type: String, facility: String) async throws -> StoredRecord?
     /// The name the hub's admin gave the facility.
-    func facilityName(_ id: String) throws -> String?
+    func facilityName(_ id: String) async throws -> String?
 
-    func stats() throws -> HubStats
-    func conflicts() throws -> [HubConflict]
-    func duplicates() throws -> [HubDuplicate]
+    func stats() async throws -> HubStats
+    func conflicts() async throws -> [HubConflict]
+    func duplicates() async throws -> [HubDuplicate]
+
+    /// Where a test holds the store still.
+    var hooks: HubStoreHooks { get }
+}
+
+/// Points where a test holds a store still, to force an interleaving that is otherwise a matter of timing.
+/// Nothing is set outside tests.
+public final class HubStoreHooks: Sendable {
+    /// Inside a push's transaction, after its versions are written, before it commits.
+    public let pushWillCommit = HubPause()
+    public init() {}
+}
+
+/// A pause a test sets: the store awaits it where it is reached.
+public final class HubPause: Sendable {
+    private let action = Mutex<(@Sendable () async -> Void)?>(nil)
+
+    public init() {}
+
+    public func set(_ body: (@Sendable () async -> Void)?) { action.withLock { $0 = body } }
+
+    func wait() async {
+        if let body = action.withLock({ $0 }) { await body() }
+    }
+
+    /// From a store's synchronous transaction (SQLite's, on its writer's own thread, not the server's).
+    func waitBlocking() {
+        guard let body = action.withLock({ $0 }) else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await body()
+            done.signal()
+        }
+        done.wait()
+    }
 }
 
 /// What a device may do at the hub.
@@ -61,8 +100,8 @@ public struct HubDevice: Equatable, Sendable {
 
 extension HubStorage {
     /// A facility's terminal.
-    public func addDevice(facility: String, label: String?) throws -> (device: HubDevice, token: String) {
-        try addDevice(facilities: [facility], role: .terminal, label: label)
+    public func addDevice(facility: String, label: String?) async throws -> (device: HubDevice, token: String) {
+        try await addDevice(facilities: [facility], role: .terminal, label: label)
     }
 }
 
@@ -70,7 +109,7 @@ extension HubStorage {
 public struct StoredRecord: Sendable {
     public let type: String
     public let id: String
-    public let hubVersion: Int
+    public let hubVersion: Int64
     public let deviceID: String
     public let updatedAt: Timestamp
     public let receivedAt: Timestamp
@@ -103,8 +142,8 @@ public struct HubConflict: Sendable {
     public let recordID: String
     public let foundAt: Timestamp
     /// The version now current and the one it overtook, each with the device that wrote it.
-    public let current: (hubVersion: Int, device: String)
-    public let kept: (hubVersion: Int, device: String)
+    public let current: (hubVersion: Int64, device: String)
+    public let kept: (hubVersion: Int64, device: String)
 }
 
 public struct HubDuplicate: Sendable {
@@ -113,4 +152,15 @@ public struct HubDuplicate: Sendable {
     public let patientB: String
     public let reason: String
     public let foundAt: Timestamp
+}
+
+/// When a device last pulled is kept to the minute: a terminal pulling every few seconds does not write
+/// each time.
+enum DeviceActivity {
+    static let resolutionMilliseconds: Int64 = 60_000
+
+    static func isStale(_ last: Timestamp?, now: Timestamp) -> Bool {
+        guard let last else { return true }
+        return now.millisecondsSince1970 - last.millisecondsSince1970 >= resolutionMilliseconds
+    }
 }

@@ -84,9 +84,9 @@ extension AppDatabase {
                     try setAside(type: type, id: id, because: "the record is no longer on this terminal", in: db)
                     continue
                 }
-                let base = try Int.fetchOne(db, sql: "SELECT hub_version FROM sync_record WHERE record_type = ? AND record_id = ?",
+                let base = try Int64.fetchOne(db, sql: "SELECT hub_version FROM sync_record WHERE record_type = ? AND record_id = ?",
                                             arguments: [type, id]) ?? 0
-                records.append(SyncWire.Record(type: recordType, id: id, version: current.version, baseVersion: base,
+                records.append(SyncWire.Record(type: recordType, id: id, version: Int64(current.version), baseVersion: base,
                                                updatedAt: current.updatedAt, payload: current.payload))
                 try db.cachedStatement(sql: """
                     UPDATE sync_outbox SET state = \(OutboxState.sent.sql), attempts = attempts + 1, last_attempt_at = ?

@@ -68,6 +68,7 @@ enum SyncPayloads {
         case nil, .null?: return nil
         case .bool(let flag)?: return flag ? 1 : 0
         case .number(let number)?: return number.rounded() == number && !column.hasPrefix("glucose_mg") ? Int64(number) : number
+        case .integer(let number)?: return column.hasPrefix("glucose_mg") ? Double(number) : number
         case .string(let text)?: return text
         case let other?: return jsonColumns.contains(column) ? other.serialized(pretty: false) : nil
         }

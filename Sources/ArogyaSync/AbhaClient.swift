@@ -58,7 +58,7 @@ public struct AbhaClient: Sendable {
         let envelope = AbhaRelay.request(body: body, transactionId: transactionId, xToken: xToken, tToken: tToken)
         let answer = try await send(operation.hubPath.dropFirst().description, method: "POST",
                                     body: Array(envelope.serialized(pretty: false).utf8))
-        guard case .number(let number)? = answer["abdm_status"], let abdmBody = answer["abdm_body"] else {
+        guard let number = answer["abdm_status"]?.double, let abdmBody = answer["abdm_body"] else {
             throw .unexpectedAnswer("the hub's answer has no abdm_status")
         }
         let status = Int(number)

@@ -8,7 +8,7 @@ import Foundation
 /// uploaded by `arogya sync` to a real `arogya-hub` on loopback (the whole commands); the reports are then
 /// timed through the hub's store call that `arogya-hub report` makes, beside the same reads through the
 /// `sqlite3` command line in the same run.
-struct HubReportBenchmark: ParsableCommand {
+struct HubReportBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub-report",
         abstract: "The hub's block indicators and daily register over several facilities' uploads, against the sqlite3 floor.")
@@ -28,7 +28,7 @@ struct HubReportBenchmark: ParsableCommand {
     @Option(help: "The sqlite3 command line.")
     var sqlite3 = "/usr/bin/sqlite3"
 
-    func run() throws {
+    func run() async throws {
         let root = folder ?? (NSTemporaryDirectory() + "arogya-hub-report-bench-\(getpid())")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let hubDB = root + "/hub.sqlite"
@@ -57,7 +57,7 @@ struct HubReportBenchmark: ParsableCommand {
             print("report tables filled from the stored versions on first open: \(rows) rows in \(formatted(seconds, digits: 1)) s "
                   + "(\(formatted(seconds * 1e6 / max(1, Double(rows) ?? 1), digits: 1)) µs a row, json_extract included); a push writes each as it is applied")
         }
-        let stats = try hub.stats()
+        let stats = try await hub.stats()
         print("hub: \(Set(stats.counts.map(\.facility)).count) facilities, \(stats.counts.reduce(0) { $0 + $1.records }) records")
         let today = LocalTime(Timestamp(Date())).date
         let month = IndicatorPeriod.month(containing: today).adding(months: -1)

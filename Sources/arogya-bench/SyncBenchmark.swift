@@ -68,13 +68,13 @@ struct SyncBenchmark: ParsableCommand {
         let push = try Self.measure(arogya, ["sync", "--json", "--db", first])
         let pushed = try JSONParser.parse(push.output)
         var accepted = 0
-        if case .number(let count)? = pushed["pushed"]?["accepted"] { accepted = Int(count) }
+        if let count = pushed["pushed"]?["accepted"]?.int64 { accepted = Int(count) }
         print("push: \(accepted) records accepted in \(formatted(push.seconds, digits: 2)) s = \(formatted(Double(accepted) / push.seconds, digits: 0)) records/s end to end (target ≥ 5,000); terminal peak RSS \(formatted(push.peakMB)) MB; hub peak RSS so far \(formatted(Self.peakMB(hub.processIdentifier))) MB")
 
         // 2. Pull into a new terminal.
         let second = try terminal("pull", patients: 0, seed: 0, via: address)
         let pull = try Self.measure(arogya, ["sync", "--json", "--db", second])
-        let pulled = try JSONParser.parse(pull.output)["pulled"].flatMap { if case .number(let n) = $0 { return Int(n) }; return nil } ?? 0
+        let pulled = try JSONParser.parse(pull.output)["pulled"]?.int64.map(Int.init) ?? 0
         print("pull: \(pulled) records into a new terminal in \(formatted(pull.seconds, digits: 2)) s (target ≤ 30 s) = \(formatted(Double(pulled) / pull.seconds, digits: 0)) records/s; terminal peak RSS \(formatted(pull.peakMB)) MB")
 
         // 3. Through a faulty proxy.

@@ -45,9 +45,9 @@ struct HubFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-func runReportingFailure(_ body: () throws -> Void) throws {
+func runReportingFailure(_ body: () async throws -> Void) async throws {
     do {
-        try body()
+        try await body()
     } catch let error as HubError {
         FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
         throw ExitCode(1)
@@ -132,28 +132,28 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-struct Facilities: ParsableCommand {
+struct Facilities: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Facilities whose terminals sync here.", subcommands: [Add.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a facility (its ID is usually its HFR ID).")
         @OptionGroup var database: HubDatabaseOption
         @Argument(help: "The facility's ID.") var id: String
         @Option(help: "The facility's name.") var name: String
 
-        func run() throws {
-            try runReportingFailure {
-                try database.open().addFacility(id: id, name: name)
+        func run() async throws {
+            try await runReportingFailure {
+                try await database.open().addFacility(id: id, name: name)
                 print("added facility \(id): \(name)")
             }
         }
     }
 }
 
-struct Devices: ParsableCommand {
+struct Devices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Terminals allowed to sync.", subcommands: [Add.self, Revoke.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a terminal to a facility, or a supervisor's device covering several, and print its token, once.",
             discussion: """
@@ -171,9 +171,9 @@ struct Devices: ParsableCommand {
             var role: DeviceRole { self == .terminal ? .terminal : .supervisor }
         }
 
-        func run() throws {
-            try runReportingFailure {
-                let (device, token) = try database.open().addDevice(facilities: facility, role: role.role, label: label)
+        func run() async throws {
+            try await runReportingFailure {
+                let (device, token) = try await database.open().addDevice(facilities: facility, role: role.role, label: label)
                 print("device \(device.id) added to \(device.facilities.joined(separator: ", "))\(device.role == .supervisor ? " (supervisor: reviews only)" : "")")
                 print("token (shown once; the hub keeps only its hash): \(token)")
                 print("on the terminal: arogya hub connect URL --token \(token)")
@@ -181,28 +181,28 @@ struct Devices: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cut a terminal off at once (a stolen or retired one).")
         @OptionGroup var database: HubDatabaseOption
         @Argument(help: "The device's ID.") var device: String
 
-        func run() throws {
-            try runReportingFailure {
-                try database.open().revokeDevice(device)
+        func run() async throws {
+            try await runReportingFailure {
+                try await database.open().revokeDevice(device)
                 print("device \(device) revoked: its token no longer works")
             }
         }
     }
 }
 
-struct Stats: ParsableCommand {
+struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Records by type and facility, and each device's last sync.")
     @OptionGroup var database: HubDatabaseOption
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        try runReportingFailure {
-            let stats = try database.open().stats()
+    func run() async throws {
+        try await runReportingFailure {
+            let stats = try await database.open().stats()
             if json {
                 print(HubReports.statsJSON(stats).serialized())
             } else {
@@ -212,27 +212,27 @@ struct Stats: ParsableCommand {
     }
 }
 
-struct Conflicts: ParsableCommand {
+struct Conflicts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Records two devices changed from the same version: both versions are kept.")
     @OptionGroup var database: HubDatabaseOption
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        try runReportingFailure {
-            print(HubReports.list(try database.open().conflicts(), asJSON: json, json: HubReports.conflictJSON,
+    func run() async throws {
+        try await runReportingFailure {
+            print(HubReports.list(try await database.open().conflicts(), asJSON: json, json: HubReports.conflictJSON,
                                   text: HubReports.conflictText, none: "no conflicts"))
         }
     }
 }
 
-struct Duplicates: ParsableCommand {
+struct Duplicates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Patients registered twice with the same ABHA number or address, for a supervisor to merge.")
     @OptionGroup var database: HubDatabaseOption
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        try runReportingFailure {
-            print(HubReports.list(try database.open().duplicates(), asJSON: json, json: HubReports.duplicateJSON,
+    func run() async throws {
+        try await runReportingFailure {
+            print(HubReports.list(try await database.open().duplicates(), asJSON: json, json: HubReports.duplicateJSON,
                                   text: HubReports.duplicateText, none: "no likely duplicates"))
         }
     }

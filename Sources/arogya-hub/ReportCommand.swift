@@ -5,7 +5,7 @@ import Foundation
 
 /// `arogya-hub report`: the block's register and indicators from what the facilities uploaded, one
 /// section per facility and a block total, by the same definitions as a terminal's reports.
-struct Report: ParsableCommand {
+struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The day's register and the programme indicators of each facility, and of the block.",
         subcommands: [Daily.self, IndicatorsReport.self])
@@ -14,7 +14,7 @@ struct Report: ParsableCommand {
         case text, csv, json
     }
 
-    struct Daily: ParsableCommand {
+    struct Daily: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Every screening and follow-up visit uploaded for a day, facility by facility, with the block's totals.",
             discussion: """
@@ -26,12 +26,12 @@ struct Report: ParsableCommand {
         @Option(help: ArgumentHelp("Only this facility.", valueName: "ID")) var facility: String?
         @Option(help: "text, csv or json.") var format: Format = .text
 
-        func run() throws {
+        func run() async throws {
             guard let day = CivilDate(iso8601: date) else {
                 FileHandle.standardError.write(Data("arogya-hub: --date: expected YYYY-MM-DD\n".utf8))
                 throw ExitCode(2)
             }
-            try runReportingFailure {
+            try await runReportingFailure {
                 let hub = try database.open()
                 let strings = hub.vocabulary.strings
                 let rules = hub.vocabulary.protocols.protocolFor(state: nil)
@@ -72,7 +72,7 @@ struct Report: ParsableCommand {
         }
     }
 
-    struct IndicatorsReport: ParsableCommand {
+    struct IndicatorsReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "indicators",
             abstract: "The programme indicators of each facility and of the block, for a month (default this one).",
@@ -86,7 +86,7 @@ struct Report: ParsableCommand {
         @Option(help: ArgumentHelp("Only this facility.", valueName: "ID")) var facility: String?
         @Option(help: "text, csv or json.") var format: Format = .text
 
-        func run() throws {
+        func run() async throws {
             let today = LocalTime(Timestamp(Date())).date
             let period: IndicatorPeriod
             if let month {
@@ -98,7 +98,7 @@ struct Report: ParsableCommand {
             } else {
                 period = IndicatorPeriod.month(containing: today)
             }
-            try runReportingFailure {
+            try await runReportingFailure {
                 let hub = try database.open()
                 let strings = hub.vocabulary.strings
                 let rules = hub.vocabulary.protocols.protocolFor(state: nil)

@@ -25,10 +25,10 @@ struct AbhaRelayTests {
     }
 
     /// A hub with one device, its ABHA routes relaying to `gateway`.
-    static func hub(_ gateway: AbdmGateway?) throws -> (Application<RouterResponder<BasicRequestContext>>, String) {
+    static func hub(_ gateway: AbdmGateway?) async throws -> (Application<RouterResponder<HubRequestContext>>, String) {
         let storage = try HubDatabase(path: ":memory:", clock: .system)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try storage.addDevice(facility: "IN0001", label: "A").token
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await storage.addDevice(facility: "IN0001", label: "A").token
         return (Application(router: HubRoutes.router(storage: storage, abdm: gateway)), token)
     }
 
@@ -50,7 +50,7 @@ struct AbhaRelayTests {
         let simulator = try Self.simulator()
         try await Application(router: simulator.router()).test(.live) { abdm in
             let gateway = AbdmGateway(configuration: Self.configuration(port: try #require(abdm.port)), transport: AbdmHTTPTransport())
-            let (hub, token) = try Self.hub(gateway)
+            let (hub, token) = try await Self.hub(gateway)
             try await hub.test(.router) { client in
                 let (status, certificate) = try await Self.certificate(client, token)
                 #expect(status == 200 && certificate["encryption_algorithm"] == .string("RSA/ECB/OAEPWithSHA-1AndMGF1Padding"))
@@ -76,7 +76,7 @@ struct AbhaRelayTests {
         let simulator = try Self.simulator()
         try await Application(router: simulator.router()).test(.live) { abdm in
             let gateway = AbdmGateway(configuration: Self.configuration(port: try #require(abdm.port)), transport: AbdmHTTPTransport())
-            let (hub, token) = try Self.hub(gateway)
+            let (hub, token) = try await Self.hub(gateway)
             try await hub.test(.router) { client in
                 _ = try await Self.certificate(client, token)
                 await simulator.expireGatewaySessions()
@@ -129,7 +129,7 @@ struct AbhaRelayTests {
 
     @Test("Given no ABDM set-up, a wrong client secret and an ABDM that is down, when a terminal calls, then the hub answers 503, 502 and 502 with why, and never a token")
     func failures() async throws {
-        let (bare, token) = try Self.hub(nil)
+        let (bare, token) = try await Self.hub(nil)
         try await bare.test(.router) { client in
             let (status, answer) = try await Self.certificate(client, token)
             #expect(status == 503)
@@ -140,14 +140,14 @@ struct AbhaRelayTests {
         let simulator = try Self.simulator()
         try await Application(router: simulator.router()).test(.live) { abdm in
             let port = try #require(abdm.port)
-            let (hub, hubToken) = try Self.hub(AbdmGateway(configuration: Self.configuration(port: port, secret: "wrong"), transport: AbdmHTTPTransport()))
+            let (hub, hubToken) = try await Self.hub(AbdmGateway(configuration: Self.configuration(port: port, secret: "wrong"), transport: AbdmHTTPTransport()))
             try await hub.test(.router) { client in
                 let (status, answer) = try await Self.certificate(client, hubToken)
                 #expect(status == 502 && answer.serialized().contains("refused this hub's client id and secret"))
             }
         }
         // Nothing listens on port 9 (discard) here.
-        let (down, downToken) = try Self.hub(AbdmGateway(configuration: Self.configuration(port: 9), transport: AbdmHTTPTransport()))
+        let (down, downToken) = try await Self.hub(AbdmGateway(configuration: Self.configuration(port: 9), transport: AbdmHTTPTransport()))
         try await down.test(.router) { client in
             let (status, answer) = try await Self.certificate(client, downToken)
             #expect(status == 502 && answer.serialized().contains("ABDM could not be reached"))

@@ -19,8 +19,8 @@ struct FHIRBundleTests {
     @Test("Given a screening with BP, glucose, body measures, CBAC, OVE and a referral, when its Bundle is asked for, then it is a WellnessRecord document with the guide's codes")
     func wellnessRecord() async throws {
         let storage = try HubDatabase(path: ":memory:", clock: HubAPITests.clock)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try storage.addDevice(facility: "IN0001", label: nil).token
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await storage.addDevice(facility: "IN0001", label: nil).token
         let app = Application(router: HubRoutes.router(storage: storage, clock: HubAPITests.clock))
         let input = try JSONParser.parse("""
             {"sex":"female","age":50,"cbac":{"waist_cm":96},"bp":[[150,96],[154,96]],"glucose":{"type":"random","mg_dl":212},

@@ -13,18 +13,18 @@ struct HubAPITests {
         let tokenA: String
         let tokenB: String
         let tokenOther: String
-        let application: Application<RouterResponder<BasicRequestContext>>
+        let application: Application<RouterResponder<HubRequestContext>>
     }
 
     static let clock = WallClock.fixed(Timestamp(iso8601: "2026-11-23T09:00:00.000Z")!)
 
-    func makeHub() throws -> Hub {
+    func makeHub() async throws -> Hub {
         let storage = try HubDatabase(path: ":memory:", clock: Self.clock)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        try storage.addFacility(id: "IN0002", name: "AAM Sitapur")
-        let a = try storage.addDevice(facility: "IN0001", label: "A").token
-        let b = try storage.addDevice(facility: "IN0001", label: "B").token
-        let other = try storage.addDevice(facility: "IN0002", label: "C").token
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        try await storage.addFacility(id: "IN0002", name: "AAM Sitapur")
+        let a = try await storage.addDevice(facility: "IN0001", label: "A").token
+        let b = try await storage.addDevice(facility: "IN0001", label: "B").token
+        let other = try await storage.addDevice(facility: "IN0002", label: "C").token
         let application = Application(router: HubRoutes.router(storage: storage, clock: Self.clock))
         return Hub(storage: storage, tokenA: a, tokenB: b, tokenOther: other, application: application)
     }
@@ -33,7 +33,7 @@ struct HubAPITests {
     static let stamps: [(key: String, value: JSONValue)] = [("created_at", .string("2026-11-23T08:00:00.000Z")),
                                                            ("updated_at", .string("2026-11-23T08:00:00.000Z"))]
 
-    static func patient(_ id: String, version: Int = 1, base: Int = 0, name: String = "Lakshmi Devi", abha: String? = nil) -> JSONValue {
+    static func patient(_ id: String, version: Int64 = 1, base: Int64 = 0, name: String = "Lakshmi Devi", abha: String? = nil) -> JSONValue {
         var payload: [(key: String, value: JSONValue)] = [("name", .string(name)), ("sex", .string("female")), ("birth_date", .string("1980-01-01")),
                                                           ("consent_given", .bool(true)), ("consent_method", .string("verbal")),
                                                           ("consent_date", .string("2026-11-20"))] + stamps
@@ -67,7 +67,7 @@ struct HubAPITests {
 
     @Test("Given the same batch sent twice, when pushed, then the second answer is identical for each and nothing is stored twice")
     func idempotentResend() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         try await hub.application.test(.router) { client in
             let batch = [Self.patient(idOne), Self.patient(idTwo)]
             let first = try await Self.push(client, hub.tokenA, batch)
@@ -76,12 +76,12 @@ struct HubAPITests {
             #expect(again.results.map(\.status) == [.identical, .identical])
             #expect(again.results.map(\.hubVersion) == [1, 1])
         }
-        #expect(try hub.storage.stats().counts.map(\.records) == [2])
+        #expect(try await hub.storage.stats().counts.map(\.records) == [2])
     }
 
     @Test("Given two devices editing the same version offline, when both push, then the later is current, the other is kept and listed")
     func conflictKeepsBoth() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         try await hub.application.test(.router) { client in
             _ = try await Self.push(client, hub.tokenA, [Self.patient(idOne)])
             let fromA = try await Self.push(client, hub.tokenA, [Self.patient(idOne, version: 2, base: 1, name: "Lakshmi Devi A")])
@@ -93,7 +93,7 @@ struct HubAPITests {
             let pulled = try await Self.pull(client, hub.tokenA, after: 0, limit: 10)
             #expect(pulled.records.first?.payload["name"] == .string("Laxmi Devi B"))
         }
-        let conflicts = try hub.storage.conflicts()
+        let conflicts = try await hub.storage.conflicts()
         #expect(conflicts.count == 1)
         #expect(conflicts.first?.kept.hubVersion == 2)
         #expect(conflicts.first?.current.hubVersion == 3)
@@ -101,7 +101,7 @@ struct HubAPITests {
 
     @Test("Given many records written in one instant, when pulled a page at a time, then each arrives once, in order, and never the puller's own")
     func cursorPaging() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         try await hub.application.test(.router) { client in
             let ids = (0..<25).map { String(format: "01a20606-aacb-789c-b598-fe76d45540%02d", $0) }
             _ = try await Self.push(client, hub.tokenA, ids.map { Self.patient($0) })
@@ -125,7 +125,7 @@ struct HubAPITests {
 
     @Test("Given no token, a wrong token, a revoked one or another facility's, when asking, then 401 or 404 and never data")
     func authentication() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         try await hub.application.test(.router) { client in
             _ = try await Self.push(client, hub.tokenA, [Self.patient(idOne)])
             try await client.execute(uri: "/v1/sync/pull", method: .get) { #expect($0.status == .unauthorized) }
@@ -136,8 +136,8 @@ struct HubAPITests {
             }
             let other = try await Self.pull(client, hub.tokenOther, after: 0, limit: 100)
             #expect(other.records.isEmpty)
-            let deviceA = try #require(try hub.storage.device(forToken: hub.tokenA))
-            try hub.storage.revokeDevice(deviceA.id)
+            let deviceA = try #require(try await hub.storage.device(forToken: hub.tokenA))
+            try await hub.storage.revokeDevice(deviceA.id)
             try await client.execute(uri: "/v1/sync/push", method: .post, headers: Self.auth(hub.tokenA), body: Self.body([Self.patient(idTwo)])) {
                 #expect($0.status == .unauthorized)
             }
@@ -147,7 +147,7 @@ struct HubAPITests {
 
     @Test("Given a batch with a malformed record and a PIN hash, when pushed, then those are rejected with why and the rest kept")
     func rejections() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         try await hub.application.test(.router) { client in
             let account = JSONValue.object([("type", .string("account")), ("id", .string(idTwo)), ("version", .number(1)),
                                             ("updated_at", .string("2026-11-23T08:00:00.000Z")),
@@ -164,7 +164,7 @@ struct HubAPITests {
 
     @Test("Given records that break a terminal's rules (a consent method or date that does not exist, a name with digits, an unknown field), when pushed, then each is rejected naming its field and none is kept")
     func judgedAsOnATerminal() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         @Sendable func edited(_ id: String, _ key: String, _ value: JSONValue) -> JSONValue {
             guard case .object(var record) = Self.patient(id), let index = record.firstIndex(where: { $0.key == "payload" }),
                   case .object(var payload) = record[index].value else { return .null }
@@ -183,18 +183,18 @@ struct HubAPITests {
                 #expect(result.reason?.hasPrefix(field) == true, "\(result.reason ?? "")")
             }
         }
-        #expect(try hub.storage.stats().counts.isEmpty)
+        #expect(try await hub.storage.stats().counts.isEmpty)
     }
 
     @Test("Given two registrations with the same ABHA number from two devices, when pushed, then both are kept and flagged as a pair")
     func duplicateABHA() async throws {
-        let hub = try makeHub()
+        let hub = try await makeHub()
         try await hub.application.test(.router) { client in
             _ = try await Self.push(client, hub.tokenA, [Self.patient(idOne, abha: "91123456789012")])
             let second = try await Self.push(client, hub.tokenB, [Self.patient(idTwo, name: "Laxmi", abha: "91123456789012")])
             #expect(second.results.first?.status == .accepted)
         }
-        let pairs = try hub.storage.duplicates()
+        let pairs = try await hub.storage.duplicates()
         #expect(pairs.map { [$0.patientA, $0.patientB] } == [[idOne, idTwo]])
         #expect(pairs.first?.reason == "same ABHA number")
     }

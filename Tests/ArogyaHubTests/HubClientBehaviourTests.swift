@@ -16,8 +16,8 @@ struct HubClientBehaviourTests {
     @Test("Given the Bearer scheme in another case or with more spaces, when a device calls, then it is let in; another scheme is not")
     func bearerInAnyCase() async throws {
         let storage = try HubDatabase(path: ":memory:", clock: HubAPITests.clock)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try storage.addDevice(facility: "IN0001", label: "A").token
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await storage.addDevice(facility: "IN0001", label: "A").token
         let application = Application(router: HubRoutes.router(storage: storage, clock: HubAPITests.clock))
         try await application.test(.router) { client in
             for header in ["bearer " + token, "BEARER  " + token, "Bearer\t" + token] {
@@ -36,8 +36,8 @@ struct HubClientBehaviourTests {
     @Test("Given a push whose body is not declared JSON, when sent, then it is refused with 415 and nothing is read")
     func onlyJSON() async throws {
         let storage = try HubDatabase(path: ":memory:", clock: HubAPITests.clock)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try storage.addDevice(facility: "IN0001", label: "A").token
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await storage.addDevice(facility: "IN0001", label: "A").token
         let application = Application(router: HubRoutes.router(storage: storage, clock: HubAPITests.clock))
         let body = ByteBuffer(string: JSONValue.object([("records", .array([HubAPITests.patient("01a20606-aacb-789c-b598-fe76d4554001")]))]).serialized(pretty: false))
         try await application.test(.router) { client in
@@ -54,7 +54,7 @@ struct HubClientBehaviourTests {
                 #expect($0.status == .ok)
             }
         }
-        #expect(try storage.stats().counts.map(\.records) == [1])
+        #expect(try await storage.stats().counts.map(\.records) == [1])
     }
 
     /// Connects to the port, sends `bytes`, and returns how long the hub took to close the connection.
@@ -83,8 +83,8 @@ struct HubClientBehaviourTests {
     @Test("Given a client that sends half its headers, or its headers and then a body that never ends, when it waits, then the hub hangs up at its timeouts")
     func slowClientsAreCut() async throws {
         let storage = try HubDatabase(path: ":memory:", clock: HubAPITests.clock)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try storage.addDevice(facility: "IN0001", label: "A").token
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await storage.addDevice(facility: "IN0001", label: "A").token
         let application = Application(router: HubRoutes.router(storage: storage, clock: HubAPITests.clock),
                                       server: HubServer.http1(timeouts: HubTimeouts(headers: .seconds(1), body: .seconds(2), idle: .seconds(3))),
                                       configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))

@@ -13,7 +13,7 @@ struct HubReportTablesTests {
     let followUpID = "01a20606-aacb-789c-b598-fe76d4550004"
     let referralID = "01a20606-aacb-789c-b598-fe76d4550003"
 
-    func record(_ type: RecordType, _ id: String, _ payload: JSONValue, version: Int = 1) -> (raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>) {
+    func record(_ type: RecordType, _ id: String, _ payload: JSONValue, version: Int64 = 1) -> (raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>) {
         let record = SyncWire.Record(type: type, id: id, version: version, baseVersion: version - 1,
                                      updatedAt: Timestamp(iso8601: "2026-11-23T08:00:00.000Z")!, payload: payload)
         return (record.json, .success(record))
@@ -49,15 +49,15 @@ struct HubReportTablesTests {
     }
 
     @Test("Given a patient edited after upload, a screening, a follow-up of a known hypertensive and a referral, when pushed, then the report tables hold their current columns, and filling them again from the stored versions gives the same rows")
-    func writtenAndBackfilled() throws {
+    func writtenAndBackfilled() async throws {
         let storage = try HubDatabase(path: ":memory:", clock: HubAPITests.clock)
-        try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try storage.addDevice(facility: "IN0001", label: nil).token
-        let device = try #require(try storage.device(forToken: token))
+        try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await storage.addDevice(facility: "IN0001", label: nil).token
+        let device = try #require(try await storage.device(forToken: token))
         let referral = JSONValue.object([("patient_id", .string(patientID)), ("screening_id", .string(screeningID)), ("place", .string("mo_phc")),
                                          ("urgent", .bool(false)), ("reasons", .array([.string("Mean BP 152/96 ≥ 140/90")])), ("referred_on", .string("2026-11-23")), ("conditions", .string("hypertension")),
                                          ("outcome", .string("confirmed")), ("outcome_on", .string("2026-11-25"))] + HubAPITests.stamps)
-        let answer = try storage.push([record(.patient, patientID, patient(status: nil)),
+        let answer = try await storage.push([record(.patient, patientID, patient(status: nil)),
                                        record(.screening, screeningID, visit(kind: "screening", day: "2026-11-23", known: .string(""), systolic: 152)),
                                        record(.screening, followUpID, visit(kind: "follow_up", day: "2026-11-24", known: .string("hypertension"), systolic: nil)),
                                        record(.referral, referralID, referral),
@@ -75,7 +75,7 @@ struct HubReportTablesTests {
         let referralRow = try #require(written.first { $0[0] == "report_referral" })
         #expect(referralRow.contains("screening_id=\(screeningID)") && referralRow.contains("outcome=confirmed"))
 
-        try storage.writer.write { db in
+        try await storage.writer.write { db in
             try db.execute(sql: "DELETE FROM report_patient; DELETE FROM report_visit; DELETE FROM report_referral")
             try HubReportTables.backfill(db)
         }

@@ -61,8 +61,8 @@ struct UnreliableHubTests {
     func survivesFailuresAndSlowness() async throws {
         let folder = try TemporaryFolder()
         let hub = try HubDatabase(path: folder.file("hub.sqlite"))
-        try hub.addFacility(id: "IN0001", name: "AAM Rampur")
-        let token = try hub.addDevice(facility: "IN0001", label: "terminal").token
+        try await hub.addFacility(id: "IN0001", name: "AAM Rampur")
+        let token = try await hub.addDevice(facility: "IN0001", label: "terminal").token
         let plan = FaultPlan()
         let router = HubRoutes.router(storage: hub)
         let app = Application(responder: UnreliableResponder(base: router.buildResponder(), plan: plan, slowness: .milliseconds(1500)),
@@ -91,7 +91,7 @@ struct UnreliableHubTests {
         let faults = plan.faults
         #expect(faults.contains(.failBefore) && faults.contains(.failAfter) && faults.contains(.tooSlow))
         #expect(try store.syncStatus().pending == 0)
-        let stats = try hub.stats()
+        let stats = try await hub.stats()
         #expect(stats.counts.reduce(0) { $0 + $1.records } == waiting)
         let versions = try await DatabaseQueue(path: folder.file("hub.sqlite")).read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM record_version")

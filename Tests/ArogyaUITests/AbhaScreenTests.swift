@@ -39,8 +39,8 @@ final class AbhaScreenTests {
                                                                        clientSecret: "simulator-secret", cmId: "sbx"),
                                       transport: AbdmHTTPTransport(), timeout: gatewayTimeout)
             let storage = try HubDatabase(path: ":memory:", clock: .system)
-            try storage.addFacility(id: "IN0001", name: "AAM Rampur")
-            let token = try storage.addDevice(facility: "IN0001", label: "A").token
+            try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+            let token = try await storage.addDevice(facility: "IN0001", label: "A").token
             try await Application(router: HubRoutes.router(storage: storage, abdm: gateway)).test(.live) { hub in
                 let url = URL(string: "http://127.0.0.1:\(try #require(hub.port))")!
                 let access = AbhaAccess { .success(AbhaClient(hub: HubClient(baseURL: url, token: token, timeout: 20))) }

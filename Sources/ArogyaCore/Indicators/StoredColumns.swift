@@ -102,7 +102,7 @@ public enum StoredColumns {
     public static func typedReadings(_ bp: JSONValue?) -> [PressurePair] {
         guard case .array(let pairs)? = bp else { return [] }
         return pairs.compactMap { pair in
-            guard case .array(let values) = pair, values.count == 2, case .number(let s) = values[0], case .number(let d) = values[1] else { return nil }
+            guard case .array(let values) = pair, values.count == 2, let s = values[0].double, let d = values[1].double else { return nil }
             return PressurePair(Int(s), Int(d))
         }
     }

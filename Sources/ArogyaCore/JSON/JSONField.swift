@@ -53,7 +53,7 @@ public struct JSONField: Sendable {
     }
 
     public func number() throws(JSONInputError) -> Double {
-        guard case .number(let number) = value else { throw failure("expected a number, found \(value.shortDescription)") }
+        guard let number = value.double else { throw failure("expected a number, found \(value.shortDescription)") }
         return number
     }
 
@@ -65,10 +65,24 @@ public struct JSONField: Sendable {
         return number
     }
 
+    /// A whole number of any size up to 64 bits, read exactly (never through a `Double`).
+    public func int64() throws(JSONInputError) -> Int64 {
+        guard let number = value.double else { throw failure("expected a number, found \(value.shortDescription)") }
+        guard let whole = value.int64 else { throw failure("expected a whole number, found \(JSONValue.format(number))") }
+        return whole
+    }
+
+    public func int64(in range: ClosedRange<Int64>) throws(JSONInputError) -> Int64 {
+        let whole = try int64()
+        guard range.contains(whole) else { throw failure("\(whole) is outside \(range.lowerBound)–\(range.upperBound)") }
+        return whole
+    }
+
+    /// A whole number of a size people type (a count, a reading): beyond a billion is a mistake.
     public func int() throws(JSONInputError) -> Int {
-        let number = try number()
-        guard number.rounded() == number, abs(number) < 1e9 else { throw failure("expected a whole number, found \(JSONValue.format(number))") }
-        return Int(number)
+        let whole = try int64()
+        guard abs(whole) < 1_000_000_000 else { throw failure("expected a whole number below a billion, found \(whole)") }
+        return Int(whole)
     }
 
     public func int(in range: ClosedRange<Int>) throws(JSONInputError) -> Int {

@@ -44,7 +44,7 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("expected a value")
         }
     }
@@ -160,8 +160,10 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws(SyntaxError) -> Double {
+    /// A whole number that fits 64 bits as `.integer`, exactly; any other as `.number`.
+    private mutating func parseNumber() throws(SyntaxError) -> JSONValue {
         let start = position
+        var whole = true
         if peek(UInt8(ascii: "-")) { position += 1 }
         guard position < bytes.count, isDigit(bytes[position]) else { throw error("expected a digit") }
         if bytes[position] == UInt8(ascii: "0") {
@@ -171,22 +173,25 @@ public struct JSONParser {
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         if peek(UInt8(ascii: ".")) {
+            whole = false
             position += 1
             guard position < bytes.count, isDigit(bytes[position]) else { throw error("expected a digit after '.'") }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+            whole = false
             position += 1
             if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { position += 1 }
             guard position < bytes.count, isDigit(bytes[position]) else { throw error("expected a digit in the exponent") }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        if whole, let integer = Int64(text) { return .integer(integer) }
         guard let value = Double(text), value.isFinite else {
             position = start
             throw error("a number too large to use")
         }
-        return value
+        return .number(value)
     }
 
     private mutating func expectWord(_ word: String) throws(SyntaxError) {

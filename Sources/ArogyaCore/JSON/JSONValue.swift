@@ -7,7 +7,11 @@
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
+    /// A number with a fraction or an exponent, or a whole one too large for `integer`.
     case number(Double)
+    /// A whole number as written, exactly: sequence numbers and versions are 64-bit and must never pass
+    /// through a `Double`, which holds only 53 bits.
+    case integer(Int64)
     case string(String)
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
@@ -17,6 +21,9 @@ public enum JSONValue: Hashable, Sendable {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
+        case (.integer(let a), .integer(let b)): return a == b
+        // `2` and `2.0` are the same number.
+        case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Int64(exactly: b) == a
         case (.string(let a), .string(let b)): return a == b
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
@@ -33,7 +40,10 @@ public enum JSONValue: Hashable, Sendable {
         switch self {
         case .null: hasher.combine(0)
         case .bool(let value): hasher.combine(value)
-        case .number(let value): hasher.combine(value)
+        case .number(let value):
+            // Hashed as the integer it equals, if it is one (see ==).
+            if let whole = Int64(exactly: value) { hasher.combine(whole) } else { hasher.combine(value) }
+        case .integer(let value): hasher.combine(value)
         case .string(let value): hasher.combine(value)
         case .array(let values): hasher.combine(values)
         case .object(let members):
@@ -50,12 +60,32 @@ public enum JSONValue: Hashable, Sendable {
         return members.first { $0.key == key }?.value
     }
 
+    /// The number, whether written whole or not; nil for anything else. A whole number beyond 2^53 comes
+    /// back rounded: use `int64` for counts, sequence numbers and versions.
+    public var double: Double? {
+        switch self {
+        case .number(let value): return value
+        case .integer(let value): return Double(value)
+        default: return nil
+        }
+    }
+
+    /// The whole number, exactly; nil for a fraction, a number beyond 64 bits or anything else.
+    public var int64: Int64? {
+        switch self {
+        case .integer(let value): return value
+        case .number(let value): return Int64(exactly: value)
+        default: return nil
+        }
+    }
+
     /// A short description of the value for messages: `"abc"`, `12`, `an object`.
     public var shortDescription: String {
         switch self {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
         case .number(let value): return JSONValue.format(value)
+        case .integer(let value): return String(value)
         case .string(let value):
             let shown = value.count > 24 ? String(value.prefix(24)) + "…" : value
             return "\"" + shown + "\""
@@ -89,6 +119,7 @@ extension JSONValue {
         case .null: output += "null".utf8
         case .bool(let value): output += (value ? "true" : "false").utf8
         case .number(let value): output += JSONValue.format(value).utf8
+        case .integer(let value): output += String(value).utf8
         case .string(let value): JSONValue.writeString(value, to: &output)
         case .array(let values):
             // Short lists of scalars stay on one line: `[152, 96]` reads better than a column.

@@ -7,7 +7,7 @@ public enum RecordPayloads {
     }
 
     static func int(_ payload: JSONValue, _ key: String) -> Int? {
-        if case .number(let value)? = payload[key] { return Int(value) }
+        if let value = payload[key]?.int64, let small = Int(exactly: value) { return small }
         return nil
     }
 
@@ -50,7 +50,7 @@ public enum RecordPayloads {
         case "LO"?: return (type, .meterLow)
         case "HI"?: return (type, .meterHigh)
         default:
-            if case .number(let value)? = payload["glucose_mg_dl"] { return (type, .milligramsPerDecilitre(value)) }
+            if let value = payload["glucose_mg_dl"]?.double { return (type, .milligramsPerDecilitre(value)) }
             return (type, nil)
         }
     }

@@ -97,7 +97,8 @@ extension ScreeningInput {
         switch valueField.value {
         case .string(let text) where text.uppercased() == "LO": value = .meterLow
         case .string(let text) where text.uppercased() == "HI": value = .meterHigh
-        case .number(let number):
+        case .number, .integer:
+            let number = valueField.value.double ?? 0
             guard rules.range.contains(number) else {
                 throw valueField.failure("\(JSONValue.format(number)) is outside \(JSONValue.format(rules.range.lowerBound))–\(JSONValue.format(rules.range.upperBound)); if the meter shows LO or HI, give \"LO\" or \"HI\"")
             }

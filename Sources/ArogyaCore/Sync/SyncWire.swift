@@ -12,17 +12,18 @@ public enum SyncWire {
     public struct Record: Equatable, Sendable {
         public var type: RecordType
         public var id: String
-        /// Pushed: the device's own version of the record. Pulled: the hub's version.
-        public var version: Int
+        /// Pushed: the device's own version of the record. Pulled: the hub's version. 64-bit, as every
+        /// version and sequence number is, end to end.
+        public var version: Int64
         /// The hub's version this edit started from; 0 for a record the hub has never had.
-        public var baseVersion: Int
+        public var baseVersion: Int64
         public var updatedAt: Timestamp
         public var payload: JSONValue
         /// Pulled only: the device that wrote it and the hub's sequence number.
         public var device: String?
         public var sequence: Int64?
 
-        public init(type: RecordType, id: String, version: Int, baseVersion: Int, updatedAt: Timestamp, payload: JSONValue,
+        public init(type: RecordType, id: String, version: Int64, baseVersion: Int64, updatedAt: Timestamp, payload: JSONValue,
                     device: String? = nil, sequence: Int64? = nil) {
             self.type = type
             self.id = id
@@ -36,11 +37,11 @@ public enum SyncWire {
 
         public var json: JSONValue {
             var members: [(key: String, value: JSONValue)] = [
-                ("type", .string(type.rawValue)), ("id", .string(id)), ("version", .number(Double(version))),
-                ("base_version", .number(Double(baseVersion))), ("updated_at", .string(updatedAt.iso8601)),
+                ("type", .string(type.rawValue)), ("id", .string(id)), ("version", .integer(version)),
+                ("base_version", .integer(baseVersion)), ("updated_at", .string(updatedAt.iso8601)),
             ]
             if let device { members.append(("device", .string(device))) }
-            if let sequence { members.append(("seq", .number(Double(sequence)))) }
+            if let sequence { members.append(("seq", .integer(sequence))) }
             members.append(("payload", payload))
             return .object(members)
         }
@@ -58,8 +59,8 @@ public enum SyncWire {
             let idField = try object.required("id")
             id = try idField.string()
             guard SyncWire.isRecordID(id) else { throw idField.failure("\"\(id)\" is not a record id (a UUID)") }
-            version = try object.required("version").int(in: 1...1_000_000)
-            baseVersion = try object.optional("base_version")?.int(in: 0...1_000_000) ?? 0
+            version = try object.required("version").int64(in: 1...Int64.max)
+            baseVersion = try object.optional("base_version")?.int64(in: 0...Int64.max) ?? 0
             let timeField = try object.required("updated_at")
             guard let time = Timestamp(iso8601: try timeField.string()) else {
                 throw timeField.failure("not a UTC time such as 2026-11-23T09:15:00.000Z")
@@ -69,7 +70,7 @@ public enum SyncWire {
             _ = try payloadField.object()
             payload = payloadField.value
             device = try object.optional("device")?.string()
-            sequence = try object.optional("seq").map { field throws(JSONInputError) in Int64(try field.int()) }
+            sequence = try object.optional("seq").map { field throws(JSONInputError) in try field.int64(in: 1...Int64.max) }
         }
     }
 
@@ -91,10 +92,10 @@ public enum SyncWire {
         public var id: String
         public var status: Status
         /// The hub's version of the record after this push (absent when rejected).
-        public var hubVersion: Int?
+        public var hubVersion: Int64?
         public var reason: String?
 
-        public init(type: String, id: String, status: Status, hubVersion: Int?, reason: String? = nil) {
+        public init(type: String, id: String, status: Status, hubVersion: Int64?, reason: String? = nil) {
             self.type = type
             self.id = id
             self.status = status
@@ -104,7 +105,7 @@ public enum SyncWire {
 
         public var json: JSONValue {
             var members: [(key: String, value: JSONValue)] = [("type", .string(type)), ("id", .string(id)), ("status", .string(status.rawValue))]
-            if let hubVersion { members.append(("version", .number(Double(hubVersion)))) }
+            if let hubVersion { members.append(("version", .integer(hubVersion))) }
             if let reason { members.append(("reason", .string(reason))) }
             return .object(members)
         }
@@ -114,7 +115,7 @@ public enum SyncWire {
             type = try object.required("type").string()
             id = try object.required("id").string()
             status = try object.required("status").choice(Status.self)
-            hubVersion = try object.optional("version")?.int()
+            hubVersion = try object.optional("version")?.int64(in: 1...Int64.max)
             // Stored and shown to a worker: one clean line, whatever the hub sent.
             if let given = try object.optional("reason")?.string() { reason = TextSanitizer.singleLine(given) } else { reason = nil }
         }
@@ -157,14 +158,14 @@ public enum SyncWire {
 
         public var json: JSONValue {
             .object([("server_time", .string(serverTime.iso8601)), ("records", .array(records.map(\.json))),
-                     ("next", .number(Double(next))), ("more", .bool(more))])
+                     ("next", .integer(next)), ("more", .bool(more))])
         }
 
         public init(reading field: JSONField) throws(JSONInputError) {
             let object = try field.object()
             serverTime = try SyncWire.time(try object.required("server_time"))
             records = try object.required("records").array().map { item throws(JSONInputError) in try Record(reading: item) }
-            next = Int64(try object.required("next").int())
+            next = try object.required("next").int64(in: 0...Int64.max)
             more = try object.required("more").bool()
         }
     }

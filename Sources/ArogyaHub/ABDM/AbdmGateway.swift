@@ -103,6 +103,7 @@ public actor AbdmGateway {
         }
         let lifetime: Int64
         switch document["expiresIn"] {
+        case .integer(let seconds)?: lifetime = seconds
         case .number(let seconds)?: lifetime = Int64(seconds)
         case .string(let text)?: lifetime = Int64(text) ?? 300
         default: lifetime = 300

@@ -9,9 +9,8 @@ enum AbhaRoutes {
     /// An envelope holds one ABDM request body (encrypted fields of a few hundred bytes each).
     static let maximumBody = 64 * 1024
 
-    static func add(to router: Router<BasicRequestContext>, storage: any HubStorage, gateway: AbdmGateway?) {
-        router.get("/v1/abha/certificate") { request, _ in
-            _ = try HubRoutes.authenticate(request, storage)
+    static func add(to router: RouterGroup<DeviceRequestContext>, gateway: AbdmGateway?) {
+        router.get("/v1/abha/certificate") { _, _ in
             let gateway = try setUp(gateway)
             let key = try await relayed { () async throws(AbdmGateway.Failure) in try await gateway.publicKey() }
             // The suffix of ABHA addresses follows the ABDM environment the hub is set up for.
@@ -20,8 +19,8 @@ enum AbhaRoutes {
                                            ("cm_id", .string(gateway.configuration.cmId))]))
         }
         for operation in AbhaOperation.allCases {
-            router.post(RouterPath(operation.hubPath)) { request, _ in
-                let device = try HubRoutes.authenticate(request, storage)
+            router.post(RouterPath(operation.hubPath)) { request, context in
+                let device = context.device
                 let gateway = try setUp(gateway)
                 try HubRoutes.requireJSON(request)
                 let bytes = try await request.body.collect(upTo: maximumBody)

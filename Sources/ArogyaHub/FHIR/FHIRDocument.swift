@@ -29,7 +29,7 @@ public enum FHIRDocument {
     /// A record id as a `urn:uuid` reference.
     static func urn(_ id: String) -> String { "urn:uuid:" + id.lowercased() }
 
-    static func meta(profile: String, version: Int? = nil, lastUpdated: Timestamp? = nil) -> JSONValue {
+    static func meta(profile: String, version: Int64? = nil, lastUpdated: Timestamp? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         if let version { members.append(("versionId", .string(String(version)))) }
         if let lastUpdated { members.append(("lastUpdated", .string(lastUpdated.iso8601))) }
@@ -43,8 +43,7 @@ public enum FHIRDocument {
     }
 
     static func number(_ payload: JSONValue?, _ key: String) -> Double? {
-        if case .number(let value)? = payload?[key] { return value }
-        return nil
+        payload?[key]?.double
     }
 
     static func coding(_ system: String, _ code: String, _ display: String) -> JSONValue {

@@ -15,22 +15,25 @@ struct FHIRDocumentSource {
 
     static let sectionOrder = ["Vital Signs", "Body Measurement", "General Assessment", "Other Observations"]
 
-    func screeningBundle(screeningID: String) throws -> JSONValue {
-        guard let screening = try storage.record(type: "screening", id: screeningID, facility: facility) else {
+    func screeningBundle(screeningID: String) async throws -> JSONValue {
+        guard let screening = try await storage.record(type: "screening", id: screeningID, facility: facility) else {
             throw HTTPError(.notFound, message: "no screening \(screeningID) at this facility")
         }
-        return try bundle(for: screening)
+        return try await bundle(for: screening)
     }
 
     /// The patient's documents as a `searchset` Bundle, newest last.
-    func searchset(patientID: String, now: Timestamp) throws -> JSONValue {
-        guard try storage.record(type: "patient", id: patientID, facility: facility) != nil else {
+    func searchset(patientID: String, now: Timestamp) async throws -> JSONValue {
+        guard try await storage.record(type: "patient", id: patientID, facility: facility) != nil else {
             throw HTTPError(.notFound, message: "no Patient \(patientID) at this facility")
         }
-        let documents = try storage.records(type: "screening", patient: patientID, facility: facility).map(bundle(for:))
+        var documents: [JSONValue] = []
+        for screening in try await storage.records(type: "screening", patient: patientID, facility: facility) {
+            documents.append(try await bundle(for: screening))
+        }
         return .object([
             ("resourceType", .string("Bundle")), ("id", .string(FHIRDocument.uuid("search:" + patientID + ":" + now.iso8601))),
-            ("type", .string("searchset")), ("timestamp", .string(now.iso8601)), ("total", .number(Double(documents.count))),
+            ("type", .string("searchset")), ("timestamp", .string(now.iso8601)), ("total", .integer(Int64(documents.count))),
             ("entry", .array(documents.map { document in
                 let id: String = { if case .string(let value)? = document["id"] { return value }; return "" }()
                 return .object([("fullUrl", .string("Bundle/" + id)), ("resource", document), ("search", .object([("mode", .string("match"))]))])
@@ -38,17 +41,17 @@ struct FHIRDocumentSource {
         ])
     }
 
-    private func bundle(for screening: StoredRecord) throws -> JSONValue {
+    private func bundle(for screening: StoredRecord) async throws -> JSONValue {
         let payload = screening.payload
         guard let patientID = FHIRDocument.text(payload, "patient_id"),
-              let patient = try storage.record(type: "patient", id: patientID, facility: facility) else {
+              let patient = try await storage.record(type: "patient", id: patientID, facility: facility) else {
             throw HTTPError(.conflict, message: "the screening's patient has not reached the hub yet; sync the terminal that registered her")
         }
         let patientURN = FHIRDocument.urn(patient.id)
         let day = FHIRDocument.text(payload, "screened_on") ?? screening.updatedAt.utcDay.iso8601
 
-        let author = try self.author(of: payload)
-        let organization = try self.organization()
+        let author = try await self.author(of: payload)
+        let organization = try await self.organization()
         let authorURN = FHIRDocument.urn(author.id)
         let organizationURN = FHIRDocument.urn(organization.id)
 
@@ -151,7 +154,7 @@ struct FHIRDocumentSource {
             observation(key, section: "Other Observations", category: "exam", code: .object([("text", .string(name))]),
                         value: ("valueString", .string(text)))
         }
-        for referral in try storage.records(type: "referral", parent: screening.id, facility: facility) {
+        for referral in try await storage.records(type: "referral", parent: screening.id, facility: facility) {
             let urn = FHIRDocument.urn(referral.id)
             let place = FHIRDocument.text(referral.payload, "place_name") ?? FHIRDocument.text(referral.payload, "place") ?? "referral"
             let reasons: [JSONValue] = { if case .array(let items)? = referral.payload["reasons"] { return items }; return [] }()
@@ -217,9 +220,9 @@ struct FHIRDocumentSource {
     }
 
     /// The worker who recorded it, from her uploaded account; a command-line entry names its Unix user.
-    private func author(of payload: JSONValue) throws -> (id: String, name: String, role: String?) {
+    private func author(of payload: JSONValue) async throws -> (id: String, name: String, role: String?) {
         if let accountID = FHIRDocument.text(payload, "recorded_by_account"),
-           let account = try storage.record(type: "account", id: accountID, facility: facility) {
+           let account = try await storage.record(type: "account", id: accountID, facility: facility) {
             return (accountID.lowercased(), FHIRDocument.text(account.payload, "full_name") ?? "-", FHIRDocument.text(account.payload, "role"))
         }
         let who = FHIRDocument.text(payload, "recorded_by") ?? "unknown"
@@ -227,9 +230,9 @@ struct FHIRDocumentSource {
     }
 
     /// The facility as its terminal describes it (name, HFR ID), else as the hub knows it.
-    private func organization() throws -> (id: String, name: String, hfrID: String?) {
-        let name = try storage.facilityName(facility) ?? facility
-        let described = try storage.latestRecord(type: "facility", facility: facility)
+    private func organization() async throws -> (id: String, name: String, hfrID: String?) {
+        let name = try await storage.facilityName(facility) ?? facility
+        let described = try await storage.latestRecord(type: "facility", facility: facility)
         return (FHIRDocument.uuid("facility:" + facility), described.flatMap { FHIRDocument.text($0.payload, "name") } ?? name,
                 described.flatMap { FHIRDocument.text($0.payload, "hfr_id") })
     }
