@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The curses shim: the only C surface of the terminal. See DECISIONS.md (2026-11-22, curses shim).
@@ -104,13 +105,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The sync server: its store, the sync API and FHIR documents. Never linked into the terminal.
+        // The sync server: its stores (SQLite through GRDB, PostgreSQL through PostgresNIO), the sync API and
+        // FHIR documents. Never linked into the terminal.
         .target(
             name: "ArogyaHub",
             dependencies: [
                 "ArogyaCore", "ArogyaABDM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -181,6 +184,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ]

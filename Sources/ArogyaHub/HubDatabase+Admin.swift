@@ -5,32 +5,21 @@ import GRDB
 
 extension HubDatabase {
     public func addFacility(id: String, name: String) async throws {
-        let trimmedID = id.trimmingCharacters(in: .whitespaces)
-        let trimmedName = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmedID.isEmpty, trimmedID.count <= 64, !trimmedID.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-            throw HubError.invalid("a facility ID is 1 to 64 characters without spaces, such as its HFR ID")
-        }
-        guard !trimmedName.isEmpty else { throw HubError.invalid("the facility needs a name") }
+        let (id, name) = try HubAdminRules.facility(id: id, name: name)
         try await writer.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [trimmedID]) == true {
-                throw HubError.facilityExists(trimmedID)
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [id]) == true {
+                throw HubError.facilityExists(id)
             }
             try db.execute(sql: "INSERT INTO facility (id, name, created_at) VALUES (?, ?, ?)",
-                           arguments: [trimmedID, trimmedName, clock.now().iso8601])
+                           arguments: [id, name, clock.now().iso8601])
         }
     }
 
     public func addDevice(facilities given: [String], role: DeviceRole, label: String?) async throws -> (device: HubDevice, token: String) {
-        var unique: [String] = []
-        for facility in given where !unique.contains(facility) { unique.append(facility) }
-        let facilities = unique
-        guard let first = facilities.first else { throw HubError.invalid("name the device's facility with --facility") }
-        guard role == .supervisor || facilities.count == 1 else {
-            throw HubError.invalid("a terminal belongs to one facility; a device covering several is a supervisor's (--role supervisor)")
-        }
+        let facilities = try HubAdminRules.deviceFacilities(given, role: role)
         let token = DeviceToken.generate()
         let now = clock.now()
-        let device = HubDevice(id: UUIDv7.string(at: now), facilityID: first, label: label, role: role, facilities: facilities)
+        let device = HubDevice(id: UUIDv7.string(at: now), facilityID: facilities[0], label: label, role: role, facilities: facilities)
         try await writer.write { db in
             for facility in facilities {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM facility WHERE id = ?", arguments: [facility]) == true else {
@@ -38,7 +27,7 @@ extension HubDatabase {
                 }
             }
             try db.execute(sql: "INSERT INTO device (id, facility_id, token_hash, label, created_at, role) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [device.id, first, DeviceToken.hash(token), label, now.iso8601, role.rawValue])
+                           arguments: [device.id, device.facilityID, DeviceToken.hash(token), label, now.iso8601, role.rawValue])
             for facility in facilities {
                 try db.execute(sql: "INSERT INTO device_facility (device_id, facility_id) VALUES (?, ?)", arguments: [device.id, facility])
             }
@@ -115,6 +104,31 @@ extension HubDatabase {
                              foundAt: row.storedTime("found_at"))
             }
         }
+    }
+}
+
+/// What an admin may add, judged alike by every store.
+enum HubAdminRules {
+    /// The facility's ID and name, trimmed, or why they cannot be used.
+    static func facility(id: String, name: String) throws -> (id: String, name: String) {
+        let trimmedID = id.trimmingCharacters(in: .whitespaces)
+        let trimmedName = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmedID.isEmpty, trimmedID.count <= 64, !trimmedID.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw HubError.invalid("a facility ID is 1 to 64 characters without spaces, such as its HFR ID")
+        }
+        guard !trimmedName.isEmpty else { throw HubError.invalid("the facility needs a name") }
+        return (trimmedID, trimmedName)
+    }
+
+    /// The facilities a device covers, each once, its own first; a terminal has exactly one.
+    static func deviceFacilities(_ given: [String], role: DeviceRole) throws -> [String] {
+        var unique: [String] = []
+        for facility in given where !unique.contains(facility) { unique.append(facility) }
+        guard !unique.isEmpty else { throw HubError.invalid("name the device's facility with --facility") }
+        guard role == .supervisor || unique.count == 1 else {
+            throw HubError.invalid("a terminal belongs to one facility; a device covering several is a supervisor's (--role supervisor)")
+        }
+        return unique
     }
 }
 

@@ -12,8 +12,9 @@ extension HubDatabase {
         let now = clock.now()
         let rules = vocabulary.rules(today: now.utcDay)
         let hooks = self.hooks
+        let checked = CheckedPushItem.check(items, rules: rules)
         let results = try await writer.write { db -> [SyncWire.Result] in
-            let plan = try HubPushPlanner.plan(items, device: device, rules: rules, lookup: SQLitePushLookup(db: db))
+            let plan = try HubPushPlanner.plan(checked, device: device, lookup: SQLitePushLookup(db: db))
             try Self.write(plan, from: device, at: now, in: db)
             try db.execute(sql: "UPDATE device SET last_push_at = ? WHERE id = ?", arguments: [now.iso8601, device.id])
             hooks.pushWillCommit.waitBlocking()
@@ -174,8 +175,7 @@ struct SQLitePushLookup: HubPushLookup {
         guard let payload = try String.fetchOne(db.cachedStatement(sql: """
             SELECT v.payload FROM record r JOIN record_version v ON v.seq = r.seq WHERE r.facility_id = ? AND r.type = ? AND r.id = ?
             """), arguments: [screening.facility, screening.type, screening.id]) else { return nil }
-        if case .string(let author)? = try JSONParser.parse(payload)["recorded_by"] { return author }
-        return nil
+        return RecordPayloads.text(try JSONParser.parse(payload), "recorded_by")
     }
 
     func resentVersion(_ key: RecordKey, device: String, deviceVersion: Int64, hash: String) throws -> Int64? {

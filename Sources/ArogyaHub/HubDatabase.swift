@@ -32,7 +32,11 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
             }
             writer = try DatabasePool(path: path, configuration: configuration)
         }
-        let pending = try writer.read { try !Self.migrator.hasCompletedMigrations($0) }
+        let (pending, superseded) = try writer.read { try (!Self.migrator.hasCompletedMigrations($0), Self.migrator.hasBeenSuperseded($0)) }
+        if superseded {
+            let unknown = try writer.read { db in try Self.migrator.appliedIdentifiers(db).subtracting(Self.migrator.migrations) }
+            throw HubError.newerDatabase("\(path) has migrations \(unknown.sorted().joined(separator: ", ")) that this arogya-hub (\(ArogyaVersion.current)) does not know")
+        }
         try Self.migrator.migrate(writer)
         // A migration may write a lot (the report tables' fill writes a row per record): moved into the
         // database file now, rather than left in the WAL for every read to search until the next checkpoint.
@@ -162,6 +166,8 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     case unknownFacility(String)
     case unknownDevice(String)
     case invalid(String)
+    /// The database was made or upgraded by a newer hub: this one would misread it.
+    case newerDatabase(String)
 
     public var description: String {
         switch self {
@@ -169,6 +175,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
         case .unknownFacility(let id): return "no facility \(id); add it with: arogya-hub facilities add \(id) --name NAME"
         case .unknownDevice(let id): return "no device \(id); list them with: arogya-hub stats"
         case .invalid(let message): return message
+        case .newerDatabase(let what): return "\(what): a newer arogya-hub made it; upgrade arogya-hub rather than open it with this one"
         }
     }
 }

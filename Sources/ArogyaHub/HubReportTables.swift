@@ -99,48 +99,103 @@ enum HubReportTables {
     /// Writes the report columns of a version that has just become current (or removes the row when the
     /// version lacks what the reports need, so that an old value never outlives its record's edit).
     static func note(_ record: SyncWire.Record, facility: String, patient: String?, parent: String?, in db: Database) throws {
-        let payload = record.payload
-        let text = { (key: String) in RecordPayloads.text(payload, key) }
-        let number = { (key: String) -> Double? in payload[key]?.double }
-        let flag = { (key: String) in payload[key] == .bool(true) }
-        switch record.type {
-        case .patient:
-            guard let sex = text("sex"), let born = text("birth_date"), let created = text("created_at"), let name = text("name") else {
-                return try remove("report_patient", record.id, facility, db)
-            }
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO report_patient (facility_id, id, sex, birth_date, created_at, status, mobile, name)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [facility, record.id, sex, born, created, text("status") ?? PatientStatusCode.active.rawValue,
-                                         text("mobile"), name])
-        case .screening:
-            guard let patientId = text("patient_id"), let day = text("screened_on"), let created = text("created_at") else {
-                return try remove("report_visit", record.id, facility, db)
-            }
-            // Its day may have changed (a correction): the row keyed by the old day goes first.
-            try remove("report_visit", record.id, facility, db)
-            try db.cachedStatement(sql: """
-                INSERT INTO report_visit (facility_id, id, patient_id, kind, screened_on, created_at, bp_systolic, bp_diastolic,
-                    glucose_type, glucose_mg_dl, glucose_meter, cbac_score, oral_done, breast_done, cervical_done, known)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [facility, record.id, patientId, text("kind") ?? ScreeningVisit.Kind.screening.rawValue, day, created,
-                                         number("bp_systolic").map { Int($0) }, number("bp_diastolic").map { Int($0) }, text("glucose_type"),
-                                         number("glucose_mg_dl"), text("glucose_meter"), number("cbac_score").map { Int($0) },
-                                         flag("oral_done"), flag("breast_done"), flag("cervical_done"), text("known") ?? ""])
-        case .referral:
-            guard let patient, let referredOn = text("referred_on") else { return try remove("report_referral", record.id, facility, db) }
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO report_referral (facility_id, id, screening_id, patient_id, conditions, referred_on, outcome, outcome_on,
-                    withdrawn_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [facility, record.id, parent, patient, text("conditions") ?? "", referredOn, text("outcome"),
-                                         text("outcome_on"), text("withdrawn_on")])
-        case .account, .facility, .abhaRequest, .review:
-            break
-        }
+        guard let change = ReportRowChange.of(record, facility: facility, patient: patient, parent: parent) else { return }
+        // A visit's day may have changed (a correction): the row keyed by the old day goes first.
+        try db.cachedStatement(sql: "DELETE FROM \(change.table.rawValue) WHERE facility_id = ? AND id = ?").execute(arguments: [facility, record.id])
+        guard let values = change.values else { return }
+        let columns = change.table.columns
+        try db.cachedStatement(sql: """
+            INSERT INTO \(change.table.rawValue) (\(columns.map(\.name).joined(separator: ", ")))
+            VALUES (\(databaseQuestionMarks(count: columns.count)))
+            """).execute(arguments: StatementArguments(values.map(\.databaseValue)))
+    }
+}
+
+/// A report table, its columns in order, and each column's PostgreSQL type.
+enum ReportTable: String, CaseIterable {
+    case patient = "report_patient"
+    case visit = "report_visit"
+    case referral = "report_referral"
+
+    struct Column {
+        let name: String
+        /// Its type on PostgreSQL (SQLite's STRICT tables keep the same values as TEXT, INTEGER and REAL).
+        let postgresType: String
     }
 
-    private static func remove(_ table: String, _ id: String, _ facility: String, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM \(table) WHERE facility_id = ? AND id = ?").execute(arguments: [facility, id])
+    var columns: [Column] {
+        let text = { (name: String) in Column(name: name, postgresType: "text") }
+        switch self {
+        case .patient:
+            return ["facility_id", "id", "sex", "birth_date", "created_at", "status", "mobile", "name"].map(text)
+        case .visit:
+            return ["facility_id", "id", "patient_id", "kind", "screened_on", "created_at"].map(text)
+                + [Column(name: "bp_systolic", postgresType: "integer"), Column(name: "bp_diastolic", postgresType: "integer"), text("glucose_type"),
+                   Column(name: "glucose_mg_dl", postgresType: "double precision"), text("glucose_meter"),
+                   Column(name: "cbac_score", postgresType: "integer"), Column(name: "oral_done", postgresType: "boolean"),
+                   Column(name: "breast_done", postgresType: "boolean"), Column(name: "cervical_done", postgresType: "boolean"), text("known")]
+        case .referral:
+            return ["facility_id", "id", "screening_id", "patient_id", "conditions", "referred_on", "outcome", "outcome_on", "withdrawn_on"].map(text)
+    }
+    }
+}
+
+/// What a version that becomes current does to its report table: the row it leaves (in the table's
+/// column order), or nil values when it lacks what the reports need and its old row goes. One reading of a
+/// payload for both stores.
+struct ReportRowChange {
+    let table: ReportTable
+    let facility: String
+    let id: String
+    let values: [JSONValue]?
+
+    /// Nil for the record types no report reads.
+    static func of(_ record: SyncWire.Record, facility: String, patient: String?, parent: String?) -> ReportRowChange? {
+        let payload = record.payload
+        let text = { (key: String) -> JSONValue in RecordPayloads.text(payload, key).map(JSONValue.string) ?? .null }
+        let whole = { (key: String) -> JSONValue in payload[key]?.double.map { .integer(Int64($0)) } ?? .null }
+        let number = { (key: String) -> JSONValue in payload[key]?.double.map(JSONValue.number) ?? .null }
+        let flag = { (key: String) -> JSONValue in .bool(payload[key] == .bool(true)) }
+        let present = { (keys: [String]) in keys.allSatisfy { RecordPayloads.text(payload, $0) != nil } }
+        let key = (facility: JSONValue.string(facility), id: JSONValue.string(record.id))
+        switch record.type {
+        case .patient:
+            let values: [JSONValue]? = present(["sex", "birth_date", "created_at", "name"])
+                ? [key.facility, key.id, text("sex"), text("birth_date"), text("created_at"),
+                   .string(RecordPayloads.text(payload, "status") ?? PatientStatusCode.active.rawValue), text("mobile"), text("name")]
+                : nil
+            return ReportRowChange(table: .patient, facility: facility, id: record.id, values: values)
+        case .screening:
+            let values: [JSONValue]? = present(["patient_id", "screened_on", "created_at"])
+                ? [key.facility, key.id, text("patient_id"), .string(RecordPayloads.text(payload, "kind") ?? ScreeningVisit.Kind.screening.rawValue),
+                   text("screened_on"), text("created_at"), whole("bp_systolic"), whole("bp_diastolic"), text("glucose_type"),
+                   number("glucose_mg_dl"), text("glucose_meter"), whole("cbac_score"), flag("oral_done"), flag("breast_done"),
+                   flag("cervical_done"), .string(RecordPayloads.text(payload, "known") ?? "")]
+                : nil
+            return ReportRowChange(table: .visit, facility: facility, id: record.id, values: values)
+        case .referral:
+            let values: [JSONValue]? = patient != nil && present(["referred_on"])
+                ? [key.facility, key.id, parent.map(JSONValue.string) ?? .null, patient.map(JSONValue.string) ?? .null,
+                   .string(RecordPayloads.text(payload, "conditions") ?? ""), text("referred_on"), text("outcome"), text("outcome_on"),
+                   text("withdrawn_on")]
+                : nil
+            return ReportRowChange(table: .referral, facility: facility, id: record.id, values: values)
+        case .account, .facility, .abhaRequest, .review:
+            return nil
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value as SQLite keeps it.
+    var databaseValue: (any DatabaseValueConvertible)? {
+        switch self {
+        case .null: return nil
+        case .bool(let flag): return flag
+        case .integer(let number): return number
+        case .number(let number): return number
+        case .string(let text): return text
+        case .array, .object: return serialized(pretty: false)
+        }
     }
 }

@@ -13,14 +13,34 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "arogya-hub",
         abstract: "The facility's sync server: terminals upload to it, and it serves their records as FHIR.",
         version: ArogyaVersion.current,
-        subcommands: [Serve.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmSimulatorCommand.self]
+        subcommands: [Serve.self, Migrate.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmSimulatorCommand.self]
     )
 }
 
+/// Which store: PostgreSQL when `--postgres URL` or `AROGYA_HUB_POSTGRES` names one, else the SQLite file
 /// `--db PATH`, else `AROGYA_HUB_DB`, else `$XDG_DATA_HOME/arogya-hub/hub.sqlite`, else `~/.local/share/...`.
+/// A flag given on the command line wins over the environment.
 struct HubDatabaseOption: ParsableArguments {
     @Option(name: .customLong("db"), help: "The hub database file (default: $AROGYA_HUB_DB, else $XDG_DATA_HOME/arogya-hub/hub.sqlite, else ~/.local/share/arogya-hub/hub.sqlite).")
     var path: String?
+    @Option(name: .customLong("postgres"), help: ArgumentHelp("A PostgreSQL database instead of the SQLite file (default: $AROGYA_HUB_POSTGRES).",
+                                                              valueName: "postgres://USER:PASSWORD@HOST:5432/DATABASE"))
+    var postgres: String?
+    @Option(name: .customLong("pool-size"), help: "The most connections to PostgreSQL this process opens.")
+    var poolSize = 8
+
+    func validate() throws {
+        if path != nil && postgres != nil { throw ValidationError("--db and --postgres name two stores: give one") }
+        guard (1...500).contains(poolSize) else { throw ValidationError("--pool-size must be from 1 to 500") }
+    }
+
+    /// The PostgreSQL URL in force, if any: `--postgres`, else `AROGYA_HUB_POSTGRES` unless `--db` was given.
+    var postgresURL: String? {
+        if let postgres, !postgres.isEmpty { return postgres }
+        if path != nil { return nil }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["AROGYA_HUB_POSTGRES"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return nil
+    }
 
     var resolved: String {
         let environment = ProcessInfo.processInfo.environment
@@ -30,9 +50,42 @@ struct HubDatabaseOption: ParsableArguments {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/arogya-hub/hub.sqlite"
     }
 
-    func open() throws -> HubDatabase {
+    /// Where the data is, for logs (a PostgreSQL URL without its password).
+    var described: String {
+        guard let url = postgresURL else { return resolved }
+        return (try? PostgresLocation(url: url).redacted) ?? "PostgreSQL"
+    }
+
+    /// The store, checked: a SQLite file is created and brought up to date; a PostgreSQL database must be
+    /// reachable and migrated (`arogya-hub migrate`), and neither may come from a newer version.
+    func open() async throws -> any HubStorage {
+        if let url = postgresURL {
+            let store = try openPostgres(url)
+            do {
+                try await store.checkSchema()
+            } catch let error as HubError {
+                throw error
+            } catch {
+                throw HubFailure("cannot use the PostgreSQL database \(store.location.redacted): \(PostgresFailure.describe(error))")
+            }
+            return store
+        }
+        return try openSQLite()
+    }
+
+    func openPostgres(_ url: String) throws -> PostgresHubStore {
+        do {
+            return try PostgresHubStore(location: PostgresLocation(url: url), poolSize: poolSize)
+        } catch let error as HubError {
+            throw HubFailure("--postgres: \(error)")
+        }
+    }
+
+    func openSQLite() throws -> HubDatabase {
         do {
             return try HubDatabase(path: resolved)
+        } catch let error as HubError {
+            throw error
         } catch {
             throw HubFailure("cannot open the hub database \(resolved): \(error)")
         }
@@ -54,6 +107,37 @@ func runReportingFailure(_ body: () async throws -> Void) async throws {
     } catch let error as HubFailure {
         FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
         throw ExitCode(1)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        // PostgreSQL's own words (PostgresNIO keeps them out of its errors' descriptions).
+        FileHandle.standardError.write(Data("arogya-hub: \(PostgresFailure.describe(error))\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bring the hub database's tables up to this version.",
+        discussion: """
+            PostgreSQL: run once on a new database and after each upgrade, before serve (a hub refuses a database that \
+            lacks a migration, or has one a newer version made); hub processes may keep serving meanwhile only if the \
+            release notes say so. SQLite is brought up to date whenever it is opened; this command just does it now. \
+            Exit 0; 1 when the database cannot be reached or was made by a newer version.
+            """)
+    @OptionGroup var database: HubDatabaseOption
+
+    func run() async throws {
+        try await runReportingFailure {
+            if let url = database.postgresURL {
+                let store = try database.openPostgres(url)
+                let applied = try await store.migrate()
+                print(applied.isEmpty ? "\(store.location.redacted): up to date" : "\(store.location.redacted): applied \(applied.joined(separator: ", "))")
+            } else {
+                _ = try database.openSQLite()
+                print("\(database.resolved): up to date")
+            }
+        }
     }
 }
 
@@ -81,8 +165,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "arogya-hub")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let storage: HubDatabase
-        do { storage = try database.open() } catch {
+        let storage: any HubStorage
+        do { storage = try await database.open() } catch {
             FileHandle.standardError.write(Data("arogya-hub: \(error)\n".utf8))
             throw ExitCode(1)
         }
@@ -125,7 +209,7 @@ struct Serve: AsyncParsableCommand {
         let app = Application(router: router, server: server, configuration: configuration,
                               onServerRunning: { channel in
                                   runningLogger.notice("serving", metadata: ["url": "\(scheme)://\(host):\(channel.localAddress?.port ?? port)",
-                                                                      "db": "\(database.resolved)"])
+                                                                      "db": "\(database.described)"])
                               }, logger: logger)
         try await app.runService()
         logger.notice("stopped")

@@ -3,6 +3,16 @@ import ArogyaCore
 import ArogyaHub
 import Foundation
 
+extension HubDatabaseOption {
+    /// The block reports read the SQLite store's report tables.
+    func openReports() throws -> HubDatabase {
+        if postgresURL != nil {
+            throw HubFailure("the block reports read a SQLite hub for now; on PostgreSQL, copy the data out or use a terminal's reports")
+        }
+        return try openSQLite()
+    }
+}
+
 /// `arogya-hub report`: the block's register and indicators from what the facilities uploaded, one
 /// section per facility and a block total, by the same definitions as a terminal's reports.
 struct Report: AsyncParsableCommand {
@@ -32,7 +42,7 @@ struct Report: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             try await runReportingFailure {
-                let hub = try database.open()
+                let hub = try database.openReports()
                 let strings = hub.vocabulary.strings
                 let rules = hub.vocabulary.protocols.protocolFor(state: nil)
                 let sections = try hub.dailyRegister(day: day, facility: facility)
@@ -99,7 +109,7 @@ struct Report: AsyncParsableCommand {
                 period = IndicatorPeriod.month(containing: today)
             }
             try await runReportingFailure {
-                let hub = try database.open()
+                let hub = try database.openReports()
                 let strings = hub.vocabulary.strings
                 let rules = hub.vocabulary.protocols.protocolFor(state: nil)
                 let (sections, block) = try hub.indicators(period: period, facility: facility, rules: rules, today: today)

@@ -20,7 +20,7 @@ struct HubStorageTests {
 
     /// Opens when the first push reaches it, and holds that push until `release`.
     final class Gate: Sendable {
-        private let state = Mutex<(calls: Int, arrived: CheckedContinuation<Void, Never>?, release: CheckedContinuation<Void, Never>?, released: Bool)>((0, nil, nil, false))
+        private let state = Mutex<(calls: Int, release: CheckedContinuation<Void, Never>?, released: Bool)>((0, nil, false))
         private let arrivedStream: AsyncStream<Void>
         private let arrivedContinuation: AsyncStream<Void>.Continuation
 
@@ -56,11 +56,13 @@ struct HubStorageTests {
         }
     }
 
-    @Test("Given two pushes in flight, the first held before its commit and the second sent after it, when a third device pulls between them and again after, then its cursor never passes the held one and every record reaches it")
-    func cursorNeverSkips() async throws {
-        let folder = try TemporaryFolder()
-        // A file, not memory: a pull reads beside a writer only in WAL mode.
-        let storage = try HubDatabase(path: folder.file("hub.sqlite"), clock: HubAPITests.clock)
+    @Test("Given two pushes in flight, the first held before its commit and the second sent after it, when a third device pulls between them and again after, then its cursor never passes the held one and every record reaches it",
+          arguments: HubStoreKind.tested)
+    func cursorNeverSkips(_ kind: HubStoreKind) async throws {
+        try await withHubStore(kind) { storage in try await cursorNeverSkips(storage) }
+    }
+
+    func cursorNeverSkips(_ storage: any HubStorage) async throws {
         try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
         let a = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: "A").token))
         let b = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: "B").token))
@@ -90,17 +92,18 @@ struct HubStorageTests {
         #expect(Set(seen) == Set(first + second) && seen.count == first.count + second.count)
     }
 
-    @Test("Given sequence numbers beyond 2^53, when records are pushed and pulled, then the sequence and the cursor come back exact, as JSON integers")
-    func sequenceBeyondDoubles() async throws {
-        let folder = try TemporaryFolder()
-        let storage = try HubDatabase(path: folder.file("hub.sqlite"), clock: HubAPITests.clock)
+    @Test("Given sequence numbers beyond 2^53, when records are pushed and pulled, then the sequence and the cursor come back exact, as JSON integers",
+          arguments: HubStoreKind.tested)
+    func sequenceBeyondDoubles(_ kind: HubStoreKind) async throws {
+        try await withHubStore(kind) { storage in try await sequenceBeyondDoubles(storage) }
+    }
+
+    func sequenceBeyondDoubles(_ storage: any HubStorage) async throws {
         try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
         let a = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: "A").token))
         let c = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: "C").token))
         let start: Int64 = 1 << 53
-        try await storage.writer.write { db in
-            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('record_version', ?)", arguments: [start])
-        }
+        try await storage.continueSequence(after: start)
         let pushed = try await storage.push(Self.ids("c", 3).map(Self.item), from: a)
         #expect(pushed.results.map(\.status) == [.accepted, .accepted, .accepted], "\(pushed.results.map { $0.reason ?? "" })")
         let page = try await storage.pull(for: c, after: start, limit: 10)
@@ -110,5 +113,80 @@ struct HubStorageTests {
         #expect(text.contains("\"seq\":9007199254740993") && text.contains("\"next\":9007199254740995"))
         let read = try SyncWire.PullResponse(reading: JSONField(try JSONParser.parse(text)))
         #expect(read.next == start + 3 && read.records.last?.sequence == start + 3)
+    }
+
+    @Test("Given a database a newer hub upgraded, when this hub opens it, then it refuses, naming the migration it does not know",
+          arguments: HubStoreKind.tested)
+    func newerDatabaseRefused(_ kind: HubStoreKind) async throws {
+        switch kind {
+        case .sqlite:
+            let folder = try TemporaryFolder()
+            let path = folder.file("hub.sqlite")
+            try await HubDatabase(path: path).addUnknownMigration("hub-v99-from-the-future")
+            #expect { _ = try HubDatabase(path: path) } throws: { error in
+                guard case HubError.newerDatabase(let what) = error else { return false }
+                return what.contains("hub-v99-from-the-future")
+            }
+        case .postgres:
+            try await withHubStore(kind) { storage in
+                try await storage.addUnknownMigration("hub-v99-from-the-future")
+                let postgres = try #require(storage as? PostgresHubStore)
+                #expect(try await postgres.schemaState() == .newer(["hub-v99-from-the-future"]))
+                await #expect { try await postgres.checkSchema() } throws: { error in
+                    guard case HubError.newerDatabase(let what) = error else { return false }
+                    return what.contains("hub-v99-from-the-future")
+                }
+                await #expect(throws: HubError.self) { try await postgres.migrate() }
+            }
+        }
+    }
+
+    @Test("Given two hub processes on one PostgreSQL database, when terminals push and pull through either and a device is revoked through one, then both answer alike and the other refuses it at once",
+          .enabled(if: HubStoreKind.tested.contains(.postgres)))
+    func twoProcessesAnswerAlike() async throws {
+        try await withHubStore(.postgres) { storage in
+            let first = try #require(storage as? PostgresHubStore)
+            // A second pool over the same database: what a second `arogya-hub serve` process holds.
+            let second = try PostgresHubStore(location: first.location, poolSize: 2, clock: HubAPITests.clock)
+            defer { second.close() }
+            try await first.addFacility(id: "IN0001", name: "AAM Rampur")
+            let tokenA = try await first.addDevice(facility: "IN0001", label: "A").token
+            let tokenB = try await second.addDevice(facility: "IN0001", label: "B").token
+            let a = try #require(try await second.device(forToken: tokenA))
+            let b = try #require(try await first.device(forToken: tokenB))
+            let ids = Self.ids("d", 30)
+            for (index, id) in ids.enumerated() {
+                let through: any HubStorage = index % 2 == 0 ? first : second
+                _ = try await through.push([Self.item(id)], from: a)
+            }
+            let fromFirst = try await first.pull(for: b, after: 0, limit: 1000)
+            let fromSecond = try await second.pull(for: b, after: 0, limit: 1000)
+            #expect(fromFirst.records.map(\.id) == ids && fromSecond.records.map(\.id) == ids)
+            #expect(fromFirst.next == fromSecond.next)
+            // The same record sent again through the other process is a resend, not a new version.
+            let again = try await second.push([Self.item(ids[0])], from: a)
+            #expect(again.results.map(\.status) == [.identical])
+            try await first.revokeDevice(a.id)
+            #expect(try await second.device(forToken: tokenA) == nil)
+        }
+    }
+
+    @Test("Given a new PostgreSQL database, when two hub processes migrate it at once, then each migration is applied once and both find it current",
+          .enabled(if: HubStoreKind.tested.contains(.postgres)))
+    func concurrentMigrations() async throws {
+        let admin = try PostgresLocation(url: try #require(HubStoreKind.postgresServer))
+        let name = "arogya_test_migrate_" + UUID().uuidString.prefix(8).lowercased()
+        let location = try await PostgresServerAdmin.createDatabase(name, on: admin)
+        let one = try PostgresHubStore(location: location, poolSize: 1)
+        let two = try PostgresHubStore(location: location, poolSize: 1)
+        async let first = one.migrate()
+        async let second = two.migrate()
+        let applied = try await first + second
+        #expect(applied.sorted() == PostgresHubSchema.migrations.map(\.name).sorted())
+        let states = (try await one.schemaState(), try await two.schemaState())
+        #expect(states.0 == .current && states.1 == .current)
+        one.close()
+        two.close()
+        try await PostgresServerAdmin.dropDatabase(name, on: admin)
     }
 }

@@ -97,14 +97,14 @@ extension ScreeningInput {
         switch valueField.value {
         case .string(let text) where text.uppercased() == "LO": value = .meterLow
         case .string(let text) where text.uppercased() == "HI": value = .meterHigh
-        case .number, .integer:
-            let number = valueField.value.double ?? 0
+        default:
+            guard let number = valueField.value.double else {
+                throw valueField.failure("expected a number or \"LO\" or \"HI\", found \(valueField.value.shortDescription)")
+            }
             guard rules.range.contains(number) else {
                 throw valueField.failure("\(JSONValue.format(number)) is outside \(JSONValue.format(rules.range.lowerBound))–\(JSONValue.format(rules.range.upperBound)); if the meter shows LO or HI, give \"LO\" or \"HI\"")
             }
             value = .milligramsPerDecilitre(number)
-        default:
-            throw valueField.failure("expected a number or \"LO\" or \"HI\", found \(valueField.value.shortDescription)")
         }
         return GlucoseReading(type: type, value: value)
     }

@@ -84,6 +84,37 @@ struct HubPushPlan {
     var duplicates: [Duplicate] = []
 }
 
+/// A pushed item read and judged by the record rules, before any store is asked about it: what the
+/// planner decides on, and what a store that answers in bulk reads its questions from.
+enum CheckedPushItem {
+    /// Unreadable, or refused by the record rules, with why.
+    case rejected(type: String, id: String, reason: String)
+    /// The record with its payload as the rules cleaned it.
+    case valid(SyncWire.Record)
+
+    static func check(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)], rules: RecordRules) -> [CheckedPushItem] {
+        items.map { item in
+            switch item.record {
+            case .failure(let problem):
+                let identity = SyncWire.identity(of: item.raw)
+                return .rejected(type: identity.type, id: identity.id, reason: problem.description)
+            case .success(var record):
+                switch rules.check(record) {
+                case .failure(let problem): return .rejected(type: record.type.rawValue, id: record.id, reason: problem.description)
+                case .success(let payload):
+                    record.payload = payload
+                    return .valid(record)
+                }
+            }
+        }
+    }
+
+    /// The screening a review is about.
+    static func reviewedScreening(_ record: SyncWire.Record) -> String? {
+        record.type == .review ? RecordPayloads.text(record.payload, "screening_id") : nil
+    }
+}
+
 /// Decides what a pushed batch does. Per record:
 /// - the same device's same version with the same content is `identical` (a resend after a lost answer);
 /// - a record new to the hub, or whose current version is the edit's base, or that only this device has
@@ -93,49 +124,42 @@ struct HubPushPlan {
 /// - a record that cannot be read or whose payload lacks what its type needs is `rejected` with why.
 struct HubPushPlanner {
     let device: HubDevice
-    let rules: RecordRules
     let lookup: any HubPushLookup
 
     /// What the batch has planned so far, over what the store held before it.
     private var current: [RecordKey: CurrentVersion] = [:]
     private var resends: [String: Int64] = [:]
+    /// Who saved each screening of the batch (nil kept as a value: a screening without an author).
     private var authors: [RecordKey: String?] = [:]
     /// Patients whose identifiers this batch wrote afresh, and the identifiers it gave them.
     private var rewritten: Set<String> = []
     private var added: [String: Set<String>] = [:]
+    /// The keys of `added` each patient is under, to take it out of them when it is written again.
+    private var addedUnder: [String: [String]] = [:]
     private var plan = HubPushPlan()
 
-    init(device: HubDevice, rules: RecordRules, lookup: any HubPushLookup) {
+    init(device: HubDevice, lookup: any HubPushLookup) {
         self.device = device
-        self.rules = rules
         self.lookup = lookup
     }
 
-    static func plan(_ items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)], device: HubDevice,
-                     rules: RecordRules, lookup: any HubPushLookup) throws -> HubPushPlan {
-        var planner = HubPushPlanner(device: device, rules: rules, lookup: lookup)
+    static func plan(_ items: [CheckedPushItem], device: HubDevice, lookup: any HubPushLookup) throws -> HubPushPlan {
+        var planner = HubPushPlanner(device: device, lookup: lookup)
         planner.plan.results.reserveCapacity(items.count)
         for item in items { planner.plan.results.append(try planner.decide(item)) }
         return planner.plan
     }
 
-    private mutating func decide(_ item: (raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)) throws -> SyncWire.Result {
-        switch item.record {
-        case .failure(let problem):
-            let identity = SyncWire.identity(of: item.raw)
-            return rejected(identity.type, identity.id, problem.description)
-        case .success(var record):
-            switch rules.check(record) {
-            case .failure(let problem):
-                return rejected(record.type.rawValue, record.id, problem.description)
-            case .success(let payload):
-                record.payload = payload
-                switch try facility(for: record) {
-                case .failure(let refusal): return rejected(record.type.rawValue, record.id, refusal.description)
-                case .success(let facility):
-                    if let refusal = try refusal(of: record, facility: facility) { return rejected(record.type.rawValue, record.id, refusal) }
-                    return try apply(record, facility: facility)
-                }
+    private mutating func decide(_ item: CheckedPushItem) throws -> SyncWire.Result {
+        switch item {
+        case .rejected(let type, let id, let reason):
+            return rejected(type, id, reason)
+        case .valid(let record):
+            switch try facility(for: record) {
+            case .failure(let refusal): return rejected(record.type.rawValue, record.id, refusal.description)
+            case .success(let facility):
+                if let refusal = try refusal(of: record, facility: facility) { return rejected(record.type.rawValue, record.id, refusal) }
+                return try apply(record, facility: facility)
             }
         }
     }
@@ -153,7 +177,7 @@ struct HubPushPlanner {
             guard record.type == .review else {
                 return .failure(Refusal("a supervisor's device uploads reviews only; this \(record.type.rawValue) stays on it"))
             }
-            guard case .string(let screening)? = record.payload["screening_id"],
+            guard let screening = CheckedPushItem.reviewedScreening(record),
                   let facility = try lookup.screeningFacility(screening, coveredBy: device) else {
                 return .failure(Refusal("payload.screening_id: no screening of the facilities this device covers has that id"))
             }
@@ -169,8 +193,8 @@ struct HubPushPlanner {
     /// What the hub refuses of a record that is well formed, judged against what it holds: a review by
     /// the worker who saved the screening (the terminal refuses it too; this holds for any client).
     private mutating func refusal(of record: SyncWire.Record, facility: String) throws -> String? {
-        guard record.type == .review, case .string(let screeningID)? = record.payload["screening_id"],
-              case .string(let reviewer)? = record.payload["reviewed_by"] else { return nil }
+        guard let screeningID = CheckedPushItem.reviewedScreening(record),
+              let reviewer = RecordPayloads.text(record.payload, "reviewed_by") else { return nil }
         let screening = RecordKey(facility: facility, type: RecordType.screening.rawValue, id: screeningID)
         let author: String?
         if let known = authors[screening] { author = known } else { author = try lookup.screeningAuthor(screening) }
@@ -205,7 +229,7 @@ struct HubPushPlanner {
                                       deviceVersion: record.version)
         resends[resendKey] = newVersion
         if record.type == .screening {
-            if case .string(let author)? = record.payload["recorded_by"] { authors[key] = author } else { authors[key] = .some(nil) }
+            authors.updateValue(RecordPayloads.text(record.payload, "recorded_by"), forKey: key)
         }
         if record.type == .patient { try noteIdentifiers(of: record, facility: facility) }
         return SyncWire.Result(type: record.type.rawValue, id: record.id, status: status, hubVersion: newVersion)
@@ -216,8 +240,9 @@ struct HubPushPlanner {
     private mutating func noteIdentifiers(of record: SyncWire.Record, facility: String) throws {
         // The patient's identifiers are written afresh: what the store held for it no longer counts, nor
         // what an earlier version in this batch gave.
-        rewritten.insert(facility + "\u{0}" + record.id)
-        for (valueKey, patients) in added where patients.contains(record.id) { added[valueKey] = patients.subtracting([record.id]) }
+        let patientKey = facility + "\u{0}" + record.id
+        rewritten.insert(patientKey)
+        for valueKey in addedUnder.removeValue(forKey: patientKey) ?? [] { added[valueKey]?.remove(record.id) }
         var values: [(kind: PatientIdentifierKind, value: String)] = []
         // A merged record points at the one it was merged into: it is no longer a second registration.
         let merged = record.payload["status"] == .string("merged")
@@ -232,6 +257,7 @@ struct HubPushPlanner {
                 if !plan.duplicates.contains(pair) { plan.duplicates.append(pair) }
             }
             added[valueKey, default: []].insert(record.id)
+            addedUnder[patientKey, default: []].append(valueKey)
             values.append((kind, value))
         }
         plan.identifiers.append(HubPushPlan.Identifiers(facility: facility, patient: record.id, values: values))
@@ -241,10 +267,7 @@ struct HubPushPlanner {
 /// What a record points to, for the hub's lookups by patient and by screening.
 enum HubPayloadCheck {
     static func links(of record: SyncWire.Record) -> (patient: String?, parent: String?) {
-        func text(_ key: String) -> String? {
-            if case .string(let value)? = record.payload[key] { return value }
-            return nil
-        }
+        let text = { (key: String) in RecordPayloads.text(record.payload, key) }
         switch record.type {
         case .screening, .abhaRequest: return (text("patient_id"), nil)
         case .referral, .review: return (text("patient_id"), text("screening_id"))
