@@ -12,9 +12,10 @@ import FoundationNetworking
 struct SyncEndToEndTests {
     static var hubBinary: String { (BuiltProduct.arogya as NSString).deletingLastPathComponent + "/arogya-hub" }
 
-    /// Starts `arogya-hub serve` on a free port and returns it with its base address.
-    func admin(_ folder: TemporaryFolder, _ arguments: [String]) throws -> String {
-        let result = try ChildProcess.run(Self.hubBinary, arguments + ["--db", folder.file("hub.sqlite")])
+    /// Runs an `arogya-hub` admin command on the hub's store: the folder's SQLite file, unless `store` names
+    /// another (`--postgres URL`).
+    func admin(_ folder: TemporaryFolder, _ arguments: [String], store: [String]? = nil) throws -> String {
+        let result = try ChildProcess.run(Self.hubBinary, arguments + (store ?? ["--db", folder.file("hub.sqlite")]))
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         return result.stdout
     }
@@ -24,11 +25,11 @@ struct SyncEndToEndTests {
         return try restartHub(folder)
     }
 
-    /// Starts `arogya-hub serve` on the folder's hub database, with a log of its own.
-    func restartHub(_ folder: TemporaryFolder, environment: [String: String] = [:]) throws -> (ChildProcess, String) {
-        let database = folder.file("hub.sqlite")
+    /// Starts `arogya-hub serve` on a free port on the folder's hub database (or `store`), with a log of its
+    /// own, and returns it with its base address.
+    func restartHub(_ folder: TemporaryFolder, environment: [String: String] = [:], store: [String]? = nil) throws -> (ChildProcess, String) {
         let log = folder.file("hub-\(UUID().uuidString).log")
-        let hub = try ChildProcess.launch(Self.hubBinary, ["serve", "--db", database, "--port", "0"],
+        let hub = try ChildProcess.launch(Self.hubBinary, ["serve", "--port", "0"] + (store ?? ["--db", folder.file("hub.sqlite")]),
                                           environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
                                           logPath: log)
         let deadline = Date().addingTimeInterval(20)
@@ -44,12 +45,12 @@ struct SyncEndToEndTests {
         throw ChildProcess.SpawnError.timedOut("arogya-hub serve", seconds: 20, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    func terminal(_ folder: TemporaryFolder, _ name: String, hub: String, supervisor: String = "priya") throws -> String {
+    func terminal(_ folder: TemporaryFolder, _ name: String, hub: String, supervisor: String = "priya", store: [String]? = nil) throws -> String {
         let database = folder.file(name + ".sqlite")
         let setup = try BuiltProduct.run(["setup", "--db", database, "--facility", "AAM Rampur", "--supervisor", supervisor, "--village", "Rampur"],
                                          stdin: "4826\n")
         #expect(setup.status == 0, "\(setup.stderr)")
-        let added = try admin(folder, ["devices", "add", "--facility", "IN0001", "--label", name])
+        let added = try admin(folder, ["devices", "add", "--facility", "IN0001", "--label", name], store: store)
         let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
         let connect = try BuiltProduct.run(["hub", "connect", hub, "--token", token, "--db", database])
         #expect(connect.status == 0, "\(connect.stderr)")

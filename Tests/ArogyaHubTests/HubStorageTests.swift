@@ -76,7 +76,7 @@ struct HubStorageTests {
         let pushB = Task { try await storage.push(second.map(Self.item), from: b) }
         try await Task.sleep(for: .milliseconds(300))
         let between = try await storage.pull(for: c, after: 0, limit: 1000)
-        #expect(between.records.isEmpty, "nothing committed yet: \(between.records.map(\.id))")
+        #expect(between.records.map(\.id) == [], "nothing committed yet")
         gate.release()
         _ = try await pushA.value
         _ = try await pushB.value
@@ -90,6 +90,42 @@ struct HubStorageTests {
             if !page.more { break }
         }
         #expect(Set(seen) == Set(first + second) && seen.count == first.count + second.count)
+    }
+
+    @Test("Given pushes from two facilities in flight, the first held before its commit, when a supervisor's device covering both pulls between them and again after, then its cursor never passes the held one and every record reaches it",
+          arguments: HubStoreKind.tested)
+    func crossFacilityCursorNeverSkips(_ kind: HubStoreKind) async throws {
+        try await withHubStore(kind) { storage in
+            try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+            try await storage.addFacility(id: "IN0002", name: "AAM Sitapur")
+            let a = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: "A").token))
+            let b = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0002", label: "B").token))
+            let supervisor = try #require(try await storage.device(forToken: try await storage.addDevice(
+                facilities: ["IN0001", "IN0002"], role: .supervisor, label: "block").token))
+            let first = Self.ids("e", 15)
+            let second = Self.ids("f", 15)
+            let gate = Gate()
+            storage.hooks.pushWillCommit.set { await gate.pause() }
+            let pushA = Task { try await storage.push(first.map(Self.item), from: a) }
+            await gate.arrived()
+            let pushB = Task { try await storage.push(second.map(Self.item), from: b) }
+            try await Task.sleep(for: .milliseconds(300))
+            let between = try await storage.pull(for: supervisor, after: 0, limit: 1000)
+            #expect(between.records.map(\.id) == [], "nothing committed yet")
+            gate.release()
+            #expect(try await pushA.value.results.allSatisfy { $0.status == .accepted })
+            #expect(try await pushB.value.results.allSatisfy { $0.status == .accepted })
+            storage.hooks.pushWillCommit.set(nil)
+            var seen = between.records.map(\.id)
+            var after = between.next
+            while true {
+                let page = try await storage.pull(for: supervisor, after: after, limit: 4)
+                seen += page.records.map(\.id)
+                after = page.next
+                if !page.more { break }
+            }
+            #expect(Set(seen) == Set(first + second) && seen.count == first.count + second.count)
+        }
     }
 
     @Test("Given sequence numbers beyond 2^53, when records are pushed and pulled, then the sequence and the cursor come back exact, as JSON integers",

@@ -50,8 +50,24 @@ public final class PostgresHubStore: HubStorage, Sendable {
     }
 
     public func schemaState() async throws -> SchemaState {
-        try await withDeadline("reading the schema") { [self] in
-            try await client.withConnection { connection in try await Self.schemaState(connection, logger: self.logger) }
+        try await withDirectConnection { [logger] connection in try await Self.schemaState(connection, logger: logger) }
+    }
+
+    /// A connection outside the pool, closed after `body`: it fails at once, with the server's reason, where
+    /// the pool would keep trying.
+    func withDirectConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let configuration = try location.connectionConfiguration()
+        let logger = self.logger
+        let connection = try await withDeadline("connecting") {
+            try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        }
+        do {
+            let value = try await body(connection)
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
@@ -85,7 +101,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
     /// hub processes upgrading at once take turns). Returns those applied.
     @discardableResult
     public func migrate() async throws -> [String] {
-        try await client.withConnection { connection in
+        let logger = self.logger, location = self.location, clock = self.clock
+        return try await withDirectConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(\(PostgresHubSchema.migrationLock))", logger: logger)
             do {
                 try await connection.query("CREATE TABLE IF NOT EXISTS hub_migration (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)", logger: logger)
@@ -149,7 +166,7 @@ public final class PostgresHubStore: HubStorage, Sendable {
     }
 
     /// The pool waits for a server that does not answer; a command at start should say so instead.
-    func withDeadline<T: Sendable>(_ what: String, seconds: Int = 15, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func withDeadline<T: Sendable>(_ what: String, seconds: Int = 30, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {

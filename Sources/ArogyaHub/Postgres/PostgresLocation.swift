@@ -80,6 +80,23 @@ public struct PostgresLocation: Sendable, Equatable {
         }
     }
 
+    /// One connection of its own, outside the pool: the pool waits out a server that refuses it, where a
+    /// command at start should say at once what is wrong (refused, no such database, wrong password).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        switch endpoint {
+        case .tcp(let host, let port):
+            let mode: PostgresConnection.Configuration.TLS
+            switch tls {
+            case .disable: mode = .disable
+            case .prefer: mode = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: mode = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: mode)
+        case .socket(let path):
+            return PostgresConnection.Configuration(unixSocketPath: path, username: user, password: password, database: database)
+        }
+    }
+
     func clientConfiguration(poolSize: Int) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         switch endpoint {
