@@ -13,7 +13,7 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "arogya-hub",
         abstract: "The facility's sync server: terminals upload to it, and it serves their records as FHIR.",
         version: ArogyaVersion.current,
-        subcommands: [Serve.self, Migrate.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmSimulatorCommand.self]
+        subcommands: [Serve.self, Migrate.self, Backup.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmSimulatorCommand.self]
     )
 }
 
@@ -213,6 +213,30 @@ struct Serve: AsyncParsableCommand {
                               }, logger: logger)
         try await app.runService()
         logger.notice("stopped")
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the hub's SQLite database to a new file, safely while it serves.",
+        discussion: """
+            SQLite's online backup: the copy is the database as of one moment, checked (integrity_check) and flushed \
+            before it takes its name; an existing file is never overwritten. PostgreSQL is backed up with its own \
+            tools: pg_dump --format=custom --file=FILE DATABASE (the README has the restore). Exit 0; 1 when the copy \
+            cannot be made or checked, or the store is PostgreSQL.
+            """)
+    @OptionGroup var database: HubDatabaseOption
+    @Option(help: ArgumentHelp("The new file.", valueName: "FILE")) var to: String
+
+    func run() async throws {
+        try await runReportingFailure {
+            if let url = database.postgresURL {
+                let location = (try? PostgresLocation(url: url).redacted) ?? "the database"
+                throw HubFailure("\(location) is PostgreSQL: back it up with pg_dump --format=custom --file=\(to) (see the README: Backups)")
+            }
+            let summary = try database.openSQLite().backup(to: to)
+            print("backed up \(database.resolved) to \(summary.path): \(summary.records) records, \(summary.versions) versions, \(summary.bytes) bytes, integrity ok")
+        }
     }
 }
 
