@@ -13,7 +13,7 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "arogya-hub",
         abstract: "The facility's sync server: terminals upload to it, and it serves their records as FHIR.",
         version: ArogyaVersion.current,
-        subcommands: [Serve.self, Migrate.self, Backup.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmSimulatorCommand.self]
+        subcommands: [Serve.self, Migrate.self, Backup.self, Copy.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmSimulatorCommand.self]
     )
 }
 
@@ -59,21 +59,24 @@ struct HubDatabaseOption: ParsableArguments {
     /// The store, checked: a SQLite file is created and brought up to date; a PostgreSQL database must be
     /// reachable and migrated (`arogya-hub migrate`), and neither may come from a newer version.
     func open() async throws -> any HubStorage {
-        if let url = postgresURL {
-            let store = try openPostgres(url)
-            do {
-                try await store.checkSchema()
-            } catch let error as HubError {
-                throw error
-            } catch {
-                throw HubFailure("cannot use the PostgreSQL database \(store.location.redacted): \(PostgresFailure.describe(error))")
-            }
-            return store
-        }
+        if let url = postgresURL { return try await Self.openCheckedPostgres(url, poolSize: poolSize) }
         return try openSQLite()
     }
 
-    func openPostgres(_ url: String) throws -> PostgresHubStore {
+    /// A PostgreSQL store that answers and whose schema is this version's.
+    static func openCheckedPostgres(_ url: String, poolSize: Int) async throws -> PostgresHubStore {
+        let store = try openPostgres(url, poolSize: poolSize)
+        do {
+            try await store.checkSchema()
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubFailure("cannot use the PostgreSQL database \(store.location.redacted): \(PostgresFailure.describe(error))")
+        }
+        return store
+    }
+
+    static func openPostgres(_ url: String, poolSize: Int) throws -> PostgresHubStore {
         do {
             return try PostgresHubStore(location: PostgresLocation(url: url), poolSize: poolSize)
         } catch let error as HubError {
@@ -130,7 +133,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await runReportingFailure {
             if let url = database.postgresURL {
-                let store = try database.openPostgres(url)
+                let store = try HubDatabaseOption.openPostgres(url, poolSize: database.poolSize)
                 let applied = try await store.migrate()
                 print(applied.isEmpty ? "\(store.location.redacted): up to date" : "\(store.location.redacted): applied \(applied.joined(separator: ", "))")
             } else {
@@ -236,6 +239,55 @@ struct Backup: AsyncParsableCommand {
             }
             let summary = try database.openSQLite().backup(to: to)
             print("backed up \(database.resolved) to \(summary.path): \(summary.records) records, \(summary.versions) versions, \(summary.bytes) bytes, integrity ok")
+        }
+    }
+}
+
+struct Copy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move a SQLite hub's data into PostgreSQL (a block taking over its PHCs' hubs).",
+        discussion: """
+            Facilities, devices (their tokens go on working), every version, conflicts, ABHA identifiers, likely duplicates \
+            and the report tables. Run it again after it is cut short: it goes on where it stopped. A facility that already \
+            has records in PostgreSQL is refused. At the end every count is compared facility by facility. Stop the SQLite \
+            hub first (or copy again after its last upload), then point its terminals at the PostgreSQL hubs. JSON: \
+            {copied_versions, resumed, matches, counts: [{what, source, target}]}. Exit 0 when every count matches; 1 \
+            otherwise, or when a database cannot be used.
+            """)
+    @Option(name: .customLong("from-sqlite"), help: ArgumentHelp("The SQLite hub database to copy.", valueName: "PATH")) var source: String
+    @Option(name: .customLong("postgres"), help: ArgumentHelp("The PostgreSQL hub database, migrated (default: $AROGYA_HUB_POSTGRES).",
+                                                              valueName: "URL")) var postgres: String?
+    @Option(help: "Versions a transaction.") var chunk = 2000
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard (1...50_000).contains(chunk) else { throw ValidationError("--chunk must be from 1 to 50000") }
+    }
+
+    func run() async throws {
+        try await runReportingFailure {
+            guard let url = postgres ?? ProcessInfo.processInfo.environment["AROGYA_HUB_POSTGRES"], !url.isEmpty else {
+                throw HubFailure("--postgres: name the PostgreSQL hub database (or set AROGYA_HUB_POSTGRES)")
+            }
+            guard FileManager.default.fileExists(atPath: source) else { throw HubFailure("--from-sqlite: no file \(source)") }
+            let target = try await HubDatabaseOption.openCheckedPostgres(url, poolSize: 2)
+            let sqlite = try HubDatabase(path: source)
+            let report = try await HubCopy(source: sqlite, sourcePath: source, target: target, chunk: chunk).run { done, total in
+                FileHandle.standardError.write(Data("copied \(done) of \(total) versions\n".utf8))
+            }
+            if json {
+                print(JSONValue.object([
+                    ("copied_versions", .integer(Int64(report.copiedVersions))), ("resumed", .bool(report.resumed)), ("matches", .bool(report.matches)),
+                    ("counts", .array(report.counts.map { .object([("what", .string($0.what)), ("source", .integer(Int64($0.source))),
+                                                                   ("target", .integer(Int64($0.target)))]) })),
+                ]).serialized())
+            } else {
+                for count in report.counts {
+                    print("\(count.matches ? "ok      " : "MISMATCH") \(count.what): \(count.source) in SQLite, \(count.target) in PostgreSQL")
+                }
+                print(report.matches ? "copied: every count matches" : "copied, but counts differ: see MISMATCH above")
+            }
+            if !report.matches { throw ExitCode(1) }
         }
     }
 }

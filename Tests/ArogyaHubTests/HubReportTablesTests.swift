@@ -81,4 +81,29 @@ struct HubReportTablesTests {
         }
         #expect(try tables(storage) == written)
     }
+
+    @Test("Given the same records pushed to a SQLite hub and a PostgreSQL hub, when the report tables are read, then both hold the same rows",
+          .enabled(if: HubStoreKind.tested.contains(.postgres)))
+    func sameRowsOnBothStores() async throws {
+        var rows: [[String]] = []
+        for kind in HubStoreKind.allCases {
+            rows.append(try await withHubStore(kind) { storage in
+                try await storage.addFacility(id: "IN0001", name: "AAM Rampur")
+                let device = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: nil).token))
+                let referral = JSONValue.object([("patient_id", .string(patientID)), ("screening_id", .string(screeningID)), ("place", .string("mo_phc")),
+                                                 ("urgent", .bool(false)), ("reasons", .array([.string("Mean BP 152/96 ≥ 140/90")])),
+                                                 ("referred_on", .string("2026-11-23")), ("conditions", .string("hypertension"))] + HubAPITests.stamps)
+                let answer = try await storage.push([record(.patient, patientID, patient(status: nil)),
+                                                     record(.screening, screeningID, visit(kind: "screening", day: "2026-11-23", known: .string(""), systolic: 152)),
+                                                     record(.screening, followUpID, visit(kind: "follow_up", day: "2026-11-24", known: .string("hypertension"), systolic: nil)),
+                                                     record(.referral, referralID, referral),
+                                                     record(.screening, followUpID, visit(kind: "follow_up", day: "2026-11-22", known: .string("hypertension"), systolic: 148), version: 2),
+                                                     record(.patient, patientID, patient(status: "deceased"), version: 2)], from: device)
+                #expect(answer.results.allSatisfy { $0.status == .accepted }, "\(answer.results.map { $0.reason ?? "" })")
+                return try await HubReportRows.of(storage)
+            })
+        }
+        #expect(rows[0].count == 4)
+        #expect(rows[0] == rows[1])
+    }
 }

@@ -168,5 +168,17 @@ enum PostgresHubSchema {
                 PRIMARY KEY (facility_id, id)
             );
             """),
+        Migration(name: "hub-v2-copies", sql: """
+            -- A SQLite hub's data being moved in (`arogya-hub copy --from-sqlite`), so that a copy cut short
+            -- goes on where it stopped: the source is known by its facilities.
+            CREATE TABLE hub_copy (
+                source TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                -- The last of the source's sequence numbers whose version is copied.
+                copied_through BIGINT NOT NULL DEFAULT 0,
+                finished_at TEXT
+            );
+            """),
     ]
 }
