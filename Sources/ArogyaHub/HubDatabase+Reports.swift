@@ -9,6 +9,49 @@ public struct FacilitySection<Content: Sendable>: Sendable {
     public let content: Content
 }
 
+/// The block reports, on either store.
+public protocol HubReporting: Sendable {
+    /// The record rules' vocabulary: the words and protocols the reports are written in.
+    var vocabulary: RecordVocabulary { get }
+    func dailyRegister(day: CivilDate, facility: String?) async throws -> [FacilitySection<[RegisterEntry]>]
+    func indicators(period: IndicatorPeriod, facility: String?, rules: ScreeningProtocol,
+                    today: CivilDate) async throws -> (sections: [FacilitySection<IndicatorReport>], block: IndicatorReport)
+}
+
+extension HubDatabase: HubReporting {}
+
+/// A day's register put together from what a store read: the same entries as a terminal's `review daily`.
+enum HubRegister {
+    struct Stored {
+        let id: String
+        let payload: JSONValue
+    }
+    struct Child {
+        let type: RecordType
+        let id: String
+        let payload: JSONValue
+    }
+
+    /// `screenings`: the day's visits; `patients`: their patients' current payloads by id; `children`: each
+    /// visit's referrals and reviews, in the order they were written.
+    static func entries(screenings: [Stored], patients: [String: JSONValue], children: [String: [Child]]) -> [RegisterEntry] {
+        let summaries = screenings.compactMap { stored -> (ScreeningSummary, String?)? in
+            RecordPayloads.screening(id: stored.id, stored.payload).map { ($0, RecordPayloads.text(stored.payload, "answers_review")) }
+        }.sorted { ($0.0.savedAt, $0.0.id) < ($1.0.savedAt, $1.0.id) }
+        return summaries.compactMap { screening, answered in
+            guard let payload = patients[screening.patientId], let patient = RecordPayloads.patient(id: screening.patientId, payload) else { return nil }
+            let own = children[screening.id] ?? []
+            let referrals = own.filter { $0.type == .referral && ($0.payload["withdrawn_on"] == nil || $0.payload["withdrawn_on"] == .null) }
+            // Urgent places first, as a terminal's register lists them.
+            let urgent = referrals.filter { $0.payload["urgent"] == .bool(true) }
+            let routine = referrals.filter { $0.payload["urgent"] != .bool(true) }
+            let places = (urgent + routine).compactMap { RecordPayloads.text($0.payload, "place") }
+            let reviews = own.filter { $0.type == .review }.compactMap { RecordPayloads.review(id: $0.id, $0.payload) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+            return RegisterEntry(screening: screening, patient: patient, places: places, review: ReviewHistory(reviews: reviews, answeredReview: answered))
+        }
+    }
+}
+
 extension HubDatabase {
     /// The facilities a report covers: the one asked for, or every facility of the hub, by id.
     func reportFacilities(_ only: String?, in db: Database) throws -> [(id: String, name: String)] {
@@ -28,30 +71,27 @@ extension HubDatabase {
                     SELECT r.id, v.payload FROM report_visit d
                     CROSS JOIN record r ON r.facility_id = d.facility_id AND r.type = ? AND r.id = d.id JOIN record_version v ON v.seq = r.seq
                     WHERE d.facility_id = ? AND d.screened_on = ?
-                    """, arguments: [RecordType.screening.rawValue, facility.id, day.iso8601]).compactMap { row -> (ScreeningSummary, String?)? in
-                    let payload = try JSONParser.parse(row["payload"] as String)
-                    return RecordPayloads.screening(id: row["id"], payload).map { ($0, RecordPayloads.text(payload, "answers_review")) }
-                }.sorted { ($0.0.savedAt, $0.0.id) < ($1.0.savedAt, $1.0.id) }
-                var entries: [RegisterEntry] = []
-                for (screening, answered) in screenings {
-                    guard let patientPayload = try current(.patient, id: screening.patientId, facility: facility.id, in: db),
-                          let patient = RecordPayloads.patient(id: screening.patientId, patientPayload) else { continue }
-                    let children = { (type: RecordType) in
-                        try Row.fetchAll(db, sql: """
+                    """, arguments: [RecordType.screening.rawValue, facility.id, day.iso8601]).map { row in
+                    HubRegister.Stored(id: row["id"], payload: try JSONParser.parse(row["payload"] as String))
+                }
+                var patients: [String: JSONValue] = [:]
+                var children: [String: [HubRegister.Child]] = [:]
+                for screening in screenings {
+                    if let patientID = RecordPayloads.text(screening.payload, "patient_id"), patients[patientID] == nil,
+                       let payload = try current(.patient, id: patientID, facility: facility.id, in: db) {
+                        patients[patientID] = payload
+                    }
+                    for type in [RecordType.referral, .review] {
+                        children[screening.id, default: []] += try Row.fetchAll(db, sql: """
                             SELECT r.id, v.payload FROM record r INDEXED BY record_parent JOIN record_version v ON v.seq = r.seq
                             WHERE r.facility_id = ? AND r.type = ? AND r.parent_id = ? ORDER BY r.seq
-                            """, arguments: [facility.id, type.rawValue, screening.id]).map { (id: $0["id"] as String, payload: try JSONParser.parse($0["payload"] as String)) }
+                            """, arguments: [facility.id, type.rawValue, screening.id]).map {
+                            HubRegister.Child(type: type, id: $0["id"], payload: try JSONParser.parse($0["payload"] as String))
+                        }
                     }
-                    let referrals = try children(.referral).filter { $0.payload["withdrawn_on"] == nil || $0.payload["withdrawn_on"] == .null }
-                    // Urgent places first, as a terminal's register lists them.
-                    let urgent = referrals.filter { $0.payload["urgent"] == .bool(true) }
-                    let routine = referrals.filter { $0.payload["urgent"] != .bool(true) }
-                    let places = (urgent + routine).compactMap { RecordPayloads.text($0.payload, "place") }
-                    let reviews = try children(.review).compactMap { RecordPayloads.review(id: $0.id, $0.payload) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
-                    entries.append(RegisterEntry(screening: screening, patient: patient, places: places,
-                                                 review: ReviewHistory(reviews: reviews, answeredReview: answered)))
                 }
-                return FacilitySection(facility: facility.id, name: facility.name, content: entries)
+                return FacilitySection(facility: facility.id, name: facility.name,
+                                       content: HubRegister.entries(screenings: screenings, patients: patients, children: children))
             }
         }
     }

@@ -4,11 +4,9 @@ import ArogyaHub
 import Foundation
 
 extension HubDatabaseOption {
-    /// The block reports read the SQLite store's report tables.
-    func openReports() throws -> HubDatabase {
-        if postgresURL != nil {
-            throw HubFailure("the block reports read a SQLite hub for now; on PostgreSQL, copy the data out or use a terminal's reports")
-        }
+    /// The store the reports read its report tables from.
+    func openReports() async throws -> any HubReporting {
+        if let url = postgresURL { return try await Self.openCheckedPostgres(url, poolSize: poolSize) }
         return try openSQLite()
     }
 }
@@ -42,10 +40,10 @@ struct Report: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             try await runReportingFailure {
-                let hub = try database.openReports()
+                let hub = try await database.openReports()
                 let strings = hub.vocabulary.strings
                 let rules = hub.vocabulary.protocols.protocolFor(state: nil)
-                let sections = try hub.dailyRegister(day: day, facility: facility)
+                let sections = try await hub.dailyRegister(day: day, facility: facility)
                 let rows = sections.map { section in
                     (section, section.content.map { RegisterRow($0, placeNames: $0.places.map { rules.placeName($0, language: strings.language) }) })
                 }
@@ -109,10 +107,10 @@ struct Report: AsyncParsableCommand {
                 period = IndicatorPeriod.month(containing: today)
             }
             try await runReportingFailure {
-                let hub = try database.openReports()
+                let hub = try await database.openReports()
                 let strings = hub.vocabulary.strings
                 let rules = hub.vocabulary.protocols.protocolFor(state: nil)
-                let (sections, block) = try hub.indicators(period: period, facility: facility, rules: rules, today: today)
+                let (sections, block) = try await hub.indicators(period: period, facility: facility, rules: rules, today: today)
                 switch format {
                 case .json:
                     print(JSONValue.object([

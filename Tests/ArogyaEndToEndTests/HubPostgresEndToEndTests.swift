@@ -59,6 +59,54 @@ struct HubPostgresEndToEndTests {
         #expect(versions == "70", "each patient's version once at the hub")
     }
 
+    @Test("Given one terminal's records uploaded to a SQLite hub and, from a copy of the terminal, to a PostgreSQL hub, when the block reports are asked of both, then every register and every month's indicators are the same")
+    func reportsAlikeOnBothStores() throws {
+        let folder = try TemporaryFolder()
+        let database = try PostgresTestDatabase()
+        defer { database.drop() }
+        let postgres = ["--postgres", database.url]
+        #expect(try ChildProcess.run(SyncEndToEndTests.hubBinary, ["migrate"] + postgres).status == 0)
+        _ = try sync.admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
+        _ = try sync.admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"], store: postgres)
+        let (sqliteHub, sqliteAddress) = try sync.restartHub(folder)
+        defer { sqliteHub.signal(SIGTERM); sqliteHub.wait() }
+        let (postgresHub, postgresAddress) = try sync.restartHub(folder, store: postgres)
+        defer { postgresHub.signal(SIGTERM); postgresHub.wait() }
+
+        let original = try sync.terminal(folder, "original", hub: sqliteAddress)
+        #expect(try BuiltProduct.run(["demo", "--db", original, "--patients", "400", "--seed", "11"]).status == 0)
+        // The same records on a second terminal file, which uploads to the PostgreSQL hub.
+        let twin = folder.file("twin.sqlite")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasPrefix("original.sqlite") && !file.hasSuffix(".hub-token") {
+            try FileManager.default.copyItem(atPath: folder.file(file), toPath: folder.file("twin" + file.dropFirst("original".count)))
+        }
+        let added = try sync.admin(folder, ["devices", "add", "--facility", "IN0001", "--label", "twin"], store: postgres)
+        let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token") }?.split(separator: " ").last.map(String.init))
+        #expect(try BuiltProduct.run(["hub", "connect", postgresAddress, "--token", token, "--db", twin]).status == 0)
+        for terminal in [original, twin] {
+            let run = try BuiltProduct.run(["sync", "--db", terminal])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+
+        let today = LocalTime(Timestamp(Date())).date
+        var compared = 0
+        for offset in 0..<10 {
+            let day = today.adding(days: -offset).iso8601
+            let fromSQLite = try sync.admin(folder, ["report", "daily", "--date", day, "--format", "json"])
+            let fromPostgres = try sync.admin(folder, ["report", "daily", "--date", day, "--format", "json"], store: postgres)
+            #expect(fromPostgres == fromSQLite, "the register of \(day)")
+            if fromSQLite.contains("\"patient") { compared += 1 }
+        }
+        #expect(compared > 0, "some of the ten days have visits")
+        for month in [today, today.adding(days: -31)].map({ String($0.iso8601.prefix(7)) }) {
+            for format in ["json", "csv"] {
+                let fromSQLite = try sync.admin(folder, ["report", "indicators", "--month", month, "--format", format])
+                let fromPostgres = try sync.admin(folder, ["report", "indicators", "--month", month, "--format", format], store: postgres)
+                #expect(fromPostgres == fromSQLite, "the indicators of \(month) as \(format)")
+            }
+        }
+    }
+
     private func token(of terminal: String) throws -> String {
         try String(contentsOfFile: terminal + ".hub-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
