@@ -31,3 +31,15 @@ func formatted(_ value: Double, digits: Int = 1) -> String {
     let rounded = (value * scale).rounded() / scale
     return String(rounded)
 }
+
+/// A figure to the unit, with thousands apart: "12,345".
+func whole(_ value: Double) -> String {
+    guard value.isFinite else { return "—" }
+    let digits = String(Int(value.rounded()))
+    var grouped = ""
+    for (index, character) in digits.reversed().enumerated() {
+        if index > 0 && index % 3 == 0 && character != "-" { grouped.append(",") }
+        grouped.append(character)
+    }
+    return String(grouped.reversed())
+}
