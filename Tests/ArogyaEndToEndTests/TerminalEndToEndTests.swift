@@ -96,8 +96,7 @@ struct TerminalEndToEndTests {
         screen = try session.waitFor("[क्षमा श्रीज़")
         // The cursor after what the terminal drew (it moves once the frame is drawn, so it is waited for).
         let end = (x: start.x + DisplayWidth.of("क्षमा श्रीज़"), y: start.y)
-        try waitForCursor(session, x: end.x)
-        #expect(try session.cursor().y == start.y)
+        try waitForCursor(session, x: end.x, y: start.y)
         try session.keys("Left")
         try waitForCursor(session, x: end.x - DisplayWidth.of("ज़"))
         try session.keys("Left")
@@ -127,14 +126,17 @@ struct TerminalEndToEndTests {
     }
 
     /// Waits for the program to move the terminal's cursor to column `x`.
-    func waitForCursor(_ session: TmuxSession, x: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// Waits until the cursor is at column `x` (and row `y`, when given): a frame being drawn moves it on the
+    /// way, and a loaded machine draws slowly.
+    func waitForCursor(_ session: TmuxSession, x: Int, y: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
         var position = try session.cursor()
-        for _ in 0..<50 where position.x != x {
+        for _ in 0..<50 where position.x != x || (y != nil && position.y != y) {
             Thread.sleep(forTimeInterval: 0.1)
             position = try session.cursor()
         }
         let screen = try session.screen()
-        #expect(position.x == x, "cursor at \(position.x), expected \(x)\n\(screen)", sourceLocation: sourceLocation)
+        #expect(position.x == x && (y == nil || position.y == y),
+                "cursor at \(position.x),\(position.y), expected \(x),\(y.map(String.init) ?? "any row")\n\(screen)", sourceLocation: sourceLocation)
     }
 
     @Test("Given a vt100, which has no alternate screen, when the program ends, then the screen is cleared and nothing of it stays")
