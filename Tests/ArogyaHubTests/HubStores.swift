@@ -70,6 +70,19 @@ extension HubStorage {
         }
     }
 
+    /// Every version the store holds.
+    func versionCount() async throws -> Int {
+        switch self {
+        case let sqlite as HubDatabase:
+            return try await sqlite.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM record_version") ?? -1 }
+        case let postgres as PostgresHubStore:
+            return Int(try await postgres.client.query("SELECT count(*) FROM record_version", logger: postgres.logger).collect().first?.decode(Int64.self) ?? -1)
+        default:
+            Issue.record("no versions of \(type(of: self))")
+            return -1
+        }
+    }
+
     /// Marks the database as upgraded by a later version than this one.
     func addUnknownMigration(_ name: String) async throws {
         switch self {
