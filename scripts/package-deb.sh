@@ -5,6 +5,7 @@
 #   /usr/share/man/man1/arogya*.1.gz          made by swift-argument-parser's generate-manual plugin
 #   /lib/systemd/system/arogya-hub.service    the hub as the arogya-hub user, its data in /var/lib/arogya-hub
 #   /etc/default/arogya-hub                   the service's settings (a conffile: an upgrade keeps edits)
+#   /usr/sbin/arogya-hub-admin                arogya-hub as the service runs it, for administrators
 #   /usr/share/doc/arogya/examples/           an nginx site for TLS in front of the hub
 # `scripts/test-deb-install.sh` installs it in a clean Debian 12 root and uses it.
 set -euo pipefail
@@ -18,7 +19,7 @@ arch=$(dpkg --print-architecture)
 name="arogya_${version}_${arch}"
 root="dist/deb/${name}"
 rm -rf "$root"
-install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/arogya" "$root/usr/share/man/man1" "$root/lib/systemd/system" \
+install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/sbin" "$root/usr/share/arogya" "$root/usr/share/man/man1" "$root/lib/systemd/system" \
     "$root/etc/default" "$root/usr/share/doc/arogya/examples"
 
 for product in arogya arogya-hub; do
@@ -27,20 +28,27 @@ done
 chmod 755 "$root/usr/bin/"*
 cp -R assets/. "$root/usr/share/arogya/"
 
-# Man pages from the commands' own help, one page a command and subcommand.
+# Man pages from the commands' own help, one page a command and subcommand, by the tool of
+# swift-argument-parser's generate-manual plugin. The plugin itself rebuilds every product in its own
+# configuration (no static runtime), so its tool is built (asking the plugin for its help does that) and run
+# on the binaries above.
+swift package --scratch-path "$scratch" plugin generate-manual --help >/dev/null
+tool=$(find "$scratch" -type f -name generate-manual-tool -perm -u+x | head -1)
+[ -n "$tool" ] || { echo "package-deb: the generate-manual plugin's tool was not built" >&2; exit 1; }
+pages="$scratch/manual"
+rm -rf "$pages"
+mkdir -p "$pages"
 for product in arogya arogya-hub; do
-    swift package --scratch-path "$scratch" plugin generate-manual --product "$product" --multi-page \
-        --date "$(date -u +%F)" --authors "Arogya" >/dev/null
+    "$tool" "$scratch/release/$product" --multi-page --date "$(date -u +%F)" --output-directory "$pages"
 done
-pages=$(find "$scratch/plugins/GenerateManual/outputs" -name '*.1' | sort)
-[ -n "$pages" ] || { echo "package-deb: generate-manual made no pages" >&2; exit 1; }
-for page in $pages; do
+for page in "$pages"/*.1; do
     gzip -9n -c "$page" > "$root/usr/share/man/man1/$(basename "$page").gz"
 done
 for required in arogya.1.gz arogya-hub.1.gz; do
     [ -f "$root/usr/share/man/man1/$required" ] || { echo "package-deb: no $required" >&2; exit 1; }
 done
 
+install -m 755 scripts/debian/arogya-hub-admin "$root/usr/sbin/arogya-hub-admin"
 install -m 644 scripts/debian/arogya-hub.service "$root/lib/systemd/system/arogya-hub.service"
 install -m 644 scripts/debian/arogya-hub.default "$root/etc/default/arogya-hub"
 install -m 644 scripts/debian/nginx-arogya-hub.conf "$root/usr/share/doc/arogya/examples/nginx-arogya-hub.conf"

@@ -53,8 +53,9 @@ check "arogya-hub finds its protocol files" in_root sh -c 'ls /usr/share/arogya 
 # The hub started as its unit starts it: the user, the settings file, the command line.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_hub() { in_root runuser -u arogya-hub -- sh -c "set -a; . /etc/default/arogya-hub; set +a; $*"; }
-check "a facility added as the service's user" as_hub /usr/bin/arogya-hub facilities add IN0001 --name Rampur
-token=$(as_hub /usr/bin/arogya-hub devices add --facility IN0001 --label t1 | sed -n 's/^token[^:]*: //p')
+check "/etc/default/arogya-hub is root's, readable by the service only" in_root sh -c '[ "$(stat -c "%U %G %a" /etc/default/arogya-hub)" = "root arogya-hub 640" ]'
+check "a facility added with arogya-hub-admin" in_root arogya-hub-admin facilities add IN0001 --name Rampur
+token=$(in_root arogya-hub-admin devices add --facility IN0001 --label t1 | sed -n 's/^token[^:]*: //p')
 check "a device token issued" test -n "$token"
 exec_start=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/arogya-hub.service")
 as_hub "AROGYA_HUB_OPTIONS='--host 127.0.0.1 --port $port'; exec ${exec_start}" >"$work/hub.log" 2>&1 &
@@ -66,7 +67,7 @@ check "a terminal set up" in_root sh -c 'printf "4826\n" | arogya setup --db /ro
 check "the terminal's demo records" in_root arogya demo --db /root/t.sqlite --patients 50 --seed 1
 check "the terminal connected to the hub" in_root arogya hub connect "http://127.0.0.1:$port" --token "$token" --db /root/t.sqlite
 check "the terminal synced" in_root arogya sync --db /root/t.sqlite
-check "the hub holds the terminal's 50 patients" as_hub "/usr/bin/arogya-hub stats --json | tr -d ' \n' | grep -q '\"type\":\"patient\"'"
+check "the hub holds the terminal's 50 patients" in_root sh -c "arogya-hub-admin stats --json | tr -d ' \n' | grep -q '\"type\":\"patient\",\"count\":50'"
 kill "$hub" 2>/dev/null || true
 pkill -f "arogya-hub serve" 2>/dev/null || true
 wait "$hub" 2>/dev/null || true
@@ -74,7 +75,7 @@ check "the hub's database is in /var/lib/arogya-hub, mode 600" in_root sh -c '[ 
 
 check "man arogya opens" in_root sh -c 'man -P cat arogya 2>/dev/null | grep -q "arogya"'
 check "man arogya-hub opens" in_root sh -c 'man -P cat arogya-hub 2>/dev/null | grep -qi "sync server"'
-check "man arogya-hub-serve opens" in_root sh -c 'man -P cat arogya-hub-serve 2>/dev/null | grep -q -- "--postgres"'
+check "man arogya-hub.serve opens" in_root sh -c 'man -P cat arogya-hub.serve 2>/dev/null | grep -q -- "--postgres"'
 check "the package removes cleanly and keeps the data" in_root sh -c 'apt-get remove -y -qq arogya >/dev/null 2>&1 && [ -f /var/lib/arogya-hub/hub.sqlite ]'
 
 echo "$passed passed, $failed failed"
