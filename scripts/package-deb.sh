@@ -12,7 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-static
 for product in arogya arogya-hub; do
+    # Linked anew each time: a build of the same product without the static runtime would otherwise be
+    # taken as up to date.
+    rm -f "$scratch/release/$product"
     swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product "$product"
+    if ldd "$scratch/release/$product" | grep -q libswift; then
+        echo "package-deb: $product links the Swift runtime dynamically" >&2
+        exit 1
+    fi
 done
 version=$("$scratch/release/arogya" --version)
 arch=$(dpkg --print-architecture)
