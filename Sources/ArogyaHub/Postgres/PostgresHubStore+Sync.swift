@@ -44,21 +44,24 @@ extension PostgresHubStore {
             .collect().map { try $0.decode(Int64.self) }.sorted()
         guard seqs.count == count else { throw HubError.invalid("PostgreSQL handed out \(seqs.count) sequence numbers for \(count) versions") }
         let received = JSONValue.string(now.iso8601)
-        let deviceID = JSONValue.string(device.id)
-        var versionRows: [JSONValue] = []
         var conflictRows: [JSONValue] = []
         // The version of each record that is current at the end of the batch (a batch may hold two of one).
         var lastOfRecord: [RecordKey: Int] = [:]
-        versionRows.reserveCapacity(count)
+        // Column by column, bound as arrays (no column of a version is ever null): no JSON to write here and
+        // none for PostgreSQL to read, which payloads would cost both twice over.
+        var facilities: [String] = [], types: [String] = [], ids: [String] = [], hubVersions: [Int64] = []
+        var deviceVersions: [Int64] = [], baseVersions: [Int64] = [], updated: [String] = [], payloads: [String] = [], hashes: [String] = []
         for (index, version) in plan.versions.enumerated() {
             let key = version.key
-            versionRows.append(.object([
-                ("seq", .integer(seqs[index])), ("facility_id", .string(key.facility)), ("type", .string(key.type)), ("id", .string(key.id)),
-                ("hub_version", .integer(version.hubVersion)), ("device_id", deviceID), ("device_version", .integer(version.record.version)),
-                ("base_version", .integer(version.record.baseVersion)), ("updated_at", .string(version.record.updatedAt.iso8601)),
-                ("received_at", received), ("payload", .string(version.payloadText)), ("payload_hash", .string(version.payloadHash)),
-                ("patient_id", version.patientID.map(JSONValue.string) ?? .null), ("parent_id", version.parentID.map(JSONValue.string) ?? .null),
-            ]))
+            facilities.append(key.facility)
+            types.append(key.type)
+            ids.append(key.id)
+            hubVersions.append(version.hubVersion)
+            deviceVersions.append(version.record.version)
+            baseVersions.append(version.record.baseVersion)
+            updated.append(version.record.updatedAt.iso8601)
+            payloads.append(version.payloadText)
+            hashes.append(version.payloadHash)
             if let overtook = version.overtook {
                 let kept: Int64
                 switch overtook {
@@ -70,20 +73,23 @@ extension PostgresHubStore {
             }
             lastOfRecord[key] = index
         }
-        let rows = JSONValue.array(versionRows).serialized(pretty: false)
         try await connection.query("""
             INSERT INTO record_version (seq, facility_id, type, id, hub_version, device_id, device_version, base_version, updated_at,
                                         received_at, payload, payload_hash)
-            SELECT seq, facility_id, type, id, hub_version, device_id, device_version, base_version, updated_at, received_at, payload, payload_hash
-            FROM json_to_recordset(\(rows)::json) AS x(seq bigint, facility_id text, type text, id text, hub_version bigint, device_id text,
-                 device_version bigint, base_version bigint, updated_at text, received_at text, payload text, payload_hash text)
+            SELECT seq, facility_id, type, id, hub_version, \(device.id), device_version, base_version, updated_at, \(now.iso8601), payload, payload_hash
+            FROM unnest(\(seqs)::bigint[], \(facilities)::text[], \(types)::text[], \(ids)::text[], \(hubVersions)::bigint[],
+                        \(deviceVersions)::bigint[], \(baseVersions)::bigint[], \(updated)::text[], \(payloads)::text[], \(hashes)::text[])
+                 AS x(seq, facility_id, type, id, hub_version, device_version, base_version, updated_at, payload, payload_hash)
             """, logger: logger)
-        let currentRows = JSONValue.array(lastOfRecord.values.sorted().map { versionRows[$0] }).serialized(pretty: false)
+        // Each record's current pointer; a record's patient and parent ids are never empty, so "" stands for none.
+        let current = lastOfRecord.values.sorted()
         try await connection.query("""
             INSERT INTO record (facility_id, type, id, seq, hub_version, device_id, device_version, patient_id, parent_id)
-            SELECT facility_id, type, id, seq, hub_version, device_id, device_version, patient_id, parent_id
-            FROM json_to_recordset(\(currentRows)::json) AS x(seq bigint, facility_id text, type text, id text, hub_version bigint,
-                 device_id text, device_version bigint, patient_id text, parent_id text)
+            SELECT facility_id, type, id, seq, hub_version, \(device.id), device_version, nullif(patient_id, ''), nullif(parent_id, '')
+            FROM unnest(\(current.map { facilities[$0] })::text[], \(current.map { types[$0] })::text[], \(current.map { ids[$0] })::text[],
+                        \(current.map { seqs[$0] })::bigint[], \(current.map { hubVersions[$0] })::bigint[], \(current.map { deviceVersions[$0] })::bigint[],
+                        \(current.map { plan.versions[$0].patientID ?? "" })::text[], \(current.map { plan.versions[$0].parentID ?? "" })::text[])
+                 AS x(facility_id, type, id, seq, hub_version, device_version, patient_id, parent_id)
             ON CONFLICT (facility_id, type, id) DO UPDATE SET
                 seq = excluded.seq, hub_version = excluded.hub_version, device_id = excluded.device_id,
                 device_version = excluded.device_version, patient_id = excluded.patient_id, parent_id = excluded.parent_id
