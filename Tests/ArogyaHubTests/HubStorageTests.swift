@@ -69,27 +69,36 @@ struct HubStorageTests {
         let c = try #require(try await storage.device(forToken: try await storage.addDevice(facility: "IN0001", label: "C").token))
         let first = Self.ids("a", 20)
         let second = Self.ids("b", 20)
+        let (between, seen) = try await pullAcrossHeldPush(storage, first: (first, a), second: (second, b), puller: c, page: 7)
+        #expect(between == [], "nothing committed yet")
+        #expect(Set(seen) == Set(first + second) && seen.count == first.count + second.count)
+    }
+
+    /// Holds the first push inside its transaction (`pushWillCommit`), sends the second, pulls between them
+    /// and then, once both are in, page by page from where that pull left off. Returns what the pull between
+    /// them got, and every id the puller got in all.
+    func pullAcrossHeldPush(_ storage: any HubStorage, first: ([String], HubDevice), second: ([String], HubDevice), puller: HubDevice,
+                            page: Int) async throws -> (between: [String], all: [String]) {
         let gate = Gate()
         storage.hooks.pushWillCommit.set { await gate.pause() }
-        let pushA = Task { try await storage.push(first.map(Self.item), from: a) }
+        defer { storage.hooks.pushWillCommit.set(nil) }
+        let pushA = Task { try await storage.push(first.0.map(Self.item), from: first.1) }
         await gate.arrived()
-        let pushB = Task { try await storage.push(second.map(Self.item), from: b) }
+        let pushB = Task { try await storage.push(second.0.map(Self.item), from: second.1) }
         try await Task.sleep(for: .milliseconds(300))
-        let between = try await storage.pull(for: c, after: 0, limit: 1000)
-        #expect(between.records.map(\.id) == [], "nothing committed yet")
+        let between = try await storage.pull(for: puller, after: 0, limit: 1000)
         gate.release()
-        _ = try await pushA.value
-        _ = try await pushB.value
-        storage.hooks.pushWillCommit.set(nil)
+        #expect(try await pushA.value.results.allSatisfy { $0.status == .accepted })
+        #expect(try await pushB.value.results.allSatisfy { $0.status == .accepted })
         var seen = between.records.map(\.id)
         var after = between.next
         while true {
-            let page = try await storage.pull(for: c, after: after, limit: 7)
-            seen += page.records.map(\.id)
-            after = page.next
-            if !page.more { break }
+            let next = try await storage.pull(for: puller, after: after, limit: page)
+            seen += next.records.map(\.id)
+            after = next.next
+            if !next.more { break }
         }
-        #expect(Set(seen) == Set(first + second) && seen.count == first.count + second.count)
+        return (between.records.map(\.id), seen)
     }
 
     @Test("Given pushes from two facilities in flight, the first held before its commit, when a supervisor's device covering both pulls between them and again after, then its cursor never passes the held one and every record reaches it",
@@ -104,26 +113,8 @@ struct HubStorageTests {
                 facilities: ["IN0001", "IN0002"], role: .supervisor, label: "block").token))
             let first = Self.ids("e", 15)
             let second = Self.ids("f", 15)
-            let gate = Gate()
-            storage.hooks.pushWillCommit.set { await gate.pause() }
-            let pushA = Task { try await storage.push(first.map(Self.item), from: a) }
-            await gate.arrived()
-            let pushB = Task { try await storage.push(second.map(Self.item), from: b) }
-            try await Task.sleep(for: .milliseconds(300))
-            let between = try await storage.pull(for: supervisor, after: 0, limit: 1000)
-            #expect(between.records.map(\.id) == [], "nothing committed yet")
-            gate.release()
-            #expect(try await pushA.value.results.allSatisfy { $0.status == .accepted })
-            #expect(try await pushB.value.results.allSatisfy { $0.status == .accepted })
-            storage.hooks.pushWillCommit.set(nil)
-            var seen = between.records.map(\.id)
-            var after = between.next
-            while true {
-                let page = try await storage.pull(for: supervisor, after: after, limit: 4)
-                seen += page.records.map(\.id)
-                after = page.next
-                if !page.more { break }
-            }
+            let (between, seen) = try await pullAcrossHeldPush(storage, first: (first, a), second: (second, b), puller: supervisor, page: 4)
+            #expect(between == [], "nothing committed yet")
             #expect(Set(seen) == Set(first + second) && seen.count == first.count + second.count)
         }
     }

@@ -137,23 +137,17 @@ public final class PostgresHubStore: HubStorage, Sendable {
     /// Runs `body` in a transaction on one connection of the pool: committed when it returns, rolled back
     /// when it throws (its own error is the one thrown).
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let value = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
-        }
+        try await inTransaction(begin: "BEGIN", body)
     }
 
     /// A read of several statements that see one snapshot.
     func snapshot<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await inTransaction(begin: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    private func inTransaction<T: Sendable>(begin: PostgresQuery, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await connection.query("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            try await connection.query(begin, logger: logger)
             do {
                 let value = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)
