@@ -16,6 +16,8 @@ import PostgresNIO
 ///   it had, never nothing of what it lacked.
 /// - A facility that already has records in PostgreSQL is refused: two histories are never mixed.
 /// - At the end every count is compared, facility by facility.
+///
+/// The SQLite side is read with GRDB's blocking reads: a copy is a command of its own, not the server.
 public struct HubCopy: Sendable {
     public struct Count: Sendable, Equatable {
         public let what: String
@@ -60,11 +62,11 @@ public struct HubCopy: Sendable {
         var copied = 0
         try progress(try await alreadyCopied(through), total)
         while true {
-            let rows = try await source.writer.read { db in
+            let rows = try source.writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM record_version WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [through, chunk])
             }
             guard let last = rows.last?["seq"] as Int64? else { break }
-            let currents = try await source.writer.read { db in
+            let currents = try source.writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM record WHERE seq > ? AND seq <= ?", arguments: [through, last])
             }
             try await copyChunk(rows, currents: currents, key: key, through: last)
@@ -83,7 +85,7 @@ public struct HubCopy: Sendable {
     /// Starts the copy (facilities and devices, and its row in `hub_copy`), or finds where an earlier run
     /// stopped.
     private func begin(key: String, facilities: [String]) async throws -> (resumed: Bool, through: Int64) {
-        let (facilityRows, deviceRows, coverRows) = try await source.writer.read { db in
+        let (facilityRows, deviceRows, coverRows) = try source.writer.read { db in
             (try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM facility ORDER BY id"),
              try Row.fetchAll(db, sql: "SELECT * FROM device ORDER BY created_at"),
              try Row.fetchAll(db, sql: "SELECT device_id, facility_id FROM device_facility"))
@@ -191,7 +193,7 @@ public struct HubCopy: Sendable {
     /// Conflicts, identifiers, likely duplicates and report rows, once every version is in: one transaction,
     /// done once (a run after a finished copy only compares).
     private func finish(key: String, facilities: [String]) async throws {
-        let tables = try await source.writer.read { db -> [String: [Row]] in
+        let tables = try source.writer.read { db -> [String: [Row]] in
             var tables = [
                 "conflict": try Row.fetchAll(db, sql: """
                     SELECT c.facility_id, c.type, c.record_id, c.found_at, kept.hub_version AS kept_version, cur.hub_version AS current_version
@@ -272,7 +274,7 @@ public struct HubCopy: Sendable {
             }
         }
         // The source's devices, each found in PostgreSQL with the same token (others may have been added there).
-        let devices = try await source.writer.read { db in try Row.fetchAll(db, sql: "SELECT id, token_hash FROM device") }
+        let devices = try source.writer.read { db in try Row.fetchAll(db, sql: "SELECT id, token_hash FROM device") }
         let ids = devices.map { $0["id"] as String }
         let found = try await target.client.query("SELECT id, token_hash FROM device WHERE id = ANY(\(ids))", logger: target.logger).collect()
             .map { try $0.decode((String, String).self) }

@@ -22,7 +22,7 @@ public enum PostgresServerAdmin {
         let client = PostgresClient(configuration: admin.clientConfiguration(poolSize: 1))
         let runner = Task { await client.run() }
         defer { runner.cancel() }
-        try await client.withConnection { connection in
+        _ = try await client.withConnection { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "arogya-hub.postgres-admin"))
         }
     }
