@@ -29,24 +29,22 @@ public enum HubRoutes {
                                  ("label", device.label.map(JSONValue.string) ?? .null), ("role", .string(device.role.rawValue)),
                                  ("facilities", .array(device.facilities.map(JSONValue.string)))]))
         }
+        // A batch parsed into values takes several times its bytes: only a few are parsed and applied at
+        // once, and the rest wait as the bytes they came in (with hundreds of terminals pushing, a hub's memory
+        // would otherwise follow every batch waiting for the store).
+        let pushes = PushLimiter(slots: max(2, 2 * ProcessInfo.processInfo.activeProcessorCount))
         devices.post("/v1/sync/push") { request, context in
             try requireJSON(request)
             let body = try await request.body.collect(upTo: maximumBody)
-            let document: JSONValue
+            await pushes.enter()
             do {
-                document = try JSONParser.parse(Array(body.readableBytesView))
+                let response = try await push(body, from: context.device, to: storage)
+                await pushes.leave()
+                return response
             } catch {
-                throw HTTPError(.badRequest, message: "the body is not valid JSON: \(error)")
+                await pushes.leave()
+                throw error
             }
-            let items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)]
-            do {
-                items = try SyncWire.pushRecords(document)
-            } catch {
-                throw HTTPError(.badRequest, message: "\(error)")
-            }
-            let outcome = try await storage.push(items, from: context.device)
-            FaultPoint.hubPushCommitted.reached()
-            return json(outcome.json)
         }
         devices.get("/v1/sync/pull") { request, context in
             let parameters = request.uri.queryParameters
@@ -83,6 +81,25 @@ public enum HubRoutes {
         return router
     }
 
+    /// One batch, read and applied.
+    static func push(_ body: ByteBuffer, from device: HubDevice, to storage: any HubStorage) async throws -> Response {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(Array(body.readableBytesView))
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not valid JSON: \(error)")
+        }
+        let items: [(raw: JSONValue, record: Result<SyncWire.Record, JSONInputError>)]
+        do {
+            items = try SyncWire.pushRecords(document)
+        } catch {
+            throw HTTPError(.badRequest, message: "\(error)")
+        }
+        let outcome = try await storage.push(items, from: device)
+        FaultPoint.hubPushCommitted.reached()
+        return json(outcome.json)
+    }
+
     /// "Bearer TOKEN", "bearer TOKEN", "BEARER  TOKEN": the token; nil for any other scheme or none.
     static func bearerToken(_ header: String?) -> String? {
         guard let header else { return nil }
@@ -112,4 +129,24 @@ public enum HubRoutes {
     }
 
     static func fhir(_ value: JSONValue) -> Response { json(value, contentType: "application/fhir+json") }
+}
+
+/// At most `slots` holders at once; the others wait their turn, first come first served.
+actor PushLimiter {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
 }
