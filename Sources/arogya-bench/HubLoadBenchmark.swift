@@ -218,19 +218,12 @@ struct HubLoadRun {
         switch store {
         case .sqlite:
             let path = root + "/\(databaseName).sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            storage = try HubDatabase(path: path)
+            storage = try BenchStores.freshSQLite(path)
             options = ["--db", path]
         case .postgres:
-            let server = try PostgresLocation(url: admin ?? "")
-            try await PostgresServerAdmin.dropDatabase(databaseName, on: server)
-            let location = try await PostgresServerAdmin.createDatabase(databaseName, on: server)
-            let postgres = try PostgresHubStore(location: location, poolSize: 4)
-            try await postgres.migrate()
+            let (postgres, url, server) = try await BenchStores.freshPostgres(databaseName, admin: admin, poolSize: 4)
             storage = postgres
-            var components = URLComponents(string: admin ?? "")
-            components?.path = "/" + databaseName
-            options = ["--postgres", components?.string ?? "", "--pool-size", String(poolSize)]
+            options = ["--postgres", url, "--pool-size", String(poolSize)]
             cleanup = {
                 postgres.close()
                 let done = DispatchSemaphore(value: 0)

@@ -24,21 +24,14 @@ enum HubLoadFloor {
         case .sqlite:
             // The hub's own schema, made by the hub's code; then only sqlite3 writes.
             let path = root + "/\(name).sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            _ = try HubDatabase(path: path)
-            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            _ = try BenchStores.freshSQLite(path)
+            defer { BenchStores.removeSQLite(path) }
             let seconds = try timed("/usr/bin/sqlite3", [path, ".read \(script)"])
             return Result(rows: rows, seconds: seconds)
         case .postgres:
-            let server = try PostgresLocation(url: admin ?? "")
-            try await PostgresServerAdmin.dropDatabase(name, on: server)
-            let location = try await PostgresServerAdmin.createDatabase(name, on: server)
-            let store = try PostgresHubStore(location: location, poolSize: 1)
-            try await store.migrate()
+            let (store, url, server) = try await BenchStores.freshPostgres(name, admin: admin, poolSize: 1)
             store.close()
-            var components = URLComponents(string: admin ?? "")
-            components?.path = "/" + name
-            let seconds = try timed("/usr/bin/psql", ["-q", "-v", "ON_ERROR_STOP=1", "-f", script, components?.string ?? ""])
+            let seconds = try timed("/usr/bin/psql", ["-q", "-v", "ON_ERROR_STOP=1", "-f", script, url])
             try await PostgresServerAdmin.dropDatabase(name, on: server)
             return Result(rows: rows, seconds: seconds)
         }

@@ -37,9 +37,6 @@ struct SimulatedTerminal: Sendable {
     /// Which records are edited: every tenth.
     static func isEdited(_ number: Int) -> Bool { number % 10 == 3 }
 
-    /// The versions it pushes: every record once, the edited ones twice.
-    var versions: Int { records + (0..<records).filter(Self.isEdited).count }
-
     static func payload(terminal: Int, number: Int, edited: Bool, at time: String) -> JSONValue {
         // A name of letters only, as the record rules want, different for each record.
         let letters = Array("abcdefghijklmnopqrstuvwxyz")

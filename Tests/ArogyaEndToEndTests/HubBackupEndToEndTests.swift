@@ -53,9 +53,7 @@ struct HubBackupEndToEndTests {
         let folder = try TemporaryFolder()
         let original = try PostgresTestDatabase()
         defer { original.drop() }
-        let store = ["--postgres", original.url]
-        #expect(try ChildProcess.run(SyncEndToEndTests.hubBinary, ["migrate"] + store).status == 0)
-        _ = try sync.admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"], store: store)
+        let store = try original.migratedWithFacility(sync, folder)
         let (hub, address) = try sync.restartHub(folder, store: store)
         let first = try sync.terminal(folder, "first", hub: address, store: store)
         #expect(try BuiltProduct.run(["demo", "--db", first, "--patients", "50", "--seed", "5"]).status == 0)

@@ -64,10 +64,8 @@ struct HubPostgresEndToEndTests {
         let folder = try TemporaryFolder()
         let database = try PostgresTestDatabase()
         defer { database.drop() }
-        let postgres = ["--postgres", database.url]
-        #expect(try ChildProcess.run(SyncEndToEndTests.hubBinary, ["migrate"] + postgres).status == 0)
+        let postgres = try database.migratedWithFacility(sync, folder)
         _ = try sync.admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"])
-        _ = try sync.admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"], store: postgres)
         let (sqliteHub, sqliteAddress) = try sync.restartHub(folder)
         defer { sqliteHub.signal(SIGTERM); sqliteHub.wait() }
         let (postgresHub, postgresAddress) = try sync.restartHub(folder, store: postgres)
@@ -131,6 +129,16 @@ struct PostgresTestDatabase {
         url = try #require(components.string)
         let made = try ChildProcess.run("/usr/bin/psql", [admin, "-q", "-c", "CREATE DATABASE \(name)"])
         #expect(made.status == 0, "\(made.stderr)")
+    }
+
+    /// Migrated by `arogya-hub migrate`, with the facility IN0001 the terminals of `sync` belong to; its
+    /// `arogya-hub` options.
+    func migratedWithFacility(_ sync: SyncEndToEndTests, _ folder: TemporaryFolder) throws -> [String] {
+        let store = ["--postgres", url]
+        let migrated = try ChildProcess.run(SyncEndToEndTests.hubBinary, ["migrate"] + store)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        _ = try sync.admin(folder, ["facilities", "add", "IN0001", "--name", "AAM Rampur"], store: store)
+        return store
     }
 
     func scalar(_ sql: String) throws -> String {
