@@ -17,7 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -54,6 +54,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Curve25519 in short-Weierstrass form over OpenSSL's libcrypto (BoringSSL takes no custom curve of
+        // cofactor 8): the only C surface of Fidelius. See DECISIONS.md (Fidelius on OpenSSL).
+        .target(
+            name: "CFideliusCurve",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
+        // ABDM's Fidelius encryption of health records for an HIU: keys, nonces, ECDH, HKDF, AES-GCM.
+        .target(
+            name: "ArogyaFidelius",
+            dependencies: ["CFideliusCurve", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // A local stand-in for ABDM's gateway and ABHA APIs, for tests and for trying the flows: never a default.
@@ -162,7 +174,7 @@ let package = Package(
         .testTarget(name: "ArogyaCoreTests", dependencies: ["ArogyaCore", "ArogyaTesting"]),
         .testTarget(
             name: "ArogyaABDMTests",
-            dependencies: ["ArogyaABDM", "ArogyaABDMSimulator", "ArogyaTesting",
+            dependencies: ["ArogyaABDM", "ArogyaABDMSimulator", "ArogyaFidelius", "ArogyaTesting",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),

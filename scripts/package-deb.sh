@@ -79,7 +79,7 @@ Version: ${version}
 Architecture: ${arch}
 Maintainer: Arogya <arogya@localhost>
 Installed-Size: ${size}
-Depends: libc6, libsqlite3-0, libncursesw6, libtinfo6, libstdc++6, libgcc-s1, zlib1g, passwd, ca-certificates
+Depends: libc6, libsqlite3-0, libncursesw6, libtinfo6, libstdc++6, libgcc-s1, zlib1g, libssl3, passwd, ca-certificates
 Recommends: man-db
 Suggests: nginx, postgresql
 Section: misc

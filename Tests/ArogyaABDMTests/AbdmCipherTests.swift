@@ -49,4 +49,12 @@ struct AbdmCipherTests {
         #expect(throws: AbdmPublicKey.Unreadable.self) { try AbdmPublicKey(base64DER: "not base64 at all!") }
         #expect(throws: AbdmPublicKey.Unreadable.self) { try AbdmPublicKey(base64DER: Data("hello".utf8).base64EncodedString()) }
     }
+
+    @Test("Given many keys that are not RSA keys, when each is refused, then the process lives on (swift-crypto before 4 freed such a key twice)")
+    func refusingKeysManyTimes() {
+        for length in 1...300 {
+            let garbage = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37) }).base64EncodedString()
+            #expect(throws: AbdmPublicKey.Unreadable.self) { try AbdmPublicKey(base64DER: garbage) }
+        }
+    }
 }
