@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "arogya-hub",
             dependencies: [
-                "ArogyaCore", "ArogyaHub", "ArogyaABDMSimulator",
+                "ArogyaCore", "ArogyaHub", "ArogyaABDMSimulator", "ArogyaFidelius",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
