@@ -33,6 +33,12 @@ public struct SimulatorSettings: Sendable {
     public var people = SimulatedResident.builtIn
     /// RSA key size: ABDM's is 4096 bits.
     public var keyBits = 4096
+    /// The HIP's bridge, where the gateway sends its answers (ABDM keeps one per client): `http://HOST:PORT`.
+    public var bridgeURL: String?
+    /// How long the gateway takes to answer at the bridge.
+    public var callbackDelaySeconds = 0.05
+    /// Answers at the bridge lost on purpose.
+    public var callbackFault: SimulatorCallbackFault?
 
     public init() {}
 }
@@ -72,6 +78,18 @@ public actor AbdmSimulator {
         var addresses: [String]
     }
 
+    /// The key the gateway signs its requests to bridges with (RS256).
+    nonisolated let signingKey: _RSA.Signing.PrivateKey
+    var callbackFault: SimulatorCallbackFault?
+    var bridgeURL: String?
+    var linkTokens: [String: (address: String, hip: String, expires: Timestamp)] = [:]
+    var linkedContexts: [String: [SimulatedLink]] = [:]
+    var extraAddresses: Set<String> = []
+    var answersDue = 0
+    var callbacks: [(path: String, status: Int?)] = []
+    /// Context notifications received (the optional step after linking).
+    public internal(set) var contextNotifications = 0
+
     var accessTokens: [String: Timestamp] = [:]
     var transactions: [String: Transaction] = [:]
     var accounts: [String: Account] = [:]
@@ -86,6 +104,9 @@ public actor AbdmSimulator {
         self.announce = announce
         self.fault = settings.fault
         privateKey = try Self.processKey(bits: settings.keyBits)
+        signingKey = try _RSA.Signing.PrivateKey(derRepresentation: Self.processKey(bits: 2048).derRepresentation)
+        callbackFault = settings.callbackFault
+        bridgeURL = settings.bridgeURL
         publicKeyBase64 = privateKey.publicKey.derRepresentation.base64EncodedString()
         for resident in settings.people {
             guard let address = resident.existingAbhaAddress else { continue }

@@ -19,6 +19,16 @@ extension AbdmSimulator {
                          ("encryptionAlgorithm", .string("RSA/ECB/OAEPWithSHA-1AndMGF1Padding"))])
             }
         }
+        router.get(RouterPath(Self.gatewayPrefix + "/gateway/v3/certs")) { _, _ in
+            Self.response(.ok, self.gatewayKeys)
+        }
+        for path in ["/v3/token/generate-token", "/hip/v3/link/carecontext", "/hip/v3/link/context/notify"] {
+            router.post(RouterPath(Self.gatewayPrefix + path)) { request, _ in
+                await self.answer(request, path: path, gateway: true, accepted: true) { body, headers throws(Refusal) in
+                    try await self.hipRequest(path: path, body: body, headers: headers) ?? .null
+                }
+            }
+        }
         for operation in AbhaOperation.allCases {
             let path = RouterPath(Self.abhaPrefix + operation.abdmPath)
             let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -36,7 +46,7 @@ extension AbdmSimulator {
 
     /// Checks the headers every ABDM call needs (and the gateway token, for ABHA calls), reads the body,
     /// and turns a refusal into ABDM's error shape.
-    nonisolated func answer(_ request: Request, path: String, gateway: Bool = false,
+    nonisolated func answer(_ request: Request, path: String, gateway: Bool = false, accepted: Bool = false,
                             _ body: @Sendable (JSONValue, HTTPFields) async throws(Refusal) -> JSONValue) async -> Response {
         do {
             try await checkCommonHeaders(request.headers, path: path)
@@ -49,7 +59,9 @@ extension AbdmSimulator {
                 }
                 document = parsed
             }
-            return Self.response(.ok, try await body(document, request.headers))
+            let answer = try await body(document, request.headers)
+            // The gateway's asynchronous calls answer 202 with no body; the result goes to the bridge.
+            return accepted ? Response(status: .accepted) : Self.response(.ok, answer)
         } catch let refusal as Refusal {
             return Self.response(refusal.status, refusal.body)
         } catch {

@@ -156,6 +156,9 @@ public final class HubDatabase: HubStorage, @unchecked Sendable {
             try HubReportTables.create(db)
             try HubReportTables.backfill(db)
         }
+        migrator.registerMigration("hub-v4-hip") { db in
+            try createHipTables(db)
+        }
         return migrator
     }
 }

@@ -12,13 +12,17 @@ public enum HubRoutes {
     static let maximumBody = 16 * 1024 * 1024
 
     /// `abdm`: the gateway for the ABHA routes, from `--abdm-config`; without it they answer 503.
-    public static func router(storage: any HubStorage, clock: WallClock = .system, abdm: AbdmGateway? = nil) -> Router<HubRequestContext> {
+    /// `hip`: the bridge ABDM's gateway calls (`HipBridgeRoutes`); without it those routes answer 503.
+    public static func router(storage: any HubStorage, clock: WallClock = .system, abdm: AbdmGateway? = nil,
+                              hip: HipBridge? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         // Middleware first: it applies only to routes added after it.
         router.add(middleware: LogRequestsMiddleware(.info))
         router.get("/health") { _, _ in
             json(.object([("status", .string("ok")), ("server_time", .string(clock.now().iso8601))]))
         }
+        // ABDM's gateway, authenticated by its own signed token, not a device's.
+        HipBridgeRoutes.add(to: router, bridge: hip)
         // Every other route is a device's: added to this group, a route cannot be reached without a valid
         // token, and its context carries the device.
         let devices = router.group().add(middleware: DeviceAuthentication(storage: storage)).group(context: DeviceRequestContext.self)

@@ -5,7 +5,7 @@ import Synchronization
 /// What the hub needs of its storage: SQLite (`HubDatabase`, embedded, for a PHC) and PostgreSQL
 /// (`PostgresHubStore`, for a block or district, behind several hub processes). Every call is asynchronous:
 /// none blocks the server's threads. Both are held to one suite of tests.
-public protocol HubStorage: Sendable {
+public protocol HubStorage: HipStorage {
     func addFacility(id: String, name: String) async throws
     /// Adds a device and returns it with its token, which is not kept and cannot be shown again: a terminal
     /// of one facility, or a supervisor's device covering one or more.

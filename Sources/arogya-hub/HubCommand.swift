@@ -185,7 +185,20 @@ struct Serve: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let router = HubRoutes.router(storage: storage, abdm: gateway)
+        // With ABDM set up the hub is its facilities' HIP: the bridge answers the gateway, and the linker links
+        // uploaded screenings to patients' ABHAs, in the background, for as long as the hub serves.
+        var bridge: HipBridge?
+        var linking: Task<Void, Never>?
+        if let gateway {
+            var hipLogger = logger
+            hipLogger[metadataKey: "part"] = "hip"
+            let linker = HipLinker(storage: storage, gateway: gateway, logger: hipLogger)
+            let verifier = GatewayTokenVerifier(certsURL: gateway.configuration.gatewayCertsURL, transport: AbdmHTTPTransport())
+            bridge = HipBridge(linker: linker, verifier: verifier, storage: storage, logger: hipLogger)
+            linking = Task { await linker.run() }
+        }
+        defer { linking?.cancel() }
+        let router = HubRoutes.router(storage: storage, abdm: gateway, hip: bridge)
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "arogya-hub")
         let server: HTTPServerBuilder
         let http = HubServer.http1(timeouts: HubTimeouts(headers: .seconds(Int64(headerTimeout)), body: .seconds(Int64(bodyTimeout)),

@@ -35,7 +35,7 @@ public actor AbdmGateway {
         }
     }
 
-    public let configuration: AbdmConfiguration
+    public nonisolated let configuration: AbdmConfiguration
     let transport: any AbdmTransport
     let clock: WallClock
     let logger: Logger
@@ -145,23 +145,34 @@ public actor AbdmGateway {
         return (status, parsed)
     }
 
+    /// A call to the HIE-CM gateway as the facility's HIP (`X-HIP-ID`), under `requestID`, which ABDM's
+    /// answer to the bridge will carry as `response.requestId`. ABDM's status and body, whatever they are.
+    public func hipCall(_ path: String, body: JSONValue, hipID: String, requestID: String,
+                        linkToken: String? = nil) async throws(Failure) -> (status: Int, body: JSONValue) {
+        var headers = [("X-HIP-ID", hipID)]
+        if let linkToken { headers.append(("X-LINK-TOKEN", linkToken)) }
+        let (status, answer) = try await authorised(.post, configuration.gatewayURL + path, label: path, headers: headers, body: body,
+                                                    requestID: requestID)
+        return (status, (try? JSONParser.parse(answer)) ?? .object([]))
+    }
+
     /// A call with the gateway token; on a 401 the token is renewed and the call made once more.
     private func authorised(_ method: AbhaOperation.Method, _ url: String, label: String, device: String = "",
-                            headers: [(String, String)] = [], body: JSONValue? = nil) async throws(Failure) -> (Int, [UInt8]) {
+                            headers: [(String, String)] = [], body: JSONValue? = nil, requestID: String? = nil) async throws(Failure) -> (Int, [UInt8]) {
         let token = try await accessToken()
         let first = try await exchange(method, url, label: label, device: device, headers: headers + [("Authorization", "Bearer " + token)],
-                                       body: body)
+                                       body: body, requestID: requestID)
         guard first.0 == 401 else { return first }
         let renewed = try await accessToken(replacing: token)
         return try await exchange(method, url, label: label, device: device, headers: headers + [("Authorization", "Bearer " + renewed)],
-                                  body: body)
+                                  body: body, requestID: requestID)
     }
 
-    /// One exchange with the headers every ABDM call carries: a fresh REQUEST-ID, TIMESTAMP in UTC with
-    /// milliseconds and `Z`, and X-CM-ID.
+    /// One exchange with the headers every ABDM call carries: a REQUEST-ID (fresh unless given), TIMESTAMP
+    /// in UTC with milliseconds and `Z`, and X-CM-ID.
     private func exchange(_ method: AbhaOperation.Method, _ url: String, label: String, device: String = "",
-                          headers: [(String, String)], body: JSONValue?) async throws(Failure) -> (Int, [UInt8]) {
-        let requestId = UUID().uuidString.lowercased()
+                          headers: [(String, String)], body: JSONValue?, requestID: String? = nil) async throws(Failure) -> (Int, [UInt8]) {
+        let requestId = requestID ?? UUID().uuidString.lowercased()
         let started = clock.now()
         var all: [(String, String)] = [("REQUEST-ID", requestId), ("TIMESTAMP", started.iso8601), ("X-CM-ID", configuration.cmId),
                                        ("Accept", "application/json")]

@@ -180,5 +180,55 @@ enum PostgresHubSchema {
                 finished_at TEXT
             );
             """),
+        Migration(name: "hub-v3-hip", sql: """
+            -- The hub as ABDM's Health Information Provider (SQLite's hub-v4-hip): care contexts and their
+            -- links, link tokens, requests awaiting ABDM's answer, REQUEST-IDs received, the candidates' cursor.
+            -- Times compare as text, byte by byte.
+            CREATE TABLE care_context (
+                facility_id TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                abha_number TEXT,
+                display TEXT NOT NULL,
+                hi_type TEXT NOT NULL,
+                visit_day TEXT COLLATE "C" NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'linked', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT COLLATE "C" NOT NULL,
+                last_error TEXT,
+                awaiting TEXT,
+                linked_at TEXT,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (facility_id, record_id)
+            );
+            CREATE INDEX care_context_patient ON care_context(facility_id, patient_id);
+            CREATE INDEX care_context_due ON care_context(next_attempt_at) WHERE state <> 'linked';
+            CREATE TABLE link_token (
+                facility_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                token TEXT NOT NULL,
+                expires_at TEXT COLLATE "C" NOT NULL,
+                PRIMARY KEY (facility_id, abha_address)
+            );
+            CREATE TABLE abdm_request (
+                request_id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                facility_id TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                record_ids TEXT[] NOT NULL,
+                sent_at TEXT NOT NULL
+            );
+            CREATE TABLE abdm_inbound (
+                request_id TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            );
+            CREATE TABLE hip_cursor (
+                name TEXT PRIMARY KEY,
+                seq BIGINT NOT NULL
+            );
+            """),
     ]
 }

@@ -1,0 +1,70 @@
+import ArogyaCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The hub as a HIP's bridge: where ABDM's gateway sends its answers and requests. Each route checks the
+/// gateway's token, notes the REQUEST-ID (a replay is answered 202 and not acted on again), answers 202 at
+/// once and does its work in the background, as ABDM's asynchronous API expects.
+public struct HipBridge: Sendable {
+    public let linker: HipLinker
+    public let verifier: GatewayTokenVerifier
+    let storage: any HubStorage
+    let clock: WallClock
+    let logger: Logger
+
+    public init(linker: HipLinker, verifier: GatewayTokenVerifier, storage: any HubStorage, clock: WallClock = .system,
+                logger: Logger = Logger(label: "arogya-hub.hip")) {
+        self.linker = linker
+        self.verifier = verifier
+        self.storage = storage
+        self.clock = clock
+        self.logger = logger
+    }
+}
+
+enum HipBridgeRoutes {
+    /// ABDM's messages to a HIP are small; a health-information request is the largest, a few kilobytes.
+    static let maximumBody = 1024 * 1024
+
+    /// What a route does with a message once it is accepted.
+    typealias Work = @Sendable (HipBridge, JSONValue) async throws -> Void
+
+    static let routes: [(path: String, work: Work)] = [
+        (HipMessages.Bridge.onGenerateToken, { bridge, body in try await bridge.linker.tokenAnswered(body) }),
+        (HipMessages.Bridge.onLinkCareContexts, { bridge, body in try await bridge.linker.linkAnswered(body) }),
+    ]
+
+    static func add(to router: Router<HubRequestContext>, bridge: HipBridge?) {
+        for route in routes {
+            router.post(RouterPath(route.path)) { request, _ in
+                guard let bridge else { throw HTTPError(.serviceUnavailable, message: "this hub is not set up as an ABDM HIP (no --abdm-config)") }
+                do {
+                    try await bridge.verifier.verify(authorization: request.headers[.authorization])
+                } catch {
+                    bridge.logger.warning("bridge request refused", metadata: ["path": "\(route.path)", "why": "\(error)"])
+                    throw HTTPError(.unauthorized, message: "\(error)")
+                }
+                guard let requestID = request.headers[HTTPField.Name("REQUEST-ID")!], UUID(uuidString: requestID) != nil else {
+                    throw HTTPError(.badRequest, message: "REQUEST-ID: expected a UUID")
+                }
+                let bytes = try await request.body.collect(upTo: maximumBody)
+                guard let body = try? JSONParser.parse(Array(bytes.readableBytesView)), case .object = body else {
+                    throw HTTPError(.badRequest, message: "expected a JSON object")
+                }
+                let fresh = try await bridge.storage.acceptInbound(requestID: requestID.lowercased(), path: route.path, at: bridge.clock.now())
+                bridge.logger.info("bridge", metadata: ["path": "\(route.path)", "request_id": "\(requestID)", "replay": "\(!fresh)"])
+                if fresh {
+                    Task {
+                        do { try await route.work(bridge, body) } catch {
+                            bridge.logger.error("bridge work failed", metadata: ["path": "\(route.path)", "request_id": "\(requestID)",
+                                                                              "error": "\(error)"])
+                        }
+                    }
+                }
+                return Response(status: .accepted)
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArogyaCore
+
+/// What the hub keeps as ABDM's Health Information Provider for its facilities: care contexts and their
+/// linking, link tokens, requests whose answers ABDM sends later, and the REQUEST-IDs already received.
+/// Both stores implement it alike; several hub processes may share one PostgreSQL database, so a claim on
+/// work is made in the store, never in memory.
+public protocol HipStorage: Sendable {
+    /// Screenings written since the last call, and screenings of patients written since then, whose patient
+    /// has an ABHA and which are not yet care contexts; with the sequence number they were read up to.
+    func careContextCandidates(limit: Int) async throws -> (candidates: [CareContextCandidate], through: Int64)
+    /// Adds care contexts (an existing one is kept as it is) and moves the candidates' cursor to `through`.
+    func addCareContexts(_ contexts: [CareContext], through: Int64) async throws
+
+    /// Claims up to `patients` patients' care contexts that are due (waiting, failed and due again, or sent
+    /// with no answer in time): each is held until `leaseUntil` and its attempts counted.
+    func claimDueLinks(now: Timestamp, leaseUntil: Timestamp, patients: Int) async throws -> [DueLinks]
+    /// A request sent whose answer will come to the bridge; its care contexts wait for it until `answerBy`.
+    func noteSent(_ request: AbdmPendingRequest, answerBy: Timestamp) async throws
+    func pendingRequest(_ requestID: String) async throws -> AbdmPendingRequest?
+    /// The answer came: the request is forgotten.
+    func forgetRequest(_ requestID: String) async throws
+    func markLinked(facility: String, recordIDs: [String], at: Timestamp) async throws
+    /// Failed with `reason`: tried again after `LinkBackoff.delay(afterAttempt:)`.
+    func markFailed(facility: String, recordIDs: [String], reason: String, now: Timestamp) async throws
+    /// The patient's unlinked care contexts are due now (her link token has come).
+    func makeDue(facility: String, patientID: String, now: Timestamp) async throws
+
+    func linkToken(facility: String, abhaAddress: String, now: Timestamp) async throws -> String?
+    func saveLinkToken(facility: String, abhaAddress: String, token: String, expiresAt: Timestamp) async throws
+
+    /// Care contexts, by facility, patient and visit.
+    func careContexts(facility: String?, patient: String?) async throws -> [CareContext]
+
+    /// Notes an inbound request from ABDM; false when its REQUEST-ID was seen before (a replay, answered once).
+    func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool
+}

@@ -1,0 +1,260 @@
+import ArogyaCore
+import GRDB
+
+extension HubDatabase: HipStorage {
+    /// The HIP's tables (SQLite's spelling of `PostgresHubSchema`'s `hub-v3-hip`).
+    static func createHipTables(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A screening or follow-up of a patient with an ABHA, and where its link to her ABHA stands.
+            CREATE TABLE care_context (
+                facility_id TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                abha_number TEXT,
+                display TEXT NOT NULL,
+                hi_type TEXT NOT NULL,
+                visit_day TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'linked', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                -- When a linker may take it next: a retry's time, or the end of a claim or of a wait for ABDM.
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                -- The request whose answer it waits for (a link token's or the link's), if any.
+                awaiting TEXT,
+                linked_at TEXT,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (facility_id, record_id)
+            ) WITHOUT ROWID, STRICT;
+            CREATE INDEX care_context_patient ON care_context(facility_id, patient_id);
+            CREATE INDEX care_context_due ON care_context(next_attempt_at) WHERE state <> 'linked';
+
+            -- ABDM's link token for a patient at a facility (HIP), valid for months.
+            CREATE TABLE link_token (
+                facility_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                token TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                PRIMARY KEY (facility_id, abha_address)
+            ) WITHOUT ROWID, STRICT;
+
+            -- Requests to ABDM whose answers come later to the bridge, by REQUEST-ID.
+            CREATE TABLE abdm_request (
+                request_id TEXT PRIMARY KEY NOT NULL,
+                kind TEXT NOT NULL,
+                facility_id TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                record_ids TEXT NOT NULL,
+                sent_at TEXT NOT NULL
+            ) STRICT;
+
+            -- REQUEST-IDs ABDM sent to the bridge: a replay is answered once.
+            CREATE TABLE abdm_inbound (
+                request_id TEXT PRIMARY KEY NOT NULL,
+                path TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            ) STRICT;
+
+            -- How far the records were read for new care contexts.
+            CREATE TABLE hip_cursor (
+                name TEXT PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL
+            ) STRICT;
+            """)
+    }
+
+    public func careContextCandidates(limit: Int) async throws -> (candidates: [CareContextCandidate], through: Int64) {
+        try await writer.read { db in
+            let cursor = try Int64.fetchOne(db, sql: "SELECT seq FROM hip_cursor WHERE name = 'care_context'") ?? 0
+            let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM record") ?? 0
+            let rows = try Row.fetchAll(db, sql: Self.candidatesSQL, arguments: [cursor, cursor, limit])
+            return Self.candidates(rows, cursor: cursor, newest: newest, limit: limit)
+        }
+    }
+
+    /// Screenings newer than the cursor, and screenings of patients whose record is newer (she may have been
+    /// given an ABHA since), whose patient has an ABHA and which are not care contexts yet; by the sequence
+    /// number that made each a candidate. The same text serves PostgreSQL (`$n` for `?`).
+    static let candidatesSQL = """
+        SELECT c.facility_id, c.id, c.patient_id, c.trigger_seq FROM (
+            SELECT s.facility_id, s.id, s.patient_id, s.seq AS trigger_seq FROM record s
+            WHERE s.type = 'screening' AND s.seq > ?
+            UNION ALL
+            SELECT s.facility_id, s.id, s.patient_id, p.seq AS trigger_seq FROM record p
+            JOIN record s ON s.facility_id = p.facility_id AND s.type = 'screening' AND s.patient_id = p.id
+            WHERE p.type = 'patient' AND p.seq > ?
+        ) c
+        WHERE EXISTS (SELECT 1 FROM patient_identifier i WHERE i.facility_id = c.facility_id AND i.patient_id = c.patient_id)
+          AND NOT EXISTS (SELECT 1 FROM care_context x WHERE x.facility_id = c.facility_id AND x.record_id = c.id)
+        ORDER BY c.trigger_seq LIMIT ?
+        """
+
+    /// A full page stops just before its last sequence number (the rest of that number's screenings come
+    /// next time); a short one has seen everything up to the newest.
+    static func candidates(_ rows: [Row], cursor: Int64, newest: Int64, limit: Int) -> ([CareContextCandidate], Int64) {
+        var seen = Set<String>()
+        var candidates: [CareContextCandidate] = []
+        var last: Int64 = cursor
+        for row in rows {
+            last = row["trigger_seq"]
+            let candidate = CareContextCandidate(facility: row["facility_id"], recordID: row["id"], patientID: row["patient_id"])
+            if seen.insert(candidate.facility + "\u{1F}" + candidate.recordID).inserted { candidates.append(candidate) }
+        }
+        return (candidates, rows.count >= limit ? max(cursor, last - 1) : max(cursor, newest))
+    }
+
+    public func addCareContexts(_ contexts: [CareContext], through: Int64) async throws {
+        let now = clock.now().iso8601
+        try await writer.write { db in
+            for context in contexts {
+                try db.cachedStatement(sql: """
+                    INSERT INTO care_context (facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day,
+                                              state, attempts, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 0, ?, ?) ON CONFLICT DO NOTHING
+                    """).execute(arguments: [context.facility, context.recordID, context.patientID, context.abhaAddress, context.abhaNumber,
+                                             context.display, context.hiType, context.visitDay, context.nextAttemptAt.iso8601, now])
+            }
+            try db.execute(sql: """
+                INSERT INTO hip_cursor (name, seq) VALUES ('care_context', ?)
+                ON CONFLICT (name) DO UPDATE SET seq = max(seq, excluded.seq)
+                """, arguments: [through])
+        }
+    }
+
+    public func claimDueLinks(now: Timestamp, leaseUntil: Timestamp, patients: Int) async throws -> [DueLinks] {
+        try await writer.write { db in
+            let due = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT facility_id, patient_id FROM care_context
+                WHERE state <> 'linked' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?
+                """, arguments: [now.iso8601, patients])
+            var claimed: [DueLinks] = []
+            for patient in due {
+                let facility: String = patient["facility_id"], patientID: String = patient["patient_id"]
+                try db.execute(sql: """
+                    UPDATE care_context SET attempts = attempts + 1, next_attempt_at = ?, awaiting = NULL,
+                        last_error = CASE WHEN awaiting IS NOT NULL THEN 'no answer from ABDM in time' ELSE last_error END
+                    WHERE facility_id = ? AND patient_id = ? AND state <> 'linked' AND next_attempt_at <= ?
+                    """, arguments: [leaseUntil.iso8601, facility, patientID, now.iso8601])
+                let contexts = try Row.fetchAll(db, sql: """
+                    SELECT * FROM care_context WHERE facility_id = ? AND patient_id = ? AND state <> 'linked' AND next_attempt_at = ?
+                    ORDER BY visit_day, record_id
+                    """, arguments: [facility, patientID, leaseUntil.iso8601]).map(Self.careContext)
+                if let first = contexts.first {
+                    claimed.append(DueLinks(facility: facility, patientID: patientID, abhaAddress: first.abhaAddress,
+                                            abhaNumber: first.abhaNumber, contexts: contexts))
+                }
+            }
+            return claimed
+        }
+    }
+
+    public func noteSent(_ request: AbdmPendingRequest, answerBy: Timestamp) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO abdm_request (request_id, kind, facility_id, patient_id, abha_address, record_ids, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [request.requestID, request.kind.rawValue, request.facility, request.patientID, request.abhaAddress,
+                                 HipText.list(request.recordIDs), request.sentAt.iso8601])
+            let state = request.kind == .linkCareContexts ? "sent" : "waiting"
+            for id in request.recordIDs {
+                try db.cachedStatement(sql: """
+                    UPDATE care_context SET state = ?, next_attempt_at = ?, awaiting = ? WHERE facility_id = ? AND record_id = ? AND state <> 'linked'
+                    """).execute(arguments: [state, answerBy.iso8601, request.requestID, request.facility, id])
+            }
+        }
+    }
+
+    public func pendingRequest(_ requestID: String) async throws -> AbdmPendingRequest? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM abdm_request WHERE request_id = ?", arguments: [requestID]).flatMap { row in
+                AbdmPendingRequest.Kind(rawValue: row["kind"]).map { kind in
+                    AbdmPendingRequest(requestID: row["request_id"], kind: kind, facility: row["facility_id"], patientID: row["patient_id"],
+                                       abhaAddress: row["abha_address"], recordIDs: HipText.list(row["record_ids"] as String),
+                                       sentAt: row.storedTime("sent_at"))
+                }
+            }
+        }
+    }
+
+    public func forgetRequest(_ requestID: String) async throws {
+        try await writer.write { try $0.execute(sql: "DELETE FROM abdm_request WHERE request_id = ?", arguments: [requestID]) }
+    }
+
+    public func markLinked(facility: String, recordIDs: [String], at: Timestamp) async throws {
+        try await writer.write { db in
+            for id in recordIDs {
+                try db.cachedStatement(sql: """
+                    UPDATE care_context SET state = 'linked', linked_at = ?, last_error = NULL, awaiting = NULL WHERE facility_id = ? AND record_id = ?
+                    """).execute(arguments: [at.iso8601, facility, id])
+            }
+        }
+    }
+
+    public func markFailed(facility: String, recordIDs: [String], reason: String, now: Timestamp) async throws {
+        try await writer.write { db in
+            for id in recordIDs {
+                let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM care_context WHERE facility_id = ? AND record_id = ?",
+                                                arguments: [facility, id]) ?? 1
+                try db.cachedStatement(sql: """
+                    UPDATE care_context SET state = 'failed', last_error = ?, next_attempt_at = ?, awaiting = NULL
+                    WHERE facility_id = ? AND record_id = ? AND state <> 'linked'
+                    """).execute(arguments: [reason, now.adding(seconds: LinkBackoff.delay(afterAttempt: attempts)).iso8601, facility, id])
+            }
+        }
+    }
+
+    public func makeDue(facility: String, patientID: String, now: Timestamp) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                UPDATE care_context SET next_attempt_at = ?, awaiting = NULL WHERE facility_id = ? AND patient_id = ? AND state IN ('waiting', 'failed')
+                """, arguments: [now.iso8601, facility, patientID])
+        }
+    }
+
+    public func linkToken(facility: String, abhaAddress: String, now: Timestamp) async throws -> String? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT token FROM link_token WHERE facility_id = ? AND abha_address = ? AND expires_at > ?",
+                                arguments: [facility, abhaAddress, now.iso8601])
+        }
+    }
+
+    public func saveLinkToken(facility: String, abhaAddress: String, token: String, expiresAt: Timestamp) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO link_token (facility_id, abha_address, token, expires_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (facility_id, abha_address) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+                """, arguments: [facility, abhaAddress, token, expiresAt.iso8601])
+        }
+    }
+
+    public func careContexts(facility: String?, patient: String?) async throws -> [CareContext] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM care_context WHERE (? IS NULL OR facility_id = ?) AND (? IS NULL OR patient_id = ?)
+                ORDER BY facility_id, patient_id, visit_day, record_id
+                """, arguments: [facility, facility, patient, patient]).map(Self.careContext)
+        }
+    }
+
+    public func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO abdm_inbound (request_id, path, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [requestID, path, at.iso8601])
+            return db.changesCount == 1
+        }
+    }
+
+    static func careContext(_ row: Row) -> CareContext {
+        CareContext(facility: row["facility_id"], recordID: row["record_id"], patientID: row["patient_id"], abhaAddress: row["abha_address"],
+                    abhaNumber: row["abha_number"], display: row["display"], hiType: row["hi_type"], visitDay: row["visit_day"],
+                    state: CareContextState(rawValue: row["state"]) ?? .waiting, attempts: row["attempts"],
+                    nextAttemptAt: row.storedTime("next_attempt_at"), lastError: row["last_error"],
+                    linkedAt: (row["linked_at"] as String?).flatMap(Timestamp.init(iso8601:)))
+    }
+}
+
+/// Lists kept in one text column: ids joined by a unit separator, which no record id contains.
+enum HipText {
+    static func list(_ values: [String]) -> String { values.joined(separator: "\u{1F}") }
+    static func list(_ text: String) -> [String] { text.isEmpty ? [] : text.components(separatedBy: "\u{1F}") }
+}

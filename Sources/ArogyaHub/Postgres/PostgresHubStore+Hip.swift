@@ -1,0 +1,186 @@
+import ArogyaCore
+import PostgresNIO
+
+/// The HIP's state on PostgreSQL, shared by every hub process: a claim is an update whose condition is
+/// checked again on the row it locks, so two linkers never take the same care context.
+extension PostgresHubStore: HipStorage {
+    public func careContextCandidates(limit: Int) async throws -> (candidates: [CareContextCandidate], through: Int64) {
+        try await snapshot { [logger] connection in
+            let cursor = try await connection.query("SELECT seq FROM hip_cursor WHERE name = 'care_context'", logger: logger)
+                .collect().first?.decode(Int64.self) ?? 0
+            let newest = try await connection.query("SELECT coalesce(max(seq), 0) FROM record", logger: logger).collect().first?.decode(Int64.self) ?? 0
+            let rows = try await connection.query("""
+                SELECT c.facility_id, c.id, c.patient_id, c.trigger_seq FROM (
+                    SELECT s.facility_id, s.id, s.patient_id, s.seq AS trigger_seq FROM record s
+                    WHERE s.type = 'screening' AND s.seq > \(cursor)
+                    UNION ALL
+                    SELECT s.facility_id, s.id, s.patient_id, p.seq AS trigger_seq FROM record p
+                    JOIN record s ON s.facility_id = p.facility_id AND s.type = 'screening' AND s.patient_id = p.id
+                    WHERE p.type = 'patient' AND p.seq > \(cursor)
+                ) c
+                WHERE EXISTS (SELECT 1 FROM patient_identifier i WHERE i.facility_id = c.facility_id AND i.patient_id = c.patient_id)
+                  AND NOT EXISTS (SELECT 1 FROM care_context x WHERE x.facility_id = c.facility_id AND x.record_id = c.id)
+                ORDER BY c.trigger_seq LIMIT \(limit)
+                """, logger: logger).collect()
+            var seen = Set<String>()
+            var candidates: [CareContextCandidate] = []
+            var last = cursor
+            for row in rows {
+                let (facility, id, patient, trigger) = try row.decode((String, String, String, Int64).self)
+                last = trigger
+                if seen.insert(facility + "\u{1F}" + id).inserted {
+                    candidates.append(CareContextCandidate(facility: facility, recordID: id, patientID: patient))
+                }
+            }
+            return (candidates, rows.count >= limit ? max(cursor, last - 1) : max(cursor, newest))
+        }
+    }
+
+    public func addCareContexts(_ contexts: [CareContext], through: Int64) async throws {
+        let now = clock.now().iso8601
+        try await transaction { [logger] connection in
+            if !contexts.isEmpty {
+                try await connection.query("""
+                    INSERT INTO care_context (facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day,
+                                              state, attempts, next_attempt_at, created_at)
+                    SELECT f, r, p, a, nullif(n, ''), d, h, v, 'waiting', 0, t, \(now)
+                    FROM unnest(\(contexts.map(\.facility))::text[], \(contexts.map(\.recordID))::text[], \(contexts.map(\.patientID))::text[],
+                                \(contexts.map(\.abhaAddress))::text[], \(contexts.map { $0.abhaNumber ?? "" })::text[], \(contexts.map(\.display))::text[],
+                                \(contexts.map(\.hiType))::text[], \(contexts.map(\.visitDay))::text[],
+                                \(contexts.map(\.nextAttemptAt.iso8601))::text[]) AS x(f, r, p, a, n, d, h, v, t)
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            try await connection.query("""
+                INSERT INTO hip_cursor (name, seq) VALUES ('care_context', \(through))
+                ON CONFLICT (name) DO UPDATE SET seq = greatest(hip_cursor.seq, excluded.seq)
+                """, logger: logger)
+        }
+    }
+
+    public func claimDueLinks(now: Timestamp, leaseUntil: Timestamp, patients: Int) async throws -> [DueLinks] {
+        let rows = try await client.query("""
+            WITH due AS (
+                SELECT DISTINCT facility_id, patient_id FROM (
+                    SELECT facility_id, patient_id FROM care_context
+                    WHERE state <> 'linked' AND next_attempt_at <= \(now.iso8601) ORDER BY next_attempt_at LIMIT \(patients * 8)
+                ) d LIMIT \(patients)
+            )
+            UPDATE care_context c SET attempts = c.attempts + 1, next_attempt_at = \(leaseUntil.iso8601), awaiting = NULL,
+                last_error = CASE WHEN c.awaiting IS NOT NULL THEN 'no answer from ABDM in time' ELSE c.last_error END
+            FROM due WHERE c.facility_id = due.facility_id AND c.patient_id = due.patient_id
+              AND c.state <> 'linked' AND c.next_attempt_at <= \(now.iso8601)
+            RETURNING c.facility_id, c.record_id, c.patient_id, c.abha_address, c.abha_number, c.display, c.hi_type, c.visit_day, c.state,
+                      c.attempts, c.next_attempt_at, c.last_error, c.linked_at
+            """, logger: logger).collect()
+        var groups: [String: [CareContext]] = [:]
+        var order: [String] = []
+        for row in rows {
+            let context = try Self.careContext(row)
+            let key = context.facility + "\u{1F}" + context.patientID
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(context)
+        }
+        return order.compactMap { key in
+            guard let contexts = groups[key]?.sorted(by: { ($0.visitDay, $0.recordID) < ($1.visitDay, $1.recordID) }),
+                  let first = contexts.first else { return nil }
+            return DueLinks(facility: first.facility, patientID: first.patientID, abhaAddress: first.abhaAddress,
+                            abhaNumber: first.abhaNumber, contexts: contexts)
+        }
+    }
+
+    public func noteSent(_ request: AbdmPendingRequest, answerBy: Timestamp) async throws {
+        let state = request.kind == .linkCareContexts ? "sent" : "waiting"
+        try await transaction { [logger] connection in
+            try await connection.query("""
+                INSERT INTO abdm_request (request_id, kind, facility_id, patient_id, abha_address, record_ids, sent_at)
+                VALUES (\(request.requestID), \(request.kind.rawValue), \(request.facility), \(request.patientID), \(request.abhaAddress),
+                        \(request.recordIDs)::text[], \(request.sentAt.iso8601))
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE care_context SET state = \(state), next_attempt_at = \(answerBy.iso8601), awaiting = \(request.requestID)
+                WHERE facility_id = \(request.facility) AND record_id = ANY(\(request.recordIDs)::text[]) AND state <> 'linked'
+                """, logger: logger)
+        }
+    }
+
+    public func pendingRequest(_ requestID: String) async throws -> AbdmPendingRequest? {
+        let rows = try await client.query("""
+            SELECT request_id, kind, facility_id, patient_id, abha_address, record_ids, sent_at FROM abdm_request WHERE request_id = \(requestID)
+            """, logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        let (id, kind, facility, patient, address, records, sent) = try row.decode((String, String, String, String, String, [String], String).self)
+        return AbdmPendingRequest.Kind(rawValue: kind).map {
+            AbdmPendingRequest(requestID: id, kind: $0, facility: facility, patientID: patient, abhaAddress: address, recordIDs: records,
+                               sentAt: Timestamp(iso8601: sent) ?? Timestamp(millisecondsSince1970: 0))
+        }
+    }
+
+    public func forgetRequest(_ requestID: String) async throws {
+        try await client.query("DELETE FROM abdm_request WHERE request_id = \(requestID)", logger: logger)
+    }
+
+    public func markLinked(facility: String, recordIDs: [String], at: Timestamp) async throws {
+        try await client.query("""
+            UPDATE care_context SET state = 'linked', linked_at = \(at.iso8601), last_error = NULL, awaiting = NULL
+            WHERE facility_id = \(facility) AND record_id = ANY(\(recordIDs)::text[])
+            """, logger: logger)
+    }
+
+    public func markFailed(facility: String, recordIDs: [String], reason: String, now: Timestamp) async throws {
+        // The delay doubles with each attempt (30 s, 1 min, …, at most 6 h), as `LinkBackoff` says.
+        try await client.query("""
+            UPDATE care_context SET state = 'failed', last_error = \(reason), awaiting = NULL,
+                next_attempt_at = to_char((\(now.iso8601)::timestamptz + make_interval(secs => least(\(LinkBackoff.firstSeconds)::bigint
+                    << least(greatest(attempts - 1, 0), 20), \(LinkBackoff.longestSeconds)::bigint))) AT TIME ZONE 'UTC',
+                    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            WHERE facility_id = \(facility) AND record_id = ANY(\(recordIDs)::text[]) AND state <> 'linked'
+            """, logger: logger)
+    }
+
+    public func makeDue(facility: String, patientID: String, now: Timestamp) async throws {
+        try await client.query("""
+            UPDATE care_context SET next_attempt_at = \(now.iso8601), awaiting = NULL
+            WHERE facility_id = \(facility) AND patient_id = \(patientID) AND state IN ('waiting', 'failed')
+            """, logger: logger)
+    }
+
+    public func linkToken(facility: String, abhaAddress: String, now: Timestamp) async throws -> String? {
+        try await client.query("""
+            SELECT token FROM link_token WHERE facility_id = \(facility) AND abha_address = \(abhaAddress) AND expires_at > \(now.iso8601)
+            """, logger: logger).collect().first?.decode(String.self)
+    }
+
+    public func saveLinkToken(facility: String, abhaAddress: String, token: String, expiresAt: Timestamp) async throws {
+        try await client.query("""
+            INSERT INTO link_token (facility_id, abha_address, token, expires_at) VALUES (\(facility), \(abhaAddress), \(token), \(expiresAt.iso8601))
+            ON CONFLICT (facility_id, abha_address) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+            """, logger: logger)
+    }
+
+    public func careContexts(facility: String?, patient: String?) async throws -> [CareContext] {
+        try await client.query("""
+            SELECT facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day, state, attempts, next_attempt_at,
+                   last_error, linked_at
+            FROM care_context WHERE (\(facility)::text IS NULL OR facility_id = \(facility)) AND (\(patient)::text IS NULL OR patient_id = \(patient))
+            ORDER BY facility_id COLLATE "C", patient_id COLLATE "C", visit_day, record_id COLLATE "C"
+            """, logger: logger).collect().map(Self.careContext)
+    }
+
+    public func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool {
+        let rows = try await client.query("""
+            INSERT INTO abdm_inbound (request_id, path, received_at) VALUES (\(requestID), \(path), \(at.iso8601))
+            ON CONFLICT DO NOTHING RETURNING request_id
+            """, logger: logger).collect()
+        return !rows.isEmpty
+    }
+
+    static func careContext(_ row: PostgresRow) throws -> CareContext {
+        let (facility, record, patient, address, number, display, hiType, day, state, attempts, next, error, linked) =
+            try row.decode((String, String, String, String, String?, String, String, String, String, Int32, String, String?, String?).self)
+        return CareContext(facility: facility, recordID: record, patientID: patient, abhaAddress: address, abhaNumber: number, display: display,
+                           hiType: hiType, visitDay: day, state: CareContextState(rawValue: state) ?? .waiting, attempts: Int(attempts),
+                           nextAttemptAt: Timestamp(iso8601: next) ?? Timestamp(millisecondsSince1970: 0), lastError: error,
+                           linkedAt: linked.flatMap(Timestamp.init(iso8601:)))
+    }
+}
