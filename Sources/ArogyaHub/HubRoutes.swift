@@ -82,6 +82,26 @@ public enum HubRoutes {
             return fhir(try await builder.searchset(patientID: patient, now: clock.now()))
         }
         AbhaRoutes.add(to: devices, gateway: abdm)
+        // How many of each patient's visits are linked to her ABHA, for her card on the terminals; only
+        // patients whose counts changed after `since`.
+        devices.get("/v1/abha/links") { request, context in
+            let since = try request.uri.queryParameters["since"].map { text -> Timestamp in
+                guard let time = Timestamp(iso8601: String(text)) else {
+                    throw HTTPError(.badRequest, message: "since: expected a UTC time like 2026-12-01T09:26:00.000Z")
+                }
+                return time
+            } ?? Timestamp(millisecondsSince1970: 0)
+            let now = clock.now()
+            let summaries = try await storage.linkSummaries(facilities: context.device.facilities, changedSince: since)
+            return json(.object([
+                ("server_time", .string(now.iso8601)),
+                ("patients", .array(summaries.map { summary in
+                    .object([("facility", .string(summary.facility)), ("patient", .string(summary.patientID)),
+                             ("linked", .integer(Int64(summary.linked))), ("total", .integer(Int64(summary.total))),
+                             ("failed", .integer(Int64(summary.failed)))])
+                })),
+            ]))
+        }
         return router
     }
 

@@ -11,6 +11,8 @@ enum SettingKey: String {
     /// The hub this terminal syncs with, and the hub's sequence number its last pull reached.
     case hubURL = "hub_url"
     case syncCursor = "sync_cursor"
+    /// The hub's time from which ABHA link counts are asked for next.
+    case abhaLinksSince = "abha_links_since"
     /// Minutes between background syncs while the screen is open; 0 turns them off.
     case syncIntervalMinutes = "sync_interval_minutes"
     /// When SQLite last found the file sound (`IntegrityState`).

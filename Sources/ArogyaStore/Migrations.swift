@@ -396,6 +396,19 @@ enum Migrations {
                 ALTER TABLE account ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (length(language) BETWEEN 2 AND 3);
                 """)
         }
+        migrator.registerMigration("v11-abha-links") { db in
+            try db.execute(sql: """
+                -- How many of each patient's visits the hub has linked to her ABHA (ABDM care contexts), as the hub
+                -- last said: shown on her card. Written only by sync.
+                CREATE TABLE abha_link (
+                    patient_id TEXT PRIMARY KEY NOT NULL,
+                    linked INTEGER NOT NULL CHECK (linked >= 0),
+                    total INTEGER NOT NULL CHECK (total >= linked),
+                    failed INTEGER NOT NULL CHECK (failed >= 0),
+                    updated_at TEXT NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -81,6 +81,28 @@ public struct HubClient: Sendable {
         }
     }
 
+    /// The hub's counts of patients' visits linked to their ABHAs that changed after `since`, and the hub's
+    /// time. Counts are checked to make sense; a patient's id is kept only if it is an id.
+    public func abhaLinks(since: Timestamp?) async throws(Failure) -> (serverTime: Timestamp, summaries: [AbhaLinkSummary]) {
+        let query = since.map { "?since=" + $0.iso8601 } ?? ""
+        let answer = try await send("v1/abha/links" + query, method: "GET", body: nil)
+        guard case .string(let text)? = answer["server_time"], let serverTime = Timestamp(iso8601: text),
+              case .array(let patients)? = answer["patients"] else {
+            throw .invalidAnswer("no server_time or patients in /v1/abha/links")
+        }
+        var summaries: [AbhaLinkSummary] = []
+        for item in patients {
+            guard case .string(let patient)? = item["patient"], patient.count <= 64,
+                  patient.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-") }),
+                  case .integer(let linked)? = item["linked"], case .integer(let total)? = item["total"], case .integer(let failed)? = item["failed"],
+                  linked >= 0, failed >= 0, linked + failed <= total, total < 100_000 else {
+                throw .invalidAnswer("a patient's link counts in /v1/abha/links do not add up")
+            }
+            summaries.append(AbhaLinkSummary(patientId: patient, linked: Int(linked), total: Int(total), failed: Int(failed)))
+        }
+        return (serverTime, summaries)
+    }
+
     /// The device and facility the hub knows this token as, from `/v1/device`.
     public struct DeviceIdentity: Equatable, Sendable {
         public let device: String

@@ -94,6 +94,7 @@ public struct SyncEngine: Sendable {
                 progress(Progress(sent: sent, total: max(total, sent), pulled: report.pulled))
                 if !page.more { break }
             }
+            try await pullAbhaLinks()
         } catch let failure as HubClient.Failure {
             report.failure = failure
         }
@@ -104,5 +105,18 @@ public struct SyncEngine: Sendable {
         try store.finishSyncRun(run, outcome: outcome, pushed: sent, pulled: report.pulled, serverTime: report.serverTime,
                                 message: report.failure?.description)
         return report
+    }
+
+    /// The hub's counts of visits linked to patients' ABHAs, for their cards. A hub older than these
+    /// counts answers 404: it has none to give, which is no failure of the sync.
+    func pullAbhaLinks() async throws {
+        let since = try store.abhaLinksSince()
+        let client = self.client
+        do {
+            let links = try await retry.run { () async throws(HubClient.Failure) in try await client.abhaLinks(since: since) }
+            try store.saveAbhaLinks(links.summaries, serverTime: links.serverTime)
+        } catch HubClient.Failure.status(404, _) {
+            return
+        }
     }
 }

@@ -10,12 +10,13 @@ import Logging
 struct AbdmSimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abdm-simulator",
-        abstract: "Run a local ABDM simulator (NOT ABDM): the gateway session, certificate and ABHA v3 calls Arogya makes.",
+        abstract: "Run a local ABDM simulator (NOT ABDM): the gateway session, certificate, ABHA v3 calls and HIP linking Arogya makes.",
         discussion: """
             It decrypts with its own RSA key, checks headers and Aadhaar numbers as ABDM does, prints each OTP it \
             "sends", and keeps what it creates in memory until it stops. Its client id and secret are \
             arogya-simulator / simulator-secret. Point a hub's --abdm-config at http://127.0.0.1:PORT/api/hiecm \
-            (gateway_url) and http://127.0.0.1:PORT/abha/api (abha_url).
+            (gateway_url) and http://127.0.0.1:PORT/abha/api (abha_url). With --bridge-url it answers a HIP's \
+            linking requests at the hub's bridge, signed with its own key (published at /api/hiecm/gateway/v3/certs).
             """)
 
     @Option(help: "The address to listen on (loopback unless you mean otherwise).") var host = "127.0.0.1"
@@ -24,12 +25,19 @@ struct AbdmSimulatorCommand: AsyncParsableCommand {
     @Option(help: "A fault to inject: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", ")).")
     var fail: String?
     @Option(name: .customLong("slow-seconds"), help: "How long `--fail slow` waits before answering.") var slowSeconds = 30.0
+    @Option(name: .customLong("bridge-url"), help: "The HIP's bridge, where the simulated gateway sends its answers: the hub's http://HOST:PORT.")
+    var bridgeURL: String?
+    @Option(name: .customLong("lose-answers"), help: "Answers at the bridge lost on purpose: \(SimulatorCallbackFault.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var loseAnswers: String?
     @Option(help: "A JSON file of residents [{aadhaar, first_name, last_name, gender, dob, mobile}] instead of the built-in three.")
     var people: String?
 
     func validate() throws {
         if let fail, SimulatorFault(rawValue: fail) == nil {
             throw ValidationError("--fail: one of \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let loseAnswers, SimulatorCallbackFault(rawValue: loseAnswers) == nil {
+            throw ValidationError("--lose-answers: one of \(SimulatorCallbackFault.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard otp.count == 6, otp.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValidationError("--otp: six digits") }
     }
@@ -41,6 +49,8 @@ struct AbdmSimulatorCommand: AsyncParsableCommand {
         settings.otp = otp
         settings.fault = fail.flatMap(SimulatorFault.init(rawValue:))
         settings.slowSeconds = slowSeconds
+        settings.bridgeURL = bridgeURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        settings.callbackFault = loseAnswers.flatMap(SimulatorCallbackFault.init(rawValue:))
         if let people {
             do {
                 let text = try String(contentsOfFile: people, encoding: .utf8)

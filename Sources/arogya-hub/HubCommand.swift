@@ -13,7 +13,7 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "arogya-hub",
         abstract: "The facility's sync server: terminals upload to it, and it serves their records as FHIR.",
         version: ArogyaVersion.current,
-        subcommands: [Serve.self, Migrate.self, Backup.self, Copy.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, FideliusCommand.self, AbdmSimulatorCommand.self]
+        subcommands: [Serve.self, Migrate.self, Backup.self, Copy.self, Facilities.self, Devices.self, Stats.self, Conflicts.self, Duplicates.self, Report.self, AbdmCommand.self, FideliusCommand.self, AbdmSimulatorCommand.self]
     )
 }
 

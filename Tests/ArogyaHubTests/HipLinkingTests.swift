@@ -2,6 +2,9 @@ import _CryptoExtras
 import ArogyaABDMSimulator
 import ArogyaCore
 @testable import ArogyaHub
+import ArogyaStore
+import ArogyaSync
+import ArogyaTesting
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -176,6 +179,36 @@ struct HipLinkingTests {
             await setup.simulator.setCallbackFault(nil)
             #expect(try await setup.passUntil { try await setup.contexts().first?.state == .linked })
             #expect(try await setup.contexts().first?.lastError == nil)
+        }
+    }
+}
+
+@Suite("Link counts on the terminals")
+struct HipLinkCountTests {
+    typealias R = HipRecords
+
+    @Test("Given a patient's visits linked at the hub, when another terminal syncs, then it keeps her counts, 3 of 3 linked; a later visit's link reaches it at the next sync",
+          arguments: HubStoreKind.tested)
+    func terminalLearnsCounts(_ kind: HubStoreKind) async throws {
+        try await HipSetup.with(kind) { setup, hub in
+            let lakshmi = R.id(1)
+            _ = try await HubAPITests.push(hub, setup.token, [
+                R.patient(lakshmi, name: "Lakshmi Bai", abhaAddress: "lakshmi.bai@sbx"),
+                R.screening(R.id(11), patient: lakshmi, on: "2026-11-01"), R.screening(R.id(12), patient: lakshmi, on: "2026-11-15"),
+                R.screening(R.id(13), patient: lakshmi, on: "2026-11-22"),
+            ])
+            #expect(try await setup.passUntil { let all = try await setup.contexts(); return all.count == 3 && all.allSatisfy { $0.state == .linked } })
+            let other = try await setup.storage.addDevice(facility: HipSetup.facility, label: "B").token
+            let store = try Fixtures.setUpStore(clock: .system)
+            let engine = SyncEngine(store: store, client: HubClient(baseURL: URL(string: "http://127.0.0.1:\(setup.hubPort)")!, token: other, timeout: 5),
+                                    vocabulary: Fixtures.vocabulary)
+            let first = try await engine.run()
+            #expect(first.failure == nil)
+            #expect(try store.abhaLinkSummary(patientId: lakshmi) == AbhaLinkSummary(patientId: lakshmi, linked: 3, total: 3, failed: 0))
+            _ = try await HubAPITests.push(hub, setup.token, [R.screening(R.id(14), patient: lakshmi, on: "2026-11-23")])
+            #expect(try await setup.passUntil { let all = try await setup.contexts(); return all.count == 4 && all.allSatisfy { $0.state == .linked } })
+            #expect(try await engine.run().failure == nil)
+            #expect(try store.abhaLinkSummary(patientId: lakshmi) == AbhaLinkSummary(patientId: lakshmi, linked: 4, total: 4, failed: 0))
         }
     }
 }

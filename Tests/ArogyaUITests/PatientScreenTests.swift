@@ -63,6 +63,22 @@ struct PatientScreenTests {
         assertSnapshot(harness.screen, named: "patient-card")
     }
 
+    @Test("Given the hub has linked her visits to her ABHA, when her card opens, then a line under her ABHA says how many, and how many ABDM refused")
+    func sharedWithAbha() async throws {
+        let harness = try await patientsScreen()
+        let lakshmi = try #require(try harness.store.recentPatients().first { $0.abhaAddress == "lakshmi.devi@abdm" })
+        try harness.store.saveAbhaLinks([AbhaLinkSummary(patientId: lakshmi.id, linked: 3, total: 3, failed: 0)], serverTime: Fixtures.now)
+        await harness.type("43210")
+        await harness.press(.enter)
+        #expect(harness.screen.contains("ABHA address  lakshmi.devi@abdm"))
+        #expect(harness.screen.contains("Shared        3 of 3 records linked to ABHA"))
+        await harness.press(.escape, .escape)
+        try harness.store.saveAbhaLinks([AbhaLinkSummary(patientId: lakshmi.id, linked: 2, total: 4, failed: 1)], serverTime: Fixtures.now)
+        await harness.type("43210")
+        await harness.press(.enter)
+        #expect(harness.screen.contains("Shared        2 of 4 records linked to ABHA, 1 refused (retrying)"))
+    }
+
     @Test("Given Enter pressed before the search for the typed digits has ended, when it ends, then her card opens")
     func enterBeforeResults() async throws {
         let harness = try await patientsScreen()

@@ -99,3 +99,20 @@ public enum LinkBackoff {
         return min(firstSeconds << Int64(doublings), longestSeconds)
     }
 }
+
+/// How many of a patient's visits are linked to her ABHA: what her card on a terminal shows.
+public struct PatientLinkSummary: Sendable, Equatable {
+    public let facility: String
+    public let patientID: String
+    public let linked: Int
+    public let total: Int
+    public let failed: Int
+
+    public init(facility: String, patientID: String, linked: Int, total: Int, failed: Int) {
+        self.facility = facility
+        self.patientID = patientID
+        self.linked = linked
+        self.total = total
+        self.failed = failed
+    }
+}

@@ -152,6 +152,10 @@ public actor HipLinker {
             try await storage.saveLinkToken(facility: request.facility, abhaAddress: request.abhaAddress, token: token,
                                             expiresAt: now.adding(seconds: settings.linkTokenDays * 86_400))
             try await storage.makeDue(facility: request.facility, patientID: request.patientID, now: now)
+            try await storage.forgetRequest(request.requestID)
+            // Her care contexts go now rather than at the next pass.
+            _ = try await pass()
+            return
         } else {
             try await storage.markFailed(facility: request.facility, recordIDs: request.recordIDs,
                                          reason: "ABDM's answer held no link token", now: now)

@@ -31,6 +31,9 @@ public protocol HipStorage: Sendable {
     /// Care contexts, by facility, patient and visit.
     func careContexts(facility: String?, patient: String?) async throws -> [CareContext]
 
+    /// Each patient's counts, for patients of `facilities` any of whose care contexts changed after `since`.
+    func linkSummaries(facilities: [String], changedSince since: Timestamp) async throws -> [PatientLinkSummary]
+
     /// Notes an inbound request from ABDM; false when its REQUEST-ID was seen before (a replay, answered once).
     func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool
 }

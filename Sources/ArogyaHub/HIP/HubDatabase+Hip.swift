@@ -24,9 +24,12 @@ extension HubDatabase: HipStorage {
                 awaiting TEXT,
                 linked_at TEXT,
                 created_at TEXT NOT NULL,
+                -- When what a terminal shows of it (linked, failed, or known at all) last changed.
+                updated_at TEXT NOT NULL,
                 PRIMARY KEY (facility_id, record_id)
             ) WITHOUT ROWID, STRICT;
             CREATE INDEX care_context_patient ON care_context(facility_id, patient_id);
+            CREATE INDEX care_context_updated ON care_context(facility_id, updated_at);
             CREATE INDEX care_context_due ON care_context(next_attempt_at) WHERE state <> 'linked';
 
             -- ABDM's link token for a patient at a facility (HIP), valid for months.
@@ -110,10 +113,10 @@ extension HubDatabase: HipStorage {
             for context in contexts {
                 try db.cachedStatement(sql: """
                     INSERT INTO care_context (facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day,
-                                              state, attempts, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 0, ?, ?) ON CONFLICT DO NOTHING
+                                              state, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 0, ?, ?, ?) ON CONFLICT DO NOTHING
                     """).execute(arguments: [context.facility, context.recordID, context.patientID, context.abhaAddress, context.abhaNumber,
-                                             context.display, context.hiType, context.visitDay, context.nextAttemptAt.iso8601, now])
+                                             context.display, context.hiType, context.visitDay, context.nextAttemptAt.iso8601, now, now])
             }
             try db.execute(sql: """
                 INSERT INTO hip_cursor (name, seq) VALUES ('care_context', ?)
@@ -184,8 +187,9 @@ extension HubDatabase: HipStorage {
         try await writer.write { db in
             for id in recordIDs {
                 try db.cachedStatement(sql: """
-                    UPDATE care_context SET state = 'linked', linked_at = ?, last_error = NULL, awaiting = NULL WHERE facility_id = ? AND record_id = ?
-                    """).execute(arguments: [at.iso8601, facility, id])
+                    UPDATE care_context SET state = 'linked', linked_at = ?, last_error = NULL, awaiting = NULL, updated_at = ?
+                    WHERE facility_id = ? AND record_id = ?
+                    """).execute(arguments: [at.iso8601, at.iso8601, facility, id])
             }
         }
     }
@@ -196,9 +200,11 @@ extension HubDatabase: HipStorage {
                 let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM care_context WHERE facility_id = ? AND record_id = ?",
                                                 arguments: [facility, id]) ?? 1
                 try db.cachedStatement(sql: """
-                    UPDATE care_context SET state = 'failed', last_error = ?, next_attempt_at = ?, awaiting = NULL
+                    UPDATE care_context SET state = 'failed', last_error = ?, next_attempt_at = ?, awaiting = NULL,
+                        updated_at = CASE WHEN state = 'failed' THEN updated_at ELSE ? END
                     WHERE facility_id = ? AND record_id = ? AND state <> 'linked'
-                    """).execute(arguments: [reason, now.adding(seconds: LinkBackoff.delay(afterAttempt: attempts)).iso8601, facility, id])
+                    """).execute(arguments: [reason, now.adding(seconds: LinkBackoff.delay(afterAttempt: attempts)).iso8601, now.iso8601,
+                                             facility, id])
             }
         }
     }
@@ -233,6 +239,22 @@ extension HubDatabase: HipStorage {
                 SELECT * FROM care_context WHERE (? IS NULL OR facility_id = ?) AND (? IS NULL OR patient_id = ?)
                 ORDER BY facility_id, patient_id, visit_day, record_id
                 """, arguments: [facility, facility, patient, patient]).map(Self.careContext)
+        }
+    }
+
+    public func linkSummaries(facilities: [String], changedSince since: Timestamp) async throws -> [PatientLinkSummary] {
+        try await writer.read { db in
+            let marks = databaseQuestionMarks(count: facilities.count)
+            return try Row.fetchAll(db, sql: """
+                SELECT facility_id, patient_id, sum(state = 'linked') AS linked, count(*) AS total, sum(state = 'failed') AS failed
+                FROM care_context c
+                WHERE facility_id IN (\(marks)) AND EXISTS (
+                    SELECT 1 FROM care_context u WHERE u.facility_id = c.facility_id AND u.patient_id = c.patient_id AND u.updated_at > ?)
+                GROUP BY facility_id, patient_id ORDER BY facility_id, patient_id
+                """, arguments: StatementArguments(facilities) + [since.iso8601]).map { row in
+                PatientLinkSummary(facility: row["facility_id"], patientID: row["patient_id"], linked: row["linked"], total: row["total"],
+                                   failed: row["failed"])
+            }
         }
     }
 

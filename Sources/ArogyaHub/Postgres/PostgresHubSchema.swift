@@ -200,9 +200,11 @@ enum PostgresHubSchema {
                 awaiting TEXT,
                 linked_at TEXT,
                 created_at TEXT NOT NULL,
+                updated_at TEXT COLLATE "C" NOT NULL,
                 PRIMARY KEY (facility_id, record_id)
             );
             CREATE INDEX care_context_patient ON care_context(facility_id, patient_id);
+            CREATE INDEX care_context_updated ON care_context(facility_id, updated_at);
             CREATE INDEX care_context_due ON care_context(next_attempt_at) WHERE state <> 'linked';
             CREATE TABLE link_token (
                 facility_id TEXT NOT NULL,

@@ -42,8 +42,8 @@ extension PostgresHubStore: HipStorage {
             if !contexts.isEmpty {
                 try await connection.query("""
                     INSERT INTO care_context (facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day,
-                                              state, attempts, next_attempt_at, created_at)
-                    SELECT f, r, p, a, nullif(n, ''), d, h, v, 'waiting', 0, t, \(now)
+                                              state, attempts, next_attempt_at, created_at, updated_at)
+                    SELECT f, r, p, a, nullif(n, ''), d, h, v, 'waiting', 0, t, \(now), \(now)
                     FROM unnest(\(contexts.map(\.facility))::text[], \(contexts.map(\.recordID))::text[], \(contexts.map(\.patientID))::text[],
                                 \(contexts.map(\.abhaAddress))::text[], \(contexts.map { $0.abhaNumber ?? "" })::text[], \(contexts.map(\.display))::text[],
                                 \(contexts.map(\.hiType))::text[], \(contexts.map(\.visitDay))::text[],
@@ -122,7 +122,7 @@ extension PostgresHubStore: HipStorage {
 
     public func markLinked(facility: String, recordIDs: [String], at: Timestamp) async throws {
         try await client.query("""
-            UPDATE care_context SET state = 'linked', linked_at = \(at.iso8601), last_error = NULL, awaiting = NULL
+            UPDATE care_context SET state = 'linked', linked_at = \(at.iso8601), last_error = NULL, awaiting = NULL, updated_at = \(at.iso8601)
             WHERE facility_id = \(facility) AND record_id = ANY(\(recordIDs)::text[])
             """, logger: logger)
     }
@@ -131,6 +131,7 @@ extension PostgresHubStore: HipStorage {
         // The delay doubles with each attempt (30 s, 1 min, …, at most 6 h), as `LinkBackoff` says.
         try await client.query("""
             UPDATE care_context SET state = 'failed', last_error = \(reason), awaiting = NULL,
+                updated_at = CASE WHEN state = 'failed' THEN updated_at ELSE \(now.iso8601) END,
                 next_attempt_at = to_char((\(now.iso8601)::timestamptz + make_interval(secs => least(\(LinkBackoff.firstSeconds)::bigint
                     << least(greatest(attempts - 1, 0), 20), \(LinkBackoff.longestSeconds)::bigint))) AT TIME ZONE 'UTC',
                     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
@@ -165,6 +166,19 @@ extension PostgresHubStore: HipStorage {
             FROM care_context WHERE (\(facility)::text IS NULL OR facility_id = \(facility)) AND (\(patient)::text IS NULL OR patient_id = \(patient))
             ORDER BY facility_id COLLATE "C", patient_id COLLATE "C", visit_day, record_id COLLATE "C"
             """, logger: logger).collect().map(Self.careContext)
+    }
+
+    public func linkSummaries(facilities: [String], changedSince since: Timestamp) async throws -> [PatientLinkSummary] {
+        try await client.query("""
+            SELECT facility_id, patient_id, count(*) FILTER (WHERE state = 'linked'), count(*), count(*) FILTER (WHERE state = 'failed')
+            FROM care_context c
+            WHERE facility_id = ANY(\(facilities)::text[]) AND EXISTS (
+                SELECT 1 FROM care_context u WHERE u.facility_id = c.facility_id AND u.patient_id = c.patient_id AND u.updated_at > \(since.iso8601))
+            GROUP BY facility_id, patient_id ORDER BY facility_id COLLATE "C", patient_id COLLATE "C"
+            """, logger: logger).collect().map { row in
+            let (facility, patient, linked, total, failed) = try row.decode((String, String, Int64, Int64, Int64).self)
+            return PatientLinkSummary(facility: facility, patientID: patient, linked: Int(linked), total: Int(total), failed: Int(failed))
+        }
     }
 
     public func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool {

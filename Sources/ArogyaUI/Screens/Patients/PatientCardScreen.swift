@@ -17,6 +17,8 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         var rules: ScreeningProtocol?
         /// Her ABHA request kept while there was no network, if one waits.
         var pendingAbha: AbhaRequest?
+        /// How many of her visits the hub has linked to her ABHA, as of the last sync.
+        var abhaLinks: AbhaLinkSummary?
         var isLoading = true
         var message: UserMessage?
         var notice: UserMessage?
@@ -64,6 +66,7 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
         var reviews: [String: ReviewHistory] = [:]
         let rules: ScreeningProtocol
         var pendingAbha: AbhaRequest?
+        var abhaLinks: AbhaLinkSummary?
     }
 
     enum Message: StoreFailureMessage {
@@ -86,7 +89,8 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             let screenings = try store.screenings(patientId: id, limit: 4)
             return .loaded(Loaded(patient: patient, care: try store.careSummary(patientId: id, today: today, protocol: rules),
                                   screenings: screenings, reviews: try store.reviewHistories(screeningIds: screenings.map(\.id)), rules: rules,
-                                  pendingAbha: try store.pendingAbhaRequests(patientId: id).first?.request))
+                                  pendingAbha: try store.pendingAbhaRequests(patientId: id).first?.request,
+                                  abhaLinks: try store.abhaLinkSummary(patientId: id)))
         }
     }
 
@@ -169,6 +173,7 @@ final class PatientCardScreen: KeyedScreen, MessageScreen {
             state.reviews = loaded.reviews
             state.rules = loaded.rules
             state.pendingAbha = loaded.pendingAbha
+            state.abhaLinks = loaded.abhaLinks
             if loaded.patient == nil { state.message = UserMessage(.errorUnknownPatient, ["id": patientId]) }
             if verifyingTypedAbha, let patient = loaded.patient, patient.status == .active {
                 verifyingTypedAbha = false
@@ -229,6 +234,7 @@ enum PatientCardView {
                 ?? state.pendingAbha.map { strings.text(.cardAbhaPending, ["date": strings.date(localTime($0.createdAt).date)]) }
                 ?? (patient.status == .active ? strings[.cardAbhaNone] : "-")),
             (.patientAbhaAddress, patient.abhaAddress ?? "-"),
+        ] + (state.abhaLinks.map { [(.patientAbhaShared, PatientFormatting.shared($0, strings: strings))] } ?? []) + [
             (.patientConsent, strings[consent.given ? .consentYes : .consentNo] + ", " + strings[consent.method.labelKey] + ", "
                 + strings.date(consent.date)),
             (.patientRegistered, strings.date(localTime(patient.createdAt).date)
@@ -239,7 +245,7 @@ enum PatientCardView {
         let half = content.width / 2
         var column = 0
         for (label, value) in lines {
-            let wide = DisplayWidth.of(value) > half - 16 || label == .patientConsent || label == .patientRegistered
+            let wide = DisplayWidth.of(value) > half - 16 || [.patientConsent, .patientRegistered, .patientAbhaShared].contains(label)
             if wide && column == 1 { y += 1; column = 0 }
             let x = content.x + column * half
             canvas.put(DisplayWidth.pad(strings[label], to: 14), at: Point(x: x, y: y), style: .hint)
