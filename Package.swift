@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "ArogyaABDMSimulator",
             dependencies: [
-                "ArogyaCore", "ArogyaABDM",
+                "ArogyaCore", "ArogyaABDM", "ArogyaFidelius",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "ArogyaHub",
             dependencies: [
-                "ArogyaCore", "ArogyaABDM",
+                "ArogyaCore", "ArogyaABDM", "ArogyaFidelius",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -82,6 +82,11 @@ public actor AbdmSimulator {
     nonisolated let signingKey: _RSA.Signing.PrivateKey
     var callbackFault: SimulatorCallbackFault?
     var bridgeURL: String?
+    var ownURL: String?
+    var transfers: [String: SimulatedTransfer] = [:]
+    var consentAcknowledgements: [String] = []
+    var pushFault: SimulatedPushFault?
+    var pushRefusals = 0
     var linkTokens: [String: (address: String, hip: String, expires: Timestamp)] = [:]
     var linkedContexts: [String: [SimulatedLink]] = [:]
     var extraAddresses: Set<String> = []

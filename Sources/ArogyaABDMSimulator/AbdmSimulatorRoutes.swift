@@ -29,6 +29,21 @@ extension AbdmSimulator {
                 }
             }
         }
+        for path in ["/consent/v3/request/hip/on-notify", "/data-flow/v3/health-information/hip/on-request", "/data-flow/v3/health-information/notify"] {
+            router.post(RouterPath(Self.gatewayPrefix + path)) { request, _ in
+                await self.answer(request, path: path, gateway: true, accepted: true) { body, _ throws(Refusal) in
+                    try await self.dataFlowMessage(path: path, body: body)
+                    return .null
+                }
+            }
+        }
+        // The HIU's own endpoint: reached directly by the HIP, with no gateway token.
+        router.post(RouterPath(Self.hiuPushPath)) { request, _ in
+            let bytes = (try? await request.body.collect(upTo: 64 << 20)).map { Array($0.readableBytesView) } ?? []
+            guard let body = try? JSONParser.parse(bytes) else { return Self.response(.badRequest, .object([("error", .string("not JSON"))])) }
+            let (status, answer) = await self.receivePage(body)
+            return Self.response(status, answer)
+        }
         for operation in AbhaOperation.allCases {
             let path = RouterPath(Self.abhaPrefix + operation.abdmPath)
             let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in

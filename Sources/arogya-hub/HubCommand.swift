@@ -194,7 +194,8 @@ struct Serve: AsyncParsableCommand {
             hipLogger[metadataKey: "part"] = "hip"
             let linker = HipLinker(storage: storage, gateway: gateway, logger: hipLogger)
             let verifier = GatewayTokenVerifier(certsURL: gateway.configuration.gatewayCertsURL, transport: AbdmHTTPTransport())
-            bridge = HipBridge(linker: linker, verifier: verifier, storage: storage, logger: hipLogger)
+            let dataFlow = HipDataFlow(storage: storage, gateway: gateway, push: AbdmHTTPTransport(), logger: hipLogger)
+            bridge = HipBridge(linker: linker, dataFlow: dataFlow, verifier: verifier, storage: storage, logger: hipLogger)
             linking = Task { await linker.run() }
         }
         defer { linking?.cancel() }

@@ -28,6 +28,7 @@ struct HipSetup {
         var settings = HipSettings()
         settings.answerWaitSeconds = 2
         settings.passSeconds = 0.1
+        settings.pushRetrySeconds = 0.05
         return settings
     }
 
@@ -41,10 +42,12 @@ struct HipSetup {
             simulatorSettings.callbackFault = fault
             let simulator = try AbdmSimulator(settings: simulatorSettings, announce: { _ in })
             try await Application(router: simulator.router()).test(.live) { abdm in
+                await simulator.setOwnURL("http://127.0.0.1:\(try #require(abdm.port))")
                 let gateway = AbdmGateway(configuration: AbhaRelayTests.configuration(port: try #require(abdm.port)), transport: AbdmHTTPTransport())
                 let linker = HipLinker(storage: storage, gateway: gateway, settings: settings)
                 let verifier = GatewayTokenVerifier(certsURL: gateway.configuration.gatewayCertsURL, transport: AbdmHTTPTransport())
-                let bridge = HipBridge(linker: linker, verifier: verifier, storage: storage)
+                let dataFlow = HipDataFlow(storage: storage, gateway: gateway, push: AbdmHTTPTransport(), settings: settings)
+                let bridge = HipBridge(linker: linker, dataFlow: dataFlow, verifier: verifier, storage: storage)
                 try await Application(router: HubRoutes.router(storage: storage, abdm: gateway, hip: bridge)).test(.live) { hub in
                     let port = try #require(hub.port)
                     await simulator.setBridgeURL("http://127.0.0.1:\(port)")

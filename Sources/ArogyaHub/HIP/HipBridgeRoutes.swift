@@ -9,14 +9,16 @@ import Logging
 /// once and does its work in the background, as ABDM's asynchronous API expects.
 public struct HipBridge: Sendable {
     public let linker: HipLinker
+    public let dataFlow: HipDataFlow
     public let verifier: GatewayTokenVerifier
     let storage: any HubStorage
     let clock: WallClock
     let logger: Logger
 
-    public init(linker: HipLinker, verifier: GatewayTokenVerifier, storage: any HubStorage, clock: WallClock = .system,
+    public init(linker: HipLinker, dataFlow: HipDataFlow, verifier: GatewayTokenVerifier, storage: any HubStorage, clock: WallClock = .system,
                 logger: Logger = Logger(label: "arogya-hub.hip")) {
         self.linker = linker
+        self.dataFlow = dataFlow
         self.verifier = verifier
         self.storage = storage
         self.clock = clock
@@ -28,12 +30,14 @@ enum HipBridgeRoutes {
     /// ABDM's messages to a HIP are small; a health-information request is the largest, a few kilobytes.
     static let maximumBody = 1024 * 1024
 
-    /// What a route does with a message once it is accepted.
-    typealias Work = @Sendable (HipBridge, JSONValue) async throws -> Void
+    /// What a route does with a message once it is accepted: the body, its REQUEST-ID and X-HIP-ID.
+    typealias Work = @Sendable (HipBridge, JSONValue, String, String?) async throws -> Void
 
     static let routes: [(path: String, work: Work)] = [
-        (HipMessages.Bridge.onGenerateToken, { bridge, body in try await bridge.linker.tokenAnswered(body) }),
-        (HipMessages.Bridge.onLinkCareContexts, { bridge, body in try await bridge.linker.linkAnswered(body) }),
+        (HipMessages.Bridge.onGenerateToken, { bridge, body, _, _ in try await bridge.linker.tokenAnswered(body) }),
+        (HipMessages.Bridge.onLinkCareContexts, { bridge, body, _, _ in try await bridge.linker.linkAnswered(body) }),
+        (HipMessages.Bridge.consentNotify, { bridge, body, id, hip in try await bridge.dataFlow.consentNotified(body, requestID: id, hipID: hip) }),
+        (HipMessages.Bridge.healthInformationRequest, { bridge, body, id, _ in try await bridge.dataFlow.healthInformationRequested(body, requestID: id) }),
     ]
 
     static func add(to router: Router<HubRequestContext>, bridge: HipBridge?) {
@@ -53,11 +57,12 @@ enum HipBridgeRoutes {
                 guard let body = try? JSONParser.parse(Array(bytes.readableBytesView)), case .object = body else {
                     throw HTTPError(.badRequest, message: "expected a JSON object")
                 }
+                let hipID = request.headers[HTTPField.Name("X-HIP-ID")!].map(TextSanitizer.singleLine)
                 let fresh = try await bridge.storage.acceptInbound(requestID: requestID.lowercased(), path: route.path, at: bridge.clock.now())
                 bridge.logger.info("bridge", metadata: ["path": "\(route.path)", "request_id": "\(requestID)", "replay": "\(!fresh)"])
                 if fresh {
                     Task {
-                        do { try await route.work(bridge, body) } catch {
+                        do { try await route.work(bridge, body, requestID, hipID) } catch {
                             bridge.logger.error("bridge work failed", metadata: ["path": "\(route.path)", "request_id": "\(requestID)",
                                                                               "error": "\(error)"])
                         }

@@ -17,6 +17,12 @@ public struct HipSettings: Sendable {
     public var candidatesPerPass = 2000
     /// Sends ABDM's optional context notification for each linked care context (the patient's app tells her).
     public var notifyLinkedContexts = true
+    /// Documents a page pushed to an HIU holds (ABDM's reference HIP sends 7).
+    public var entriesPerPage = 7
+    /// Tries of one page before the rest of a transfer is given up as errored.
+    public var pushAttempts = 3
+    /// The first wait between two tries of a page, doubling.
+    public var pushRetrySeconds = 1.0
 
     public init() {}
 }

@@ -14,6 +14,8 @@ public enum HipMessages {
     public enum Bridge {
         public static let onGenerateToken = "/api/v3/hip/token/on-generate-token"
         public static let onLinkCareContexts = "/api/v3/link/on_carecontext"
+        public static let consentNotify = "/api/v3/consent/request/hip/notify"
+        public static let healthInformationRequest = "/api/v3/hip/health-information/request"
     }
 
     /// What the patient record tells ABDM about her, to find her account.

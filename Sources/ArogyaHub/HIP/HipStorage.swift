@@ -34,6 +34,18 @@ public protocol HipStorage: Sendable {
     /// Each patient's counts, for patients of `facilities` any of whose care contexts changed after `since`.
     func linkSummaries(facilities: [String], changedSince since: Timestamp) async throws -> [PatientLinkSummary]
 
+    /// Keeps a consent as ABDM notified it; a later notification of the same consent (revoked, expired)
+    /// changes only its status.
+    func saveConsent(_ consent: ConsentArtefact, at: Timestamp) async throws
+    func consent(_ id: String) async throws -> ConsentArtefact?
+    /// Marks a consent's status when its notification carries no detail (revoked, expired, denied).
+    func setConsentStatus(_ id: String, _ status: ConsentArtefact.Status, at: Timestamp) async throws -> Bool
+
+    /// A transfer begins; false when its transaction is already known (a request sent twice is served once).
+    func startTransfer(_ transfer: DataTransfer) async throws -> Bool
+    func finishTransfer(_ transfer: DataTransfer) async throws
+    func transfers(consent: String?) async throws -> [DataTransfer]
+
     /// Notes an inbound request from ABDM; false when its REQUEST-ID was seen before (a replay, answered once).
     func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool
 }

@@ -64,6 +64,36 @@ extension HubDatabase: HipStorage {
                 name TEXT PRIMARY KEY NOT NULL,
                 seq INTEGER NOT NULL
             ) STRICT;
+
+            -- Consents ABDM notified: which care contexts an HIU may be sent, of which types and dates, until when.
+            CREATE TABLE consent_artefact (
+                consent_id TEXT PRIMARY KEY NOT NULL,
+                facility_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('GRANTED', 'REVOKED', 'EXPIRED', 'DENIED')),
+                patient_address TEXT NOT NULL,
+                care_contexts TEXT NOT NULL,
+                hi_types TEXT NOT NULL,
+                date_from TEXT NOT NULL,
+                date_to TEXT NOT NULL,
+                data_erase_at TEXT NOT NULL,
+                hiu_id TEXT,
+                received_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            ) STRICT;
+
+            -- Each health-information request served: under which consent, how it ended.
+            CREATE TABLE data_transfer (
+                transaction_id TEXT PRIMARY KEY NOT NULL,
+                consent_id TEXT NOT NULL,
+                facility_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('started', 'transferred', 'failed')),
+                delivered INTEGER NOT NULL DEFAULT 0,
+                errored INTEGER NOT NULL DEFAULT 0,
+                requested_at TEXT NOT NULL,
+                finished_at TEXT,
+                reason TEXT
+            ) STRICT;
+            CREATE INDEX data_transfer_consent ON data_transfer(consent_id);
             """)
     }
 
@@ -254,6 +284,71 @@ extension HubDatabase: HipStorage {
                 """, arguments: StatementArguments(facilities) + [since.iso8601]).map { row in
                 PatientLinkSummary(facility: row["facility_id"], patientID: row["patient_id"], linked: row["linked"], total: row["total"],
                                    failed: row["failed"])
+            }
+        }
+    }
+
+    public func saveConsent(_ consent: ConsentArtefact, at: Timestamp) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO consent_artefact (consent_id, facility_id, status, patient_address, care_contexts, hi_types, date_from, date_to,
+                                              data_erase_at, hiu_id, received_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (consent_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+                """, arguments: [consent.consentID, consent.facility, consent.status.rawValue, consent.patientAddress, consent.careContextsText,
+                                 consent.hiTypesText, consent.from.iso8601, consent.to.iso8601, consent.dataEraseAt.iso8601, consent.hiuID,
+                                 at.iso8601, at.iso8601])
+        }
+    }
+
+    public func consent(_ id: String) async throws -> ConsentArtefact? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM consent_artefact WHERE consent_id = ?", arguments: [id]).map { row in
+                ConsentArtefact(consentID: row["consent_id"], facility: row["facility_id"],
+                                status: ConsentArtefact.Status(rawValue: row["status"]) ?? .revoked, patientAddress: row["patient_address"],
+                                careContexts: ConsentArtefact.careContexts(from: row["care_contexts"]),
+                                hiTypes: ConsentArtefact.hiTypes(from: row["hi_types"]), from: row.storedTime("date_from"),
+                                to: row.storedTime("date_to"), dataEraseAt: row.storedTime("data_erase_at"), hiuID: row["hiu_id"])
+            }
+        }
+    }
+
+    public func setConsentStatus(_ id: String, _ status: ConsentArtefact.Status, at: Timestamp) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE consent_artefact SET status = ?, updated_at = ? WHERE consent_id = ?",
+                           arguments: [status.rawValue, at.iso8601, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func startTransfer(_ transfer: DataTransfer) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO data_transfer (transaction_id, consent_id, facility_id, status, requested_at) VALUES (?, ?, ?, 'started', ?)
+                ON CONFLICT DO NOTHING
+                """, arguments: [transfer.transactionID, transfer.consentID, transfer.facility, transfer.requestedAt.iso8601])
+            return db.changesCount == 1
+        }
+    }
+
+    public func finishTransfer(_ transfer: DataTransfer) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                UPDATE data_transfer SET status = ?, delivered = ?, errored = ?, finished_at = ?, reason = ? WHERE transaction_id = ?
+                """, arguments: [transfer.status.rawValue, transfer.delivered, transfer.errored, transfer.finishedAt?.iso8601, transfer.reason,
+                                 transfer.transactionID])
+        }
+    }
+
+    public func transfers(consent: String?) async throws -> [DataTransfer] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM data_transfer WHERE (? IS NULL OR consent_id = ?) ORDER BY requested_at, transaction_id
+                """, arguments: [consent, consent]).map { row in
+                DataTransfer(transactionID: row["transaction_id"], consentID: row["consent_id"], facility: row["facility_id"],
+                             status: DataTransfer.Status(rawValue: row["status"]) ?? .failed, delivered: row["delivered"], errored: row["errored"],
+                             requestedAt: row.storedTime("requested_at"), finishedAt: (row["finished_at"] as String?).flatMap(Timestamp.init(iso8601:)),
+                             reason: row["reason"])
             }
         }
     }

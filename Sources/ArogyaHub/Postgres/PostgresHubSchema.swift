@@ -231,6 +231,32 @@ enum PostgresHubSchema {
                 name TEXT PRIMARY KEY,
                 seq BIGINT NOT NULL
             );
+            CREATE TABLE consent_artefact (
+                consent_id TEXT PRIMARY KEY,
+                facility_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('GRANTED', 'REVOKED', 'EXPIRED', 'DENIED')),
+                patient_address TEXT NOT NULL,
+                care_contexts TEXT NOT NULL,
+                hi_types TEXT NOT NULL,
+                date_from TEXT NOT NULL,
+                date_to TEXT NOT NULL,
+                data_erase_at TEXT NOT NULL,
+                hiu_id TEXT,
+                received_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE data_transfer (
+                transaction_id TEXT PRIMARY KEY,
+                consent_id TEXT NOT NULL,
+                facility_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('started', 'transferred', 'failed')),
+                delivered INTEGER NOT NULL DEFAULT 0,
+                errored INTEGER NOT NULL DEFAULT 0,
+                requested_at TEXT COLLATE "C" NOT NULL,
+                finished_at TEXT,
+                reason TEXT
+            );
+            CREATE INDEX data_transfer_consent ON data_transfer(consent_id);
             """),
     ]
 }

@@ -181,6 +181,71 @@ extension PostgresHubStore: HipStorage {
         }
     }
 
+    public func saveConsent(_ consent: ConsentArtefact, at: Timestamp) async throws {
+        try await client.query("""
+            INSERT INTO consent_artefact (consent_id, facility_id, status, patient_address, care_contexts, hi_types, date_from, date_to,
+                                          data_erase_at, hiu_id, received_at, updated_at)
+            VALUES (\(consent.consentID), \(consent.facility), \(consent.status.rawValue), \(consent.patientAddress), \(consent.careContextsText),
+                    \(consent.hiTypesText), \(consent.from.iso8601), \(consent.to.iso8601), \(consent.dataEraseAt.iso8601), \(consent.hiuID),
+                    \(at.iso8601), \(at.iso8601))
+            ON CONFLICT (consent_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+            """, logger: logger)
+    }
+
+    public func consent(_ id: String) async throws -> ConsentArtefact? {
+        let rows = try await client.query("""
+            SELECT consent_id, facility_id, status, patient_address, care_contexts, hi_types, date_from, date_to, data_erase_at, hiu_id
+            FROM consent_artefact WHERE consent_id = \(id)
+            """, logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        let (consentID, facility, status, address, contexts, types, from, to, erase, hiu) =
+            try row.decode((String, String, String, String, String, String, String, String, String, String?).self)
+        let epoch = Timestamp(millisecondsSince1970: 0)
+        return ConsentArtefact(consentID: consentID, facility: facility, status: ConsentArtefact.Status(rawValue: status) ?? .revoked,
+                               patientAddress: address, careContexts: ConsentArtefact.careContexts(from: contexts),
+                               hiTypes: ConsentArtefact.hiTypes(from: types), from: Timestamp(iso8601: from) ?? epoch,
+                               to: Timestamp(iso8601: to) ?? epoch, dataEraseAt: Timestamp(iso8601: erase) ?? epoch, hiuID: hiu)
+    }
+
+    public func setConsentStatus(_ id: String, _ status: ConsentArtefact.Status, at: Timestamp) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE consent_artefact SET status = \(status.rawValue), updated_at = \(at.iso8601) WHERE consent_id = \(id) RETURNING consent_id
+            """, logger: logger).collect()
+        return !rows.isEmpty
+    }
+
+    public func startTransfer(_ transfer: DataTransfer) async throws -> Bool {
+        let rows = try await client.query("""
+            INSERT INTO data_transfer (transaction_id, consent_id, facility_id, status, requested_at)
+            VALUES (\(transfer.transactionID), \(transfer.consentID), \(transfer.facility), 'started', \(transfer.requestedAt.iso8601))
+            ON CONFLICT DO NOTHING RETURNING transaction_id
+            """, logger: logger).collect()
+        return !rows.isEmpty
+    }
+
+    public func finishTransfer(_ transfer: DataTransfer) async throws {
+        try await client.query("""
+            UPDATE data_transfer SET status = \(transfer.status.rawValue), delivered = \(transfer.delivered), errored = \(transfer.errored),
+                finished_at = \(transfer.finishedAt?.iso8601), reason = \(transfer.reason)
+            WHERE transaction_id = \(transfer.transactionID)
+            """, logger: logger)
+    }
+
+    public func transfers(consent: String?) async throws -> [DataTransfer] {
+        try await client.query("""
+            SELECT transaction_id, consent_id, facility_id, status, delivered, errored, requested_at, finished_at, reason
+            FROM data_transfer WHERE (\(consent)::text IS NULL OR consent_id = \(consent))
+            ORDER BY requested_at, transaction_id COLLATE "C"
+            """, logger: logger).collect().map { row in
+            let (id, consentID, facility, status, delivered, errored, requested, finished, reason) =
+                try row.decode((String, String, String, String, Int32, Int32, String, String?, String?).self)
+            return DataTransfer(transactionID: id, consentID: consentID, facility: facility, status: DataTransfer.Status(rawValue: status) ?? .failed,
+                                delivered: Int(delivered), errored: Int(errored),
+                                requestedAt: Timestamp(iso8601: requested) ?? Timestamp(millisecondsSince1970: 0),
+                                finishedAt: finished.flatMap(Timestamp.init(iso8601:)), reason: reason)
+        }
+    }
+
     public func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool {
         let rows = try await client.query("""
             INSERT INTO abdm_inbound (request_id, path, received_at) VALUES (\(requestID), \(path), \(at.iso8601))
