@@ -108,13 +108,13 @@ extension AbdmSimulator {
     }
 
     /// A request to the bridge as the gateway sends one, signed; the bridge's status (nil: not reached).
-    func sendToBridge(_ path: String, _ body: JSONValue, hipID: String) async -> Int? {
+    func sendToBridge(_ path: String, _ body: JSONValue, hipID: String, requestID: String = UUID().uuidString.lowercased()) async -> Int? {
         guard let bridge = bridgeURL else { return nil }
         var request = HTTPClientRequest(url: bridge + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Authorization", value: "Bearer " + gatewayToken(now: clock.now()))
-        request.headers.add(name: "REQUEST-ID", value: UUID().uuidString.lowercased())
+        request.headers.add(name: "REQUEST-ID", value: requestID)
         request.headers.add(name: "TIMESTAMP", value: clock.now().iso8601)
         request.headers.add(name: "X-CM-ID", value: "sbx")
         request.headers.add(name: "X-HIP-ID", value: hipID)
@@ -122,6 +122,54 @@ extension AbdmSimulator {
         let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(30))
         return response.map { Int($0.status.code) }
     }
+
+    // MARK: - A patient's PHR app linking her records herself
+
+    /// The HIP's answer to a request the simulator sent it, by that request's REQUEST-ID.
+    public func answer(to requestID: String) -> JSONValue? { bridgeAnswers[requestID] }
+
+    /// Her app asks the HIP for her records: the request's REQUEST-ID (its answer comes under it).
+    public func discover(hipID: String, abhaAddress: String, name: String, gender: String, yearOfBirth: Int, mobile: String?,
+                         abhaNumber: String? = nil) async -> String {
+        let requestID = UUID().uuidString.lowercased()
+        var verified: [JSONValue] = []
+        if let mobile { verified.append(.object([("type", .string("MOBILE")), ("value", .string(mobile))])) }
+        if let abhaNumber { verified.append(.object([("type", .string("ABHA_NUMBER")), ("value", .string(abhaNumber))])) }
+        let body = JSONValue.object([
+            ("transactionId", .string(UUID().uuidString.lowercased())),
+            ("patient", .object([("id", .string(abhaAddress)), ("name", .string(name)), ("gender", .string(gender)),
+                                 ("yearOfBirth", .integer(Int64(yearOfBirth))), ("verifiedIdentifiers", .array(verified)),
+                                 ("unverifiedIdentifiers", .array([]))])),
+            ("hipId", .string(hipID)),
+        ])
+        _ = await sendToBridge(Self.bridgeDiscover, body, hipID: hipID, requestID: requestID)
+        return requestID
+    }
+
+    /// She picks visits to link: the request's REQUEST-ID.
+    public func linkInit(hipID: String, transactionID: String, abhaAddress: String, patientReference: String, careContexts: [String]) async -> String {
+        let requestID = UUID().uuidString.lowercased()
+        let body = JSONValue.object([
+            ("transactionId", .string(transactionID)), ("abhaAddress", .string(abhaAddress)),
+            ("patient", .array([.object([("referenceNumber", .string(patientReference)),
+                                         ("careContexts", .array(careContexts.map { .object([("referenceNumber", .string($0))]) })),
+                                         ("hiType", .string("WellnessRecord")), ("count", .integer(Int64(careContexts.count)))])])),
+        ])
+        _ = await sendToBridge(Self.bridgeLinkInit, body, hipID: hipID, requestID: requestID)
+        return requestID
+    }
+
+    /// She types the OTP the HIP sent her: the request's REQUEST-ID.
+    public func linkConfirm(hipID: String, linkReference: String, otp: String) async -> String {
+        let requestID = UUID().uuidString.lowercased()
+        let body = JSONValue.object([("confirmation", .object([("linkRefNumber", .string(linkReference)), ("token", .string(otp))]))])
+        _ = await sendToBridge(Self.bridgeLinkConfirm, body, hipID: hipID, requestID: requestID)
+        return requestID
+    }
+
+    static let bridgeDiscover = "/api/v3/hip/patient/care-context/discover"
+    static let bridgeLinkInit = "/api/v3/hip/link/care-context/init"
+    static let bridgeLinkConfirm = "/api/v3/hip/link/care-context/confirm"
 
     // MARK: - What the HIP sends
 
@@ -136,6 +184,10 @@ extension AbdmSimulator {
         case "/data-flow/v3/health-information/hip/on-request":
             guard case .string(let id)? = body["hiRequest"]?["transactionId"] else { throw Self.fieldRefusal("hiRequest", "hiRequest.transactionId is required") }
             transfers[id]?.acknowledgement = body
+        case "/user-initiated-linking/v3/patient/care-context/on-discover", "/user-initiated-linking/v3/link/care-context/on-init",
+             "/user-initiated-linking/v3/link/care-context/on-confirm":
+            guard case .string(let id)? = body["response"]?["requestId"] else { throw Self.fieldRefusal("response", "response.requestId is required") }
+            bridgeAnswers[id] = body
         case "/data-flow/v3/health-information/notify":
             guard case .string(let id)? = body["notification"]?["transactionId"] else {
                 throw Self.fieldRefusal("notification", "notification.transactionId is required")

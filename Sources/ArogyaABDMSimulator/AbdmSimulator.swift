@@ -85,6 +85,7 @@ public actor AbdmSimulator {
     var ownURL: String?
     var transfers: [String: SimulatedTransfer] = [:]
     var consentAcknowledgements: [String] = []
+    var bridgeAnswers: [String: JSONValue] = [:]
     var pushFault: SimulatedPushFault?
     var pushRefusals = 0
     var linkTokens: [String: (address: String, hip: String, expires: Timestamp)] = [:]

@@ -29,7 +29,9 @@ extension AbdmSimulator {
                 }
             }
         }
-        for path in ["/consent/v3/request/hip/on-notify", "/data-flow/v3/health-information/hip/on-request", "/data-flow/v3/health-information/notify"] {
+        for path in ["/consent/v3/request/hip/on-notify", "/data-flow/v3/health-information/hip/on-request", "/data-flow/v3/health-information/notify",
+                     "/user-initiated-linking/v3/patient/care-context/on-discover", "/user-initiated-linking/v3/link/care-context/on-init",
+                     "/user-initiated-linking/v3/link/care-context/on-confirm"] {
             router.post(RouterPath(Self.gatewayPrefix + path)) { request, _ in
                 await self.answer(request, path: path, gateway: true, accepted: true) { body, _ throws(Refusal) in
                     try await self.dataFlowMessage(path: path, body: body)

@@ -155,8 +155,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request's headers.") var headerTimeout = 10
     @Option(name: .customLong("body-timeout"), help: "Seconds a client has to send a request's body after its headers.") var bodyTimeout = 60
     @Option(name: .customLong("idle-timeout"), help: "Seconds a kept-alive connection may wait with no request.") var idleTimeout = 60
-    @Option(name: .customLong("abdm-config"), help: "A JSON file (mode 600) with gateway_url, abha_url, client_id, client_secret and cm_id: serve the ABHA routes with it.")
+    @Option(name: .customLong("abdm-config"), help: "A JSON file (mode 600) with gateway_url, abha_url, client_id, client_secret and cm_id: serve the ABHA routes with it, and be the facilities' ABDM HIP.")
     var abdmConfig: String?
+    @Option(name: .customLong("sms-command"), help: "A program that sends an SMS (AROGYA_SMS_TO and AROGYA_SMS_TEXT in its environment): how a patient linking her records from her PHR app gets her OTP.")
+    var smsCommand: String?
+
+    /// How link OTPs reach patients: the admin's SMS program; else, with ABDM on this machine (the
+    /// simulator), the log; else none, and a patient's own link request is refused with why.
+    func otpSender(for configuration: AbdmConfiguration, logger: Logger) -> (any HipOtpSender)? {
+        if let smsCommand { return CommandOtpSender(path: smsCommand) }
+        if let host = URL(string: configuration.gatewayURL)?.host, Loopback.isLoopback(host: host) { return LoggedOtpSender(logger: logger) }
+        return nil
+    }
 
     func validate() throws {
         for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
@@ -195,7 +205,9 @@ struct Serve: AsyncParsableCommand {
             let linker = HipLinker(storage: storage, gateway: gateway, logger: hipLogger)
             let verifier = GatewayTokenVerifier(certsURL: gateway.configuration.gatewayCertsURL, transport: AbdmHTTPTransport())
             let dataFlow = HipDataFlow(storage: storage, gateway: gateway, push: AbdmHTTPTransport(), logger: hipLogger)
-            bridge = HipBridge(linker: linker, dataFlow: dataFlow, verifier: verifier, storage: storage, logger: hipLogger)
+            let userLinking = HipUserLinking(storage: storage, gateway: gateway, sender: otpSender(for: gateway.configuration, logger: hipLogger),
+                                             logger: hipLogger)
+            bridge = HipBridge(linker: linker, dataFlow: dataFlow, userLinking: userLinking, verifier: verifier, storage: storage, logger: hipLogger)
             linking = Task { await linker.run() }
         }
         defer { linking?.cancel() }

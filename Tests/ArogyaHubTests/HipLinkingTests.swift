@@ -33,6 +33,7 @@ struct HipSetup {
     }
 
     static func with(_ kind: HubStoreKind, settings: HipSettings = fast(), fault: SimulatorCallbackFault? = nil,
+                     otpSender: (any HipOtpSender)? = nil,
                      _ body: @escaping @Sendable (HipSetup, any TestClientProtocol) async throws -> Void) async throws {
         try await withHubStore(kind, clock: .system) { storage in
             try await storage.addFacility(id: facility, name: "AAM Rampur")
@@ -47,7 +48,8 @@ struct HipSetup {
                 let linker = HipLinker(storage: storage, gateway: gateway, settings: settings)
                 let verifier = GatewayTokenVerifier(certsURL: gateway.configuration.gatewayCertsURL, transport: AbdmHTTPTransport())
                 let dataFlow = HipDataFlow(storage: storage, gateway: gateway, push: AbdmHTTPTransport(), settings: settings)
-                let bridge = HipBridge(linker: linker, dataFlow: dataFlow, verifier: verifier, storage: storage)
+                let userLinking = HipUserLinking(storage: storage, gateway: gateway, sender: otpSender)
+                let bridge = HipBridge(linker: linker, dataFlow: dataFlow, userLinking: userLinking, verifier: verifier, storage: storage)
                 try await Application(router: HubRoutes.router(storage: storage, abdm: gateway, hip: bridge)).test(.live) { hub in
                     let port = try #require(hub.port)
                     await simulator.setBridgeURL("http://127.0.0.1:\(port)")
@@ -80,14 +82,15 @@ enum HipRecords {
                         payload: payload).json
     }
 
-    static func patient(_ id: String, name: String, abhaAddress: String? = nil, abhaNumber: String? = nil, version: Int64 = 1,
-                        base: Int64 = 0) -> JSONValue {
+    static func patient(_ id: String, name: String, abhaAddress: String? = nil, abhaNumber: String? = nil, mobile: String? = nil,
+                        born: String = "1976-05-01", version: Int64 = 1, base: Int64 = 0) -> JSONValue {
         var payload: [(key: String, value: JSONValue)] = [
-            ("name", .string(name)), ("sex", .string("female")), ("birth_date", .string("1976-05-01")), ("consent_given", .bool(true)),
+            ("name", .string(name)), ("sex", .string("female")), ("birth_date", .string(born)), ("consent_given", .bool(true)),
             ("consent_method", .string("verbal")), ("consent_date", .string("2026-11-20")),
         ] + HubAPITests.stamps
         if let abhaAddress { payload.append(("abha_address", .string(abhaAddress))) }
         if let abhaNumber { payload.append(("abha_number", .string(abhaNumber))) }
+        if let mobile { payload.append(("mobile", .string(mobile))) }
         return record(.patient, id, version: version, base: base, .object(payload))
     }
 

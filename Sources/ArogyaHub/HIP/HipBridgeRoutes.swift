@@ -10,15 +10,17 @@ import Logging
 public struct HipBridge: Sendable {
     public let linker: HipLinker
     public let dataFlow: HipDataFlow
+    public let userLinking: HipUserLinking
     public let verifier: GatewayTokenVerifier
     let storage: any HubStorage
     let clock: WallClock
     let logger: Logger
 
-    public init(linker: HipLinker, dataFlow: HipDataFlow, verifier: GatewayTokenVerifier, storage: any HubStorage, clock: WallClock = .system,
-                logger: Logger = Logger(label: "arogya-hub.hip")) {
+    public init(linker: HipLinker, dataFlow: HipDataFlow, userLinking: HipUserLinking, verifier: GatewayTokenVerifier, storage: any HubStorage,
+                clock: WallClock = .system, logger: Logger = Logger(label: "arogya-hub.hip")) {
         self.linker = linker
         self.dataFlow = dataFlow
+        self.userLinking = userLinking
         self.verifier = verifier
         self.storage = storage
         self.clock = clock
@@ -37,6 +39,9 @@ enum HipBridgeRoutes {
         (HipMessages.Bridge.onGenerateToken, { bridge, body, _, _ in try await bridge.linker.tokenAnswered(body) }),
         (HipMessages.Bridge.onLinkCareContexts, { bridge, body, _, _ in try await bridge.linker.linkAnswered(body) }),
         (HipMessages.Bridge.consentNotify, { bridge, body, id, hip in try await bridge.dataFlow.consentNotified(body, requestID: id, hipID: hip) }),
+        (HipMessages.Bridge.discover, { bridge, body, id, hip in try await bridge.userLinking.discover(body, requestID: id, hipID: hip) }),
+        (HipMessages.Bridge.linkInit, { bridge, body, id, hip in try await bridge.userLinking.initLink(body, requestID: id, hipID: hip) }),
+        (HipMessages.Bridge.linkConfirm, { bridge, body, id, hip in try await bridge.userLinking.confirm(body, requestID: id, hipID: hip) }),
         (HipMessages.Bridge.healthInformationRequest, { bridge, body, id, _ in try await bridge.dataFlow.healthInformationRequested(body, requestID: id) }),
     ]
 

@@ -15,6 +15,9 @@ public enum HipMessages {
         public static let onGenerateToken = "/api/v3/hip/token/on-generate-token"
         public static let onLinkCareContexts = "/api/v3/link/on_carecontext"
         public static let consentNotify = "/api/v3/consent/request/hip/notify"
+        public static let discover = "/api/v3/hip/patient/care-context/discover"
+        public static let linkInit = "/api/v3/hip/link/care-context/init"
+        public static let linkConfirm = "/api/v3/hip/link/care-context/confirm"
         public static let healthInformationRequest = "/api/v3/hip/health-information/request"
     }
 

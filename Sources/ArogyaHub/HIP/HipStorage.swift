@@ -46,6 +46,14 @@ public protocol HipStorage: Sendable {
     func finishTransfer(_ transfer: DataTransfer) async throws
     func transfers(consent: String?) async throws -> [DataTransfer]
 
+    /// The facility's patients whose ABHA address or number is one of these, or whose mobile is one of these.
+    func discoveryCandidates(facility: String, abhaAddress: String?, abhaNumber: String?, mobiles: [String]) async throws -> [DiscoveryCandidate]
+    func saveLinkSession(_ session: LinkSession, at: Timestamp) async throws
+    func linkSession(_ reference: String) async throws -> LinkSession?
+    func updateLinkSession(_ session: LinkSession) async throws
+    /// Care contexts the patient linked herself (user-initiated): kept as linked, made if the hub had none.
+    func linkByPatient(_ contexts: [CareContext], at: Timestamp) async throws
+
     /// Notes an inbound request from ABDM; false when its REQUEST-ID was seen before (a replay, answered once).
     func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool
 }

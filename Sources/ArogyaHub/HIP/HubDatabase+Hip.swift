@@ -94,6 +94,21 @@ extension HubDatabase: HipStorage {
                 reason TEXT
             ) STRICT;
             CREATE INDEX data_transfer_consent ON data_transfer(consent_id);
+
+            -- A patient's own request to link visits, waiting for the OTP sent to her mobile.
+            CREATE TABLE link_session (
+                link_ref TEXT PRIMARY KEY NOT NULL,
+                transaction_id TEXT NOT NULL,
+                facility_id TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                record_ids TEXT NOT NULL,
+                otp_hash TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                wrong_tries INTEGER NOT NULL DEFAULT 0,
+                done INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL
+            ) STRICT;
             """)
     }
 
@@ -349,6 +364,73 @@ extension HubDatabase: HipStorage {
                              status: DataTransfer.Status(rawValue: row["status"]) ?? .failed, delivered: row["delivered"], errored: row["errored"],
                              requestedAt: row.storedTime("requested_at"), finishedAt: (row["finished_at"] as String?).flatMap(Timestamp.init(iso8601:)),
                              reason: row["reason"])
+            }
+        }
+    }
+
+    public func discoveryCandidates(facility: String, abhaAddress: String?, abhaNumber: String?, mobiles: [String]) async throws -> [DiscoveryCandidate] {
+        try await writer.read { db in
+            var byAbha = Set<String>()
+            for (kind, value) in [("abha_address", abhaAddress), ("abha_number", abhaNumber)] {
+                guard let value else { continue }
+                byAbha.formUnion(try String.fetchAll(db, sql: """
+                    SELECT patient_id FROM patient_identifier WHERE facility_id = ? AND kind = ? AND value = ?
+                    """, arguments: [facility, kind, value]))
+            }
+            var ids = byAbha
+            for mobile in mobiles {
+                ids.formUnion(try String.fetchAll(db, sql: "SELECT id FROM report_patient WHERE facility_id = ? AND mobile = ?",
+                                                  arguments: [facility, mobile]))
+            }
+            return try ids.sorted().compactMap { id in
+                try Row.fetchOne(db, sql: "SELECT * FROM report_patient WHERE facility_id = ? AND id = ? AND status = 'active'",
+                                 arguments: [facility, id]).map { row in
+                    DiscoveryCandidate(patientID: id, name: row["name"], sex: row["sex"], birthDate: row["birth_date"], mobile: row["mobile"],
+                                       byAbha: byAbha.contains(id))
+                }
+            }
+        }
+    }
+
+    public func saveLinkSession(_ session: LinkSession, at: Timestamp) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO link_session (link_ref, transaction_id, facility_id, patient_id, abha_address, record_ids, otp_hash, expires_at,
+                                          wrong_tries, done, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
+                """, arguments: [session.linkReference, session.transactionID, session.facility, session.patientID, session.abhaAddress,
+                                 HipText.list(session.recordIDs), session.otpHash, session.expiresAt.iso8601, at.iso8601])
+        }
+    }
+
+    public func linkSession(_ reference: String) async throws -> LinkSession? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM link_session WHERE link_ref = ?", arguments: [reference]).map { row in
+                LinkSession(linkReference: row["link_ref"], transactionID: row["transaction_id"], facility: row["facility_id"],
+                            patientID: row["patient_id"], abhaAddress: row["abha_address"], recordIDs: HipText.list(row["record_ids"] as String),
+                            otpHash: row["otp_hash"], expiresAt: row.storedTime("expires_at"), wrongTries: row["wrong_tries"], done: row["done"])
+            }
+        }
+    }
+
+    public func updateLinkSession(_ session: LinkSession) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE link_session SET wrong_tries = ?, done = ? WHERE link_ref = ?",
+                           arguments: [session.wrongTries, session.done, session.linkReference])
+        }
+    }
+
+    public func linkByPatient(_ contexts: [CareContext], at: Timestamp) async throws {
+        try await writer.write { db in
+            for context in contexts {
+                try db.cachedStatement(sql: """
+                    INSERT INTO care_context (facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day,
+                                              state, attempts, next_attempt_at, linked_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'linked', 0, ?, ?, ?, ?)
+                    ON CONFLICT (facility_id, record_id) DO UPDATE SET state = 'linked', linked_at = excluded.linked_at, last_error = NULL,
+                        awaiting = NULL, abha_address = excluded.abha_address, updated_at = excluded.updated_at
+                    """).execute(arguments: [context.facility, context.recordID, context.patientID, context.abhaAddress, context.abhaNumber,
+                                             context.display, context.hiType, context.visitDay, at.iso8601, at.iso8601, at.iso8601, at.iso8601])
             }
         }
     }

@@ -257,6 +257,19 @@ enum PostgresHubSchema {
                 reason TEXT
             );
             CREATE INDEX data_transfer_consent ON data_transfer(consent_id);
+            CREATE TABLE link_session (
+                link_ref TEXT PRIMARY KEY,
+                transaction_id TEXT NOT NULL,
+                facility_id TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                abha_address TEXT NOT NULL,
+                record_ids TEXT[] NOT NULL,
+                otp_hash TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                wrong_tries INTEGER NOT NULL DEFAULT 0,
+                done BOOLEAN NOT NULL DEFAULT false,
+                created_at TEXT NOT NULL
+            );
             """),
     ]
 }

@@ -246,6 +246,67 @@ extension PostgresHubStore: HipStorage {
         }
     }
 
+    public func discoveryCandidates(facility: String, abhaAddress: String?, abhaNumber: String?, mobiles: [String]) async throws -> [DiscoveryCandidate] {
+        let rows = try await client.query("""
+            WITH by_abha AS (
+                SELECT patient_id FROM patient_identifier WHERE facility_id = \(facility)
+                  AND ((kind = 'abha_address' AND value = \(abhaAddress)) OR (kind = 'abha_number' AND value = \(abhaNumber)))
+            ), by_mobile AS (
+                SELECT id AS patient_id FROM report_patient WHERE facility_id = \(facility) AND mobile = ANY(\(mobiles)::text[])
+            )
+            SELECT p.id, p.name, p.sex, p.birth_date, p.mobile, p.id IN (SELECT patient_id FROM by_abha)
+            FROM report_patient p
+            WHERE p.facility_id = \(facility) AND p.status = 'active'
+              AND (p.id IN (SELECT patient_id FROM by_abha) OR p.id IN (SELECT patient_id FROM by_mobile))
+            ORDER BY p.id COLLATE "C"
+            """, logger: logger).collect()
+        return try rows.map { row in
+            let (id, name, sex, born, mobile, byAbha) = try row.decode((String, String, String, String, String?, Bool).self)
+            return DiscoveryCandidate(patientID: id, name: name, sex: sex, birthDate: born, mobile: mobile, byAbha: byAbha)
+        }
+    }
+
+    public func saveLinkSession(_ session: LinkSession, at: Timestamp) async throws {
+        try await client.query("""
+            INSERT INTO link_session (link_ref, transaction_id, facility_id, patient_id, abha_address, record_ids, otp_hash, expires_at, created_at)
+            VALUES (\(session.linkReference), \(session.transactionID), \(session.facility), \(session.patientID), \(session.abhaAddress),
+                    \(session.recordIDs)::text[], \(session.otpHash), \(session.expiresAt.iso8601), \(at.iso8601))
+            """, logger: logger)
+    }
+
+    public func linkSession(_ reference: String) async throws -> LinkSession? {
+        let rows = try await client.query("""
+            SELECT link_ref, transaction_id, facility_id, patient_id, abha_address, record_ids, otp_hash, expires_at, wrong_tries, done
+            FROM link_session WHERE link_ref = \(reference)
+            """, logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        let (ref, transaction, facility, patient, address, records, hash, expires, wrong, done) =
+            try row.decode((String, String, String, String, String, [String], String, String, Int32, Bool).self)
+        return LinkSession(linkReference: ref, transactionID: transaction, facility: facility, patientID: patient, abhaAddress: address,
+                           recordIDs: records, otpHash: hash, expiresAt: Timestamp(iso8601: expires) ?? Timestamp(millisecondsSince1970: 0),
+                           wrongTries: Int(wrong), done: done)
+    }
+
+    public func updateLinkSession(_ session: LinkSession) async throws {
+        try await client.query("""
+            UPDATE link_session SET wrong_tries = \(session.wrongTries), done = \(session.done) WHERE link_ref = \(session.linkReference)
+            """, logger: logger)
+    }
+
+    public func linkByPatient(_ contexts: [CareContext], at: Timestamp) async throws {
+        guard !contexts.isEmpty else { return }
+        try await client.query("""
+            INSERT INTO care_context (facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day,
+                                      state, attempts, next_attempt_at, linked_at, created_at, updated_at)
+            SELECT f, r, p, a, nullif(n, ''), d, h, v, 'linked', 0, \(at.iso8601), \(at.iso8601), \(at.iso8601), \(at.iso8601)
+            FROM unnest(\(contexts.map(\.facility))::text[], \(contexts.map(\.recordID))::text[], \(contexts.map(\.patientID))::text[],
+                        \(contexts.map(\.abhaAddress))::text[], \(contexts.map { $0.abhaNumber ?? "" })::text[], \(contexts.map(\.display))::text[],
+                        \(contexts.map(\.hiType))::text[], \(contexts.map(\.visitDay))::text[]) AS x(f, r, p, a, n, d, h, v)
+            ON CONFLICT (facility_id, record_id) DO UPDATE SET state = 'linked', linked_at = excluded.linked_at, last_error = NULL,
+                awaiting = NULL, abha_address = excluded.abha_address, updated_at = excluded.updated_at
+            """, logger: logger)
+    }
+
     public func acceptInbound(requestID: String, path: String, at: Timestamp) async throws -> Bool {
         let rows = try await client.query("""
             INSERT INTO abdm_inbound (request_id, path, received_at) VALUES (\(requestID), \(path), \(at.iso8601))
