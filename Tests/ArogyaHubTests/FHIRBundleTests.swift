@@ -24,7 +24,7 @@ struct FHIRBundleTests {
             let app = Application(router: HubRoutes.router(storage: storage, clock: HubAPITests.clock))
             let input = try JSONParser.parse("""
                 {"sex":"female","age":50,"cbac":{"waist_cm":96},"bp":[[150,96],[154,96]],"glucose":{"type":"random","mg_dl":212},
-                 "oral":"normal","height_cm":155,"weight_kg":60,"pulse_per_min":78}
+                 "oral":"normal","height_cm":155,"weight_kg":60,"pulse_per_min":78,"phq2":[2,1]}
                 """)
             let screening = JSONValue.object([
                 ("patient_id", .string(patientID)), ("kind", .string("screening")), ("screened_on", .string("2026-11-23")),
@@ -83,6 +83,32 @@ struct FHIRBundleTests {
                 let bp = resources.first { $0["code"]?["coding"] == .array([.object([("system", .string("http://loinc.org")), ("code", .string("85354-9")),
                                                                                        ("display", .string("Blood pressure panel with all children optional"))])]) }
                 #expect(bp?["component"] != nil)
+                // PHQ-2 by LOINC: the panel with its items' answers, and the total.
+                func coded(_ code: String) -> JSONValue? {
+                    resources.first { resource in
+                        if case .array(let list)? = resource["code"]?["coding"], case .string(code)? = list.first?["code"] { return true }
+                        return false
+                    }
+                }
+                guard case .array(let items)? = coded("55757-9")?["component"] else { Issue.record("no PHQ-2 panel"); return }
+                #expect(items.map { $0["code"]?["coding"].flatMap { if case .array(let l) = $0 { l.first?["code"] } else { nil } } }
+                        == [.string("44250-9"), .string("44255-8")])
+                #expect(items.map { $0["valueCodeableConcept"]?["text"] } == [.string("More than half the days"), .string("Several days")])
+                #expect(coded("55758-7")?["valueInteger"] == .integer(3))
+                // Every coded value is from a system an HIU's validator knows; the rest are text.
+                var systems = Set<String>()
+                func systemsIn(_ value: JSONValue) {
+                    switch value {
+                    case .object(let members):
+                        if case .string(let system)? = value["system"], value["code"] != nil { systems.insert(system) }
+                        members.forEach { systemsIn($0.value) }
+                    case .array(let list): list.forEach(systemsIn)
+                    default: break
+                    }
+                }
+                systemsIn(bundle)
+                let known = ["http://loinc.org", "http://snomed.info/sct", "http://unitsofmeasure.org"]
+                #expect(systems.allSatisfy { known.contains($0) || $0.hasPrefix("http://terminology.hl7.org/CodeSystem/") }, "unknown: \(systems)")
                 let serviceRequest = resources.first { $0["resourceType"] == .string("ServiceRequest") }
                 #expect(serviceRequest?["code"]?["text"] == .string("Referral to the Medical Officer at the PHC"))
                 let patientResource = resources.first { $0["resourceType"] == .string("Patient") }

@@ -142,6 +142,27 @@ struct FHIRDocumentSource {
                         code: .object([("text", .string("Community Based Assessment Checklist (CBAC) score"))]),
                         value: ("valueInteger", .number(score)), interpretation: priority ? "score above 4: a priority for screening" : "score 4 or less")
         }
+        // PHQ-2, asked as part of the CBAC: LOINC's panel with its two items (answers from LOINC's answer list),
+        // and its total score (DECISIONS.md, codes in the documents).
+        if case .array(let answers)? = input?["phq2"], answers.count == 2,
+           let interest = Self.score(answers[0]), let mood = Self.score(answers[1]) {
+            let interestAnswer = Self.phqAnswers[interest], moodAnswer = Self.phqAnswers[mood]
+            func item(_ code: String, _ display: String, _ answer: (code: String, display: String)) -> JSONValue {
+                .object([("code", loincCode(code, display)),
+                         ("valueCodeableConcept", FHIRDocument.concept([FHIRDocument.coding(FHIRDocument.loinc, answer.code, answer.display)],
+                                                                       text: answer.display))])
+            }
+            observation("phq2", section: "Other Observations", category: "survey",
+                        code: loincCode("55757-9", "Patient Health Questionnaire 2 item (PHQ-2) [Reported]"), value: nil,
+                        components: [item("44250-9", "Little interest or pleasure in doing things", interestAnswer),
+                                     item("44255-8", "Feeling down, depressed, or hopeless", moodAnswer)])
+            let total = interest + mood
+            let refer: Bool = { if case .bool(let flag)? = payload["decision"]?["phq2_refer"] { return flag }; return total >= 3 }()
+            observation("phq2-total", section: "Other Observations", category: "survey",
+                        code: loincCode("55758-7", "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]"),
+                        value: ("valueInteger", .integer(Int64(total))),
+                        interpretation: refer ? "at or above the cut-off: referred for assessment of depression" : "below the cut-off")
+        }
         for (key, name) in [("oral", "Oral visual examination (OVE)"), ("breast", "Clinical breast examination (CBE)"),
                             ("via", "Visual inspection with acetic acid (VIA)")] {
             guard let result = input?[key] else { continue }
@@ -218,6 +239,20 @@ struct FHIRDocumentSource {
             ("entry", .array(bundleEntries)),
         ])
     }
+
+    /// A PHQ item's score, 0 to 3.
+    static func score(_ value: JSONValue) -> Int? {
+        switch value {
+        case .integer(let whole) where (0...3).contains(whole): Int(whole)
+        case .number(let number) where (0...3).contains(number) && number == number.rounded(): Int(number)
+        default: nil
+        }
+    }
+
+    /// LOINC's answers for each PHQ item, by score 0 to 3.
+    static let phqAnswers: [(code: String, display: String)] = [
+        ("LA6568-5", "Not at all"), ("LA6569-3", "Several days"), ("LA6570-1", "More than half the days"), ("LA6571-9", "Nearly every day"),
+    ]
 
     /// The worker who recorded it, from her uploaded account; a command-line entry names its Unix user.
     private func author(of payload: JSONValue) async throws -> (id: String, name: String, role: String?) {
