@@ -157,8 +157,10 @@ let package = Package(
         .executableTarget(
             name: "arogya-bench",
             dependencies: [
-                "ArogyaCore", "ArogyaStore", "ArogyaHub", "ArogyaTesting", "CPseudoTerminal",
+                "ArogyaCore", "ArogyaStore", "ArogyaHub", "ArogyaTesting", "CPseudoTerminal", "ArogyaABDMSimulator", "ArogyaFidelius",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

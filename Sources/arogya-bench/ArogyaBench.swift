@@ -8,5 +8,5 @@ struct ArogyaBench: AsyncParsableCommand {
         commandName: "arogya-bench",
         abstract: "Measure Arogya's speed and memory. It prints figures and judges nothing.",
         discussion: "Build both in release mode first: swift build -c release",
-        subcommands: [StartupBenchmark.self, SearchBenchmark.self, EngineBenchmark.self, DueBenchmark.self, SyncBenchmark.self, StressBenchmark.self, AbhaBenchmark.self, ReviewBenchmark.self, HubReportBenchmark.self, HubLoadBenchmark.self])
+        subcommands: [StartupBenchmark.self, SearchBenchmark.self, EngineBenchmark.self, DueBenchmark.self, SyncBenchmark.self, StressBenchmark.self, AbhaBenchmark.self, ReviewBenchmark.self, HubReportBenchmark.self, HubLoadBenchmark.self, HipBenchmark.self])
 }
