@@ -46,6 +46,7 @@ extension AbdmSimulator {
             let (status, answer) = await self.receivePage(body)
             return Self.response(status, answer)
         }
+        addControls(to: router)
         for operation in AbhaOperation.allCases {
             let path = RouterPath(Self.abhaPrefix + operation.abdmPath)
             let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in

@@ -69,6 +69,7 @@ struct AbdmSimulatorCommand: AsyncParsableCommand {
                               configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "abdm-simulator"),
                               onServerRunning: { channel in
                                   let bound = channel.localAddress?.port ?? port
+                                  Task { await simulator.setOwnURL("http://\(host):\(bound)") }
                                   FileHandle.standardOutput.write(Data("ABDM simulator (not ABDM) on http://\(host):\(bound): gateway_url http://\(host):\(bound)/api/hiecm, abha_url http://\(host):\(bound)/abha/api\n".utf8))
                               }, logger: logger)
         try await app.runService()

@@ -13,6 +13,8 @@ public struct HipSettings: Sendable {
     public var passSeconds: Double = 2
     /// Patients whose care contexts are sent in one pass.
     public var patientsPerPass = 100
+    /// Requests to ABDM a linker has in flight at once.
+    public var requestsInFlight = 8
     /// Records read for new care contexts in one pass.
     public var candidatesPerPass = 2000
     /// Sends ABDM's optional context notification for each linked care context (the patient's app tells her).
@@ -67,11 +69,24 @@ public actor HipLinker {
         let now = clock.now()
         let due = try await storage.claimDueLinks(now: now, leaseUntil: now.adding(seconds: settings.answerWaitSeconds),
                                                   patients: settings.patientsPerPass)
-        for links in due {
-            try await send(links)
-            report.requests += 1
-        }
+        // Several patients' requests in flight at once: each is a round trip to ABDM, and they are independent.
+        try await inParallel(due, width: settings.requestsInFlight) { links in try await self.send(links) }
+        report.requests = due.count
         return report
+    }
+
+    /// `body` for every item, at most `width` at a time.
+    func inParallel<Item: Sendable>(_ items: [Item], width: Int, _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = items.makeIterator()
+            for _ in 0..<max(1, width) {
+                guard let item = next.next() else { break }
+                group.addTask { try await body(item) }
+            }
+            while try await group.next() != nil {
+                if let item = next.next() { group.addTask { try await body(item) } }
+            }
+        }
     }
 
     func addNewCareContexts() async throws -> Int {
@@ -157,11 +172,8 @@ public actor HipLinker {
         } else if case .string(let token)? = body["linkToken"], !token.isEmpty, token.count <= 8192 {
             try await storage.saveLinkToken(facility: request.facility, abhaAddress: request.abhaAddress, token: token,
                                             expiresAt: now.adding(seconds: settings.linkTokenDays * 86_400))
+            // Her care contexts are due at once: the next pass sends them.
             try await storage.makeDue(facility: request.facility, patientID: request.patientID, now: now)
-            try await storage.forgetRequest(request.requestID)
-            // Her care contexts go now rather than at the next pass.
-            _ = try await pass()
-            return
         } else {
             try await storage.markFailed(facility: request.facility, recordIDs: request.recordIDs,
                                          reason: "ABDM's answer held no link token", now: now)
@@ -186,7 +198,8 @@ public actor HipLinker {
         if answer.error == nil && settings.notifyLinkedContexts {
             let linked = try await storage.careContexts(facility: request.facility, patient: request.patientID)
                 .filter { request.recordIDs.contains($0.recordID) }
-            for context in linked {
+            let (gateway, logger) = (self.gateway, self.logger)
+            try await inParallel(linked, width: settings.requestsInFlight) { context in
                 // Optional: a failure is logged, never retried (the link itself stands).
                 do {
                     _ = try await gateway.hipCall(HipMessages.Path.contextNotify, body: HipMessages.contextNotify(context, at: now),
