@@ -34,7 +34,12 @@ public enum Fidelius {
     /// The HIP's side: base64 of the ciphertext and tag.
     public static func encrypt(_ plaintext: [UInt8], senderKey: FideliusPrivateKey, senderNonce: FideliusNonce,
                                requesterKey: FideliusPublicKey, requesterNonce: FideliusNonce) throws(FideliusError) -> String {
-        let session = try session(ownKey: senderKey, peerKey: requesterKey, senderNonce: senderNonce, requesterNonce: requesterNonce)
+        try encrypt(plaintext, session: session(ownKey: senderKey, peerKey: requesterKey, senderNonce: senderNonce, requesterNonce: requesterNonce))
+    }
+
+    /// Under a session already agreed: every document of one transfer shares its keys and nonces, so the
+    /// curve's work is done once a transfer, not once a document.
+    public static func encrypt(_ plaintext: [UInt8], session: Session) throws(FideliusError) -> String {
         do {
             let sealed = try AES.GCM.seal(plaintext, using: SymmetricKey(data: session.key), nonce: try AES.GCM.Nonce(data: session.iv))
             return Data(sealed.ciphertext + sealed.tag).base64EncodedString()

@@ -219,6 +219,8 @@ public actor HipDataFlow {
         let known = Dictionary(try await storage.careContexts(facility: consent.facility, patient: nil)
             .filter { $0.abhaAddress == consent.patientAddress }.map { ($0.recordID, $0) }, uniquingKeysWith: { first, _ in first })
         let source = FHIRDocumentSource(storage: storage, facility: consent.facility)
+        let session = try Fidelius.session(ownKey: material.privateKey, peerKey: request.hiuKey, senderNonce: material.nonce,
+                                           requesterNonce: request.hiuNonce)
         var entries: [Entry] = []
         for reference in consent.careContexts {
             let id = reference.careContextReference
@@ -235,8 +237,7 @@ public actor HipDataFlow {
             do {
                 let bundle = try await source.screeningBundle(screeningID: id)
                 let plaintext = Array(bundle.serialized(pretty: false).utf8)
-                let content = try Fidelius.encrypt(plaintext, senderKey: material.privateKey, senderNonce: material.nonce,
-                                                   requesterKey: request.hiuKey, requesterNonce: request.hiuNonce)
+                let content = try Fidelius.encrypt(plaintext, session: session)
                 let checksum = Insecure.MD5.hash(data: plaintext).map { String(format: "%02x", $0) }.joined()
                 entries.append(Entry(careContext: id, result: .success(.object([
                     ("content", .string(content)), ("media", .string("application/fhir+json")), ("checksum", .string(checksum)),
