@@ -38,6 +38,19 @@ struct HubCopyTests {
                                                                                                      known: .string(""), systolic: 152)),
                                            tables.record(.referral, tables.referralID, referral)], from: a)
         #expect(reported.results.allSatisfy { $0.status == .accepted }, "\(reported.results.map { $0.reason ?? "" })")
+        // What the hub keeps as ABDM's HIP: a linked visit, the patient's link token, a consent and a transfer under it.
+        let now = HubAPITests.clock.now()
+        try await hub.addCareContexts([CareContext(facility: "IN0001", recordID: tables.screeningID, patientID: tables.patientID,
+                                                   abhaAddress: "lakshmi.devi@sbx", abhaNumber: nil, display: "NCD screening 23-11-2026, AAM Rampur",
+                                                   visitDay: "2026-11-23", nextAttemptAt: now)], through: 0)
+        try await hub.markLinked(facility: "IN0001", recordIDs: [tables.screeningID], at: now)
+        try await hub.saveLinkToken(facility: "IN0001", abhaAddress: "lakshmi.devi@sbx", token: "a-link-token", expiresAt: now.adding(seconds: 86_400))
+        try await hub.saveConsent(ConsentArtefact(consentID: "consent-1", facility: "IN0001", status: .granted, patientAddress: "lakshmi.devi@sbx",
+                                                  careContexts: [.init(patientReference: tables.patientID, careContextReference: tables.screeningID)],
+                                                  hiTypes: ["WellnessRecord"], from: now.adding(seconds: -86_400), to: now,
+                                                  dataEraseAt: now.adding(seconds: 86_400), hiuID: "hiu"), at: now)
+        #expect(try await hub.startTransfer(DataTransfer(transactionID: "transfer-1", consentID: "consent-1", facility: "IN0001", status: .started,
+                                                         delivered: 0, errored: 0, requestedAt: now)))
         return (hub, [tokenA, tokenB, tokenS])
     }
 
@@ -86,6 +99,12 @@ struct HubCopyTests {
             let reportRows = try await HubReportRows.of(sqlite)
             #expect(reportRows.count == 28, "26 patients, a visit and a referral")
             #expect(try await HubReportRows.of(postgres) == reportRows)
+
+            // The HIP's state came too: the link stands, and the HIU may still ask under the consent.
+            #expect(try await postgres.careContexts(facility: nil, patient: nil) == (try await sqlite.careContexts(facility: nil, patient: nil)))
+            #expect(try await postgres.linkToken(facility: "IN0001", abhaAddress: "lakshmi.devi@sbx", now: HubAPITests.clock.now()) == "a-link-token")
+            #expect(try await postgres.consent("consent-1") == (try await sqlite.consent("consent-1")))
+            #expect(try await postgres.transfers(consent: "consent-1") == (try await sqlite.transfers(consent: "consent-1")))
 
             // A hub going on: a terminal's next push lands after the copied versions.
             let a = try #require(try await postgres.device(forToken: tokens[0]))

@@ -203,6 +203,7 @@ public struct HubCopy: Sendable {
                 "duplicate_pair": try Row.fetchAll(db, sql: "SELECT * FROM duplicate_pair"),
             ]
             for table in ReportTable.allCases { tables[table.rawValue] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.rawValue)") }
+            for (table, _) in Self.hipTables { tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)") }
             return tables
         }
         let logger = target.logger
@@ -226,7 +227,7 @@ public struct HubCopy: Sendable {
             let plain: [(table: String, columns: [(name: String, type: String)])] = [
                 ("patient_identifier", [("facility_id", "text"), ("kind", "text"), ("value", "text"), ("patient_id", "text")]),
                 ("duplicate_pair", [("facility_id", "text"), ("patient_a", "text"), ("patient_b", "text"), ("reason", "text"), ("found_at", "text")]),
-            ] + ReportTable.allCases.map { table in (table.rawValue, table.columns.map { ($0.name, $0.postgresType) }) }
+            ] + ReportTable.allCases.map { table in (table.rawValue, table.columns.map { ($0.name, $0.postgresType) }) } + Self.hipTables
             for (table, columns) in plain {
                 let names = columns.map(\.name).joined(separator: ", ")
                 let definition = columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
@@ -239,6 +240,22 @@ public struct HubCopy: Sendable {
             try await connection.query("UPDATE hub_copy SET finished_at = \(now) WHERE source = \(key)", logger: logger)
         }
     }
+
+    /// What the hub keeps as ABDM's HIP that must move with the records: care contexts and their links, link
+    /// tokens, consents (an HIU may still ask under one) and transfers. Requests awaiting an answer, REQUEST-IDs
+    /// and patients' link requests are short-lived: a request in flight is sent again when its wait ends.
+    static let hipTables: [(table: String, columns: [(name: String, type: String)])] = [
+        ("care_context", [("facility_id", "text"), ("record_id", "text"), ("patient_id", "text"), ("abha_address", "text"), ("abha_number", "text"),
+                          ("display", "text"), ("hi_type", "text"), ("visit_day", "text"), ("state", "text"), ("attempts", "integer"),
+                          ("next_attempt_at", "text"), ("last_error", "text"), ("awaiting", "text"), ("linked_at", "text"), ("created_at", "text"),
+                          ("updated_at", "text")]),
+        ("link_token", [("facility_id", "text"), ("abha_address", "text"), ("token", "text"), ("expires_at", "text")]),
+        ("consent_artefact", [("consent_id", "text"), ("facility_id", "text"), ("status", "text"), ("patient_address", "text"),
+                              ("care_contexts", "text"), ("hi_types", "text"), ("date_from", "text"), ("date_to", "text"), ("data_erase_at", "text"),
+                              ("hiu_id", "text"), ("received_at", "text"), ("updated_at", "text")]),
+        ("data_transfer", [("transaction_id", "text"), ("consent_id", "text"), ("facility_id", "text"), ("status", "text"), ("delivered", "integer"),
+                           ("errored", "integer"), ("requested_at", "text"), ("finished_at", "text"), ("reason", "text")]),
+    ]
 
     /// SQLite's value as JSON for `json_to_recordset` (a report table's 0 and 1 flags read as PostgreSQL booleans).
     static func jsonValue(_ value: DatabaseValue) -> JSONValue {
@@ -259,6 +276,11 @@ public struct HubCopy: Sendable {
             ("conflicts", "SELECT facility_id, count(*) FROM conflict GROUP BY facility_id"),
             ("ABHA identifiers", "SELECT facility_id, count(*) FROM patient_identifier GROUP BY facility_id"),
             ("likely duplicates", "SELECT facility_id, count(*) FROM duplicate_pair GROUP BY facility_id"),
+            ("care contexts", "SELECT facility_id, count(*) FROM care_context GROUP BY facility_id"),
+            ("linked care contexts", "SELECT facility_id, count(*) FROM care_context WHERE state = 'linked' GROUP BY facility_id"),
+            ("link tokens", "SELECT facility_id, count(*) FROM link_token GROUP BY facility_id"),
+            ("consents", "SELECT facility_id, count(*) FROM consent_artefact GROUP BY facility_id"),
+            ("transfers", "SELECT facility_id, count(*) FROM data_transfer GROUP BY facility_id"),
         ] + ReportTable.allCases.map { ("\($0.rawValue) rows", "SELECT facility_id, count(*) FROM \($0.rawValue) GROUP BY facility_id") }
         var counts: [Count] = []
         for (what, sql) in queries {
