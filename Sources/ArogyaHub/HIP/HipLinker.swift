@@ -159,13 +159,18 @@ public actor HipLinker {
 
     // MARK: Answers at the bridge
 
+    /// The request of ours an answer is to, when it is one of `kind`; an answer to none is logged and dropped.
+    func pending(_ body: JSONValue, kind: AbdmPendingRequest.Kind, at path: String) async throws -> (HipMessages.Answer, AbdmPendingRequest)? {
+        guard let answer = HipMessages.Answer(body), let request = try await storage.pendingRequest(answer.requestID), request.kind == kind else {
+            logger.notice("an answer to no request of ours", metadata: ["path": "\(path)"])
+            return nil
+        }
+        return (answer, request)
+    }
+
     /// `on-generate-token`: the patient's link token, kept; her care contexts are due at once.
     public func tokenAnswered(_ body: JSONValue) async throws {
-        guard let answer = HipMessages.Answer(body), let request = try await storage.pendingRequest(answer.requestID),
-              request.kind == .linkToken else {
-            logger.notice("an answer to no request of ours", metadata: ["path": "\(HipMessages.Bridge.onGenerateToken)"])
-            return
-        }
+        guard let (answer, request) = try await pending(body, kind: .linkToken, at: HipMessages.Bridge.onGenerateToken) else { return }
         let now = clock.now()
         if let error = answer.error {
             try await storage.markFailed(facility: request.facility, recordIDs: request.recordIDs, reason: error, now: now)
@@ -183,11 +188,7 @@ public actor HipLinker {
 
     /// `on_carecontext`: the care contexts are linked (or refused, with why).
     public func linkAnswered(_ body: JSONValue) async throws {
-        guard let answer = HipMessages.Answer(body), let request = try await storage.pendingRequest(answer.requestID),
-              request.kind == .linkCareContexts else {
-            logger.notice("an answer to no request of ours", metadata: ["path": "\(HipMessages.Bridge.onLinkCareContexts)"])
-            return
-        }
+        guard let (answer, request) = try await pending(body, kind: .linkCareContexts, at: HipMessages.Bridge.onLinkCareContexts) else { return }
         let now = clock.now()
         if let error = answer.error {
             try await storage.markFailed(facility: request.facility, recordIDs: request.recordIDs, reason: error, now: now)

@@ -4,6 +4,12 @@ import PostgresNIO
 /// The HIP's state on PostgreSQL, shared by every hub process: a claim is an update whose condition is
 /// checked again on the row it locks, so two linkers never take the same care context.
 extension PostgresHubStore: HipStorage {
+    /// A care context's columns in the order `careContext(_:)` reads them.
+    private static let careContextColumns = """
+        facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day, state, attempts, next_attempt_at,
+        last_error, linked_at
+        """
+
     public func careContextCandidates(limit: Int) async throws -> (candidates: [CareContextCandidate], through: Int64) {
         try await snapshot { [logger] connection in
             let cursor = try await connection.query("SELECT seq FROM hip_cursor WHERE name = 'care_context'", logger: logger)
@@ -70,8 +76,8 @@ extension PostgresHubStore: HipStorage {
                 last_error = CASE WHEN c.awaiting IS NOT NULL THEN 'no answer from ABDM in time' ELSE c.last_error END
             FROM due WHERE c.facility_id = due.facility_id AND c.patient_id = due.patient_id
               AND c.state <> 'linked' AND c.next_attempt_at <= \(now.iso8601)
-            RETURNING c.facility_id, c.record_id, c.patient_id, c.abha_address, c.abha_number, c.display, c.hi_type, c.visit_day, c.state,
-                      c.attempts, c.next_attempt_at, c.last_error, c.linked_at
+            RETURNING \(unescaped: Self.careContextColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .joined(separator: ", "))
             """, logger: logger).collect()
         var groups: [String: [CareContext]] = [:]
         var order: [String] = []
@@ -161,8 +167,7 @@ extension PostgresHubStore: HipStorage {
 
     public func careContexts(facility: String?, patient: String?) async throws -> [CareContext] {
         try await client.query("""
-            SELECT facility_id, record_id, patient_id, abha_address, abha_number, display, hi_type, visit_day, state, attempts, next_attempt_at,
-                   last_error, linked_at
+            SELECT \(unescaped: Self.careContextColumns)
             FROM care_context WHERE (\(facility)::text IS NULL OR facility_id = \(facility)) AND (\(patient)::text IS NULL OR patient_id = \(patient))
             ORDER BY facility_id COLLATE "C", patient_id COLLATE "C", visit_day, record_id COLLATE "C"
             """, logger: logger).collect().map(Self.careContext)
