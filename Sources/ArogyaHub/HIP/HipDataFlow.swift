@@ -216,8 +216,13 @@ public actor HipDataFlow {
     /// for the HIU; a care context that is not this patient's visit here, or not a WellnessRecord, is an error.
     func documents(_ request: Request, consent: ConsentArtefact, material: FideliusKeyMaterial) async throws -> [Entry] {
         let from = max(consent.from, request.from), to = min(consent.to, request.to)
-        let known = Dictionary(try await storage.careContexts(facility: consent.facility, patient: nil)
-            .filter { $0.abhaAddress == consent.patientAddress }.map { ($0.recordID, $0) }, uniquingKeysWith: { first, _ in first })
+        // Only the care contexts of the patients the consent names (one, as ABDM issues them), not the facility's.
+        var known: [String: CareContext] = [:]
+        for patient in Set(consent.careContexts.map(\.patientReference)) {
+            for context in try await storage.careContexts(facility: consent.facility, patient: patient) where context.abhaAddress == consent.patientAddress {
+                known[context.recordID] = context
+            }
+        }
         let source = FHIRDocumentSource(storage: storage, facility: consent.facility)
         let session = try Fidelius.session(ownKey: material.privateKey, peerKey: request.hiuKey, senderNonce: material.nonce,
                                            requesterNonce: request.hiuNonce)
