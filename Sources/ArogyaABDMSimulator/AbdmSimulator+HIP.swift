@@ -154,22 +154,11 @@ extension AbdmSimulator {
         default: break
         }
         let body = JSONValue.object(fields + [("response", .object([("requestId", .string(requestID))]))])
-        guard let bridge = bridgeURL else { return }
-        let token = gatewayToken(now: clock.now())
-        let timestamp = clock.now().iso8601
+        guard bridgeURL != nil else { return }
         let delay = settings.callbackDelaySeconds
         let _: Task<Void, Never> = Task {
             if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }
-            var request = HTTPClientRequest(url: bridge + path)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "Authorization", value: "Bearer " + token)
-            request.headers.add(name: "REQUEST-ID", value: UUID().uuidString.lowercased())
-            request.headers.add(name: "TIMESTAMP", value: timestamp)
-            request.headers.add(name: "X-CM-ID", value: "sbx")
-            request.body = .bytes(ByteBuffer(string: body.serialized(pretty: false)))
-            let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            let status: Int? = response.map { Int($0.status.code) }
+            let status = await self.sendToBridge(path, body, hipID: "")
             self.noteCallback(path: path, status: status)
         }
     }

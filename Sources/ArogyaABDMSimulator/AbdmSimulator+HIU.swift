@@ -117,7 +117,7 @@ extension AbdmSimulator {
         request.headers.add(name: "REQUEST-ID", value: requestID)
         request.headers.add(name: "TIMESTAMP", value: clock.now().iso8601)
         request.headers.add(name: "X-CM-ID", value: "sbx")
-        request.headers.add(name: "X-HIP-ID", value: hipID)
+        if !hipID.isEmpty { request.headers.add(name: "X-HIP-ID", value: hipID) }
         request.body = .bytes(ByteBuffer(string: body.serialized(pretty: false)))
         let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(30))
         return response.map { Int($0.status.code) }

@@ -55,7 +55,7 @@ public actor HipDataFlow {
         }
         let ack = JSONValue.object([("acknowledgement", .object([("status", .string("OK")), ("consentId", .string(consentID))])),
                                     ("response", .object([("requestId", .string(requestID))]))])
-        try await sendToGateway(Path.consentOnNotify, ack, hipID: facility)
+        await gateway.reply(Path.consentOnNotify, ack, hipID: facility, logger: logger)
     }
 
     /// A granted consent's detail, when its HIP is a facility of this hub and its dates read.
@@ -118,7 +118,7 @@ public actor HipDataFlow {
         ]
         if let refusal { acknowledgement.append(("error", .object([("code", .string(refusal.code)), ("message", .string(refusal.message))]))) }
         acknowledgement.append(("response", .object([("requestId", .string(requestID))])))
-        try await sendToGateway(Path.healthInformationOnRequest, .object(acknowledgement), hipID: consent?.facility ?? "")
+        await gateway.reply(Path.healthInformationOnRequest, .object(acknowledgement), hipID: consent?.facility ?? "", logger: logger)
         guard let request, let consent else {
             logger.notice("health information request refused", metadata: ["transaction": "\(transactionID)", "why": "\(refusal?.message ?? "")"])
             return
@@ -207,7 +207,7 @@ public actor HipDataFlow {
                 })),
             ])),
         ]))])
-        try await sendToGateway(Path.healthInformationNotify, notification, hipID: consent.facility)
+        await gateway.reply(Path.healthInformationNotify, notification, hipID: consent.facility, logger: logger)
         logger.info("health information transfer", metadata: ["transaction": "\(request.transactionID)", "delivered": "\(transfer.delivered)",
                                                              "errored": "\(transfer.errored)"])
     }
@@ -283,17 +283,6 @@ public actor HipDataFlow {
             if attempt < settings.pushAttempts { try? await Task.sleep(for: .seconds(settings.pushRetrySeconds * Double(1 << (attempt - 1)))) }
         }
         return "page \(number) of \(count) not delivered: \(last)"
-    }
-
-    func sendToGateway(_ path: String, _ body: JSONValue, hipID: String) async throws {
-        do {
-            let (status, answer) = try await gateway.hipCall(path, body: body, hipID: hipID, requestID: UUID().uuidString.lowercased())
-            if !(200..<300).contains(status) {
-                logger.warning("ABDM refused", metadata: ["call": "\(path)", "status": "\(status)", "answer": "\(answer.serialized(pretty: false).prefix(300))"])
-            }
-        } catch {
-            logger.warning("ABDM not reached", metadata: ["call": "\(path)", "error": "\(error)"])
-        }
     }
 }
 

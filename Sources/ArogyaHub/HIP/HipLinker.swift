@@ -95,10 +95,15 @@ public actor HipLinker {
             let (candidates, through) = try await storage.careContextCandidates(limit: settings.candidatesPerPass)
             var contexts: [CareContext] = []
             var facilityNames: [String: String] = [:]
+            // A patient's visits come together: her record is read once for all of them.
+            var patients: [String: StoredRecord?] = [:]
             for candidate in candidates {
+                let key = candidate.facility + "\u{1F}" + candidate.patientID
+                if patients[key] == nil {
+                    patients[key] = .some(try await storage.record(type: "patient", id: candidate.patientID, facility: candidate.facility))
+                }
                 guard let screening = try await storage.record(type: "screening", id: candidate.recordID, facility: candidate.facility),
-                      let patient = try await storage.record(type: "patient", id: candidate.patientID, facility: candidate.facility),
-                      let address = abhaAddress(of: patient.payload) else { continue }
+                      let patient = patients[key] ?? nil, let address = abhaAddress(of: patient.payload) else { continue }
                 if facilityNames[candidate.facility] == nil {
                     facilityNames[candidate.facility] = try await storage.facilityName(candidate.facility) ?? candidate.facility
                 }

@@ -1,4 +1,6 @@
 import ArogyaCore
+import Foundation
+import Logging
 
 /// The HIP's messages to ABDM's gateway and the answers it sends back to the bridge (abdm.md §5.1–5.3),
 /// built and read in one place.
@@ -104,5 +106,20 @@ public enum HipMessages {
         let parts = day.split(separator: "-")
         let written = parts.count == 3 ? "\(parts[2])-\(parts[1])-\(parts[0])" : day
         return "\(kind == "follow_up" ? "NCD follow-up" : "NCD screening") \(written), \(facilityName)"
+    }
+}
+
+extension AbdmGateway {
+    /// A HIP's reply to ABDM (an acknowledgement, an on-discover, a notify), under a fresh REQUEST-ID. A refusal
+    /// or no answer is logged, not retried: ABDM asks again when it hears nothing.
+    func reply(_ path: String, _ body: JSONValue, hipID: String, logger: Logger) async {
+        do {
+            let (status, answer) = try await hipCall(path, body: body, hipID: hipID, requestID: UUID().uuidString.lowercased())
+            if !(200..<300).contains(status) {
+                logger.warning("ABDM refused", metadata: ["call": "\(path)", "status": "\(status)", "answer": "\(answer.serialized(pretty: false).prefix(300))"])
+            }
+        } catch {
+            logger.warning("ABDM not reached", metadata: ["call": "\(path)", "error": "\(error)"])
+        }
     }
 }

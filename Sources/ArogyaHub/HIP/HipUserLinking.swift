@@ -139,7 +139,7 @@ public actor HipUserLinking {
             reply.append(("error", .object([("code", .string("ABDM-1010")), ("message", .string("Patient not found"))])))
         }
         reply.append(("response", .object([("requestId", .string(requestID))])))
-        try await send(Path.onDiscover, .object(reply), hipID: facility)
+        await gateway.reply(Path.onDiscover, .object(reply), hipID: facility, logger: logger)
     }
 
     /// The patient's visits here that are not linked yet.
@@ -164,9 +164,9 @@ public actor HipUserLinking {
         let address = AbdmText.string(body["abhaAddress"]) ?? AbdmText.string(body["patient"]?["id"])
         let now = clock.now()
         func refuse(_ code: String, _ message: String, facility: String) async throws {
-            try await send(Path.onInit, .object([("transactionId", .string(transactionID)),
+            await gateway.reply(Path.onInit, .object([("transactionId", .string(transactionID)),
                                                  ("error", .object([("code", .string(code)), ("message", .string(message))])),
-                                                 ("response", .object([("requestId", .string(requestID))]))]), hipID: facility)
+                                                 ("response", .object([("requestId", .string(requestID))]))]), hipID: facility, logger: logger)
         }
         guard let facility = hipID ?? AbdmText.string(body["hipId"]), let facilityName = try await storage.facilityName(facility) else { return }
         guard let address, let patientID = AbdmText.string(groups.first?["referenceNumber"]),
@@ -205,13 +205,13 @@ public actor HipUserLinking {
             try await refuse("ABDM-9999", "The OTP could not be sent", facility: facility)
             return
         }
-        try await send(Path.onInit, .object([
+        await gateway.reply(Path.onInit, .object([
             ("transactionId", .string(transactionID)),
             ("link", .object([("referenceNumber", .string(reference)), ("authenticationType", .string("DIRECT")),
                               ("meta", .object([("communicationMedium", .string("MOBILE")), ("communicationHint", .string("OTP")),
                                                 ("communicationExpiry", .string(expires.iso8601))]))])),
             ("response", .object([("requestId", .string(requestID))])),
-        ]), hipID: facility)
+        ]), hipID: facility, logger: logger)
     }
 
     static func hash(_ otp: String, reference: String) -> String {
@@ -225,18 +225,18 @@ public actor HipUserLinking {
         let token = AbdmText.string(body["confirmation"]?["token"]) ?? ""
         let now = clock.now()
         guard var session = try await storage.linkSession(reference) else {
-            try await send(Path.onConfirm, Self.error("ABDM-1017", "Invalid link reference", requestID), hipID: hipID ?? "")
+            await gateway.reply(Path.onConfirm, Self.error("ABDM-1017", "Invalid link reference", requestID), hipID: hipID ?? "", logger: logger)
             return
         }
         guard !session.done, session.expiresAt > now else {
-            try await send(Path.onConfirm, Self.error("ABDM-1017", "The link request has expired; start again", requestID), hipID: session.facility)
+            await gateway.reply(Path.onConfirm, Self.error("ABDM-1017", "The link request has expired; start again", requestID), hipID: session.facility, logger: logger)
             return
         }
         guard Self.hash(token, reference: reference) == session.otpHash else {
             session.wrongTries += 1
             session.done = session.wrongTries >= Self.otpTries
             try await storage.updateLinkSession(session)
-            try await send(Path.onConfirm, Self.error("ABDM-1035", "Invalid OTP", requestID), hipID: session.facility)
+            await gateway.reply(Path.onConfirm, Self.error("ABDM-1035", "Invalid OTP", requestID), hipID: session.facility, logger: logger)
             return
         }
         session.done = true
@@ -251,26 +251,17 @@ public actor HipUserLinking {
         }, at: now)
         let name = try await storage.record(type: "patient", id: session.patientID, facility: session.facility)
             .flatMap { HipMessages.Patient.text($0.payload, "name") } ?? ""
-        try await send(Path.onConfirm, .object([
+        await gateway.reply(Path.onConfirm, .object([
             ("patient", .array([.object([
                 ("referenceNumber", .string(session.patientID)), ("display", .string(name)),
                 ("careContexts", .array(linked.map { .object([("referenceNumber", .string($0.id)), ("display", .string($0.display))]) })),
                 ("hiType", .string(CareContext.wellnessRecord)), ("count", .integer(Int64(linked.count))),
             ])])),
             ("response", .object([("requestId", .string(requestID))])),
-        ]), hipID: session.facility)
+        ]), hipID: session.facility, logger: logger)
     }
 
     static func error(_ code: String, _ message: String, _ requestID: String) -> JSONValue {
         .object([("error", .object([("code", .string(code)), ("message", .string(message))])), ("response", .object([("requestId", .string(requestID))]))])
-    }
-
-    func send(_ path: String, _ body: JSONValue, hipID: String) async throws {
-        do {
-            let (status, _) = try await gateway.hipCall(path, body: body, hipID: hipID, requestID: UUID().uuidString.lowercased())
-            if !(200..<300).contains(status) { logger.warning("ABDM refused", metadata: ["call": "\(path)", "status": "\(status)"]) }
-        } catch {
-            logger.warning("ABDM not reached", metadata: ["call": "\(path)", "error": "\(error)"])
-        }
     }
 }
